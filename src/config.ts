@@ -1,0 +1,59 @@
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * Configuration is parsed once, here, into a typed object. Nothing else reads process.env.
+ * Command-line flags (see src/cli) override the environment.
+ */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("127.0.0.1"),
+  DATA_DIR: z.string().default("./data"),
+  DATABASE_URL: z.string().url().optional(),
+  BOOKSTREAM_DEMO: z.enum(["0", "1"]).default("1"),
+  BOOKSTREAM_TEST_CLOCK: z.enum(["0", "1"]).default("0"),
+  BOOKSTREAM_WORKERS: z.enum(["0", "1"]).default("1"),
+  PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  demo: boolean;
+  testClock: boolean;
+  /** Run background jobs (system transitions, outbox delivery) in this process. */
+  workers: boolean;
+  publicUrl: string | undefined;
+  logLevel: string;
+  signInRateLimit: number;
+}
+
+export type ConfigOverrides = Partial<Config>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    demo: e.BOOKSTREAM_DEMO === "1",
+    testClock: e.BOOKSTREAM_TEST_CLOCK === "1",
+    workers: e.BOOKSTREAM_WORKERS === "1",
+    publicUrl: e.PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+    signInRateLimit: e.SIGN_IN_RATE_LIMIT,
+  };
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
+  if (overrides.dataDir) config.dataDir = path.resolve(overrides.dataDir);
+  return config;
+}

@@ -1,0 +1,78 @@
+import { Kysely, PostgresDialect, type Transaction } from "kysely";
+import pg from "pg";
+import { PGlitePool } from "./pglite-pool.js";
+import { lockDataDir } from "./data-dir-lock.js";
+import { migrate } from "./migrate.js";
+import type { Database } from "./schema.js";
+
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+export type Engine = "pglite" | "postgres";
+
+// node-postgres returns int8 (count(*), bigserial) as strings; PGlite as numbers. Make both numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+
+/** The pieces pg-boss and the CLI need besides Kysely. */
+export interface DatabaseHandle {
+  db: Db;
+  engine: Engine;
+  /** Runs raw SQL (pg-boss's `db` adapter, bulk loads). */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[]; rowCount: number }>;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  databaseUrl?: string;
+  /** Folder for the embedded database; omitted = in memory (tests). */
+  dataDir?: string;
+  migrate?: boolean;
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  const handle = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : await openPGlite(opts.dataDir);
+  if (opts.migrate !== false) {
+    try {
+      await migrate(handle.db);
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+  }
+  return handle;
+}
+
+async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: url, max });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    engine: "postgres",
+    executeSql: async (text, values) => {
+      const r = await pool.query(text, values as any[]);
+      return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+    },
+    close: () => db.destroy(),
+  };
+}
+
+async function openPGlite(dataDir: string | undefined): Promise<DatabaseHandle> {
+  const unlock = dataDir ? await lockDataDir(dataDir) : undefined;
+  let pool: PGlitePool;
+  try {
+    pool = await PGlitePool.open({ dataDir, durable: Boolean(dataDir) });
+  } catch (err) {
+    await unlock?.();
+    throw err;
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as any }) });
+  return {
+    db,
+    engine: "pglite",
+    executeSql: (text, values) => pool.query(text, values),
+    close: async () => {
+      await db.destroy();
+      await unlock?.();
+    },
+  };
+}

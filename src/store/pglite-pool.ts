@@ -1,0 +1,144 @@
+import fs from "node:fs";
+import path from "node:path";
+import { PGlite, types } from "@electric-sql/pglite";
+
+/**
+ * A pg-compatible "pool" over one embedded PGlite instance, for Kysely's PostgresDialect and
+ * for pg-boss. PGlite is a single connection: a FIFO mutex hands it to one client at a time, so
+ * a transaction (BEGIN … COMMIT on one client) is never interleaved with another caller's SQL.
+ *
+ * Durability: PGlite starts PostgreSQL with fsync off ("-F") and its Node filesystem turns
+ * fsync into a no-op. PostgreSQL still write()s the WAL at every commit, so a committed write is
+ * in the OS page cache (it survives kill -9); to also survive power loss we fsync the WAL files
+ * that changed before a committing statement is acknowledged.
+ */
+
+type QueryResult = { command: string; rowCount: number; rows: any[] };
+
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((r) => (release = r));
+    const prev = this.tail;
+    this.tail = prev.then(() => next);
+    return prev.then(() => release);
+  }
+}
+
+const WRITE_COMMANDS = /^\s*(insert|update|delete|create|alter|drop|truncate|commit|end|merge|with|copy|select\s+pg_catalog\.set_config|grant|comment|do)\b/i;
+
+export interface PGlitePoolOptions {
+  dataDir?: string;
+  /** fsync the WAL after commits (on for a data folder, off for throwaway test databases). */
+  durable?: boolean;
+}
+
+export class PGlitePool {
+  readonly pg: PGlite;
+  private mutex = new Mutex();
+  private walDir: string | undefined;
+  private ended = false;
+
+  private constructor(pg: PGlite, walDir: string | undefined) {
+    this.pg = pg;
+    this.walDir = walDir;
+  }
+
+  static async open(opts: PGlitePoolOptions = {}): Promise<PGlitePool> {
+    const startParams = (PGlite as unknown as { defaultStartParams?: string[] }).defaultStartParams;
+    const pg = new PGlite({
+      dataDir: opts.dataDir,
+      // Same type handling as node-postgres after our parsers are set (see database.ts): int8 → number.
+      parsers: { [types.INT8]: (v: string) => Number(v) },
+      ...(startParams ? { startParams: startParams.filter((p) => p !== "-F") } : {}),
+    });
+    await pg.waitReady;
+    const walDir = opts.dataDir && opts.durable !== false ? path.join(opts.dataDir, "pg_wal") : undefined;
+    return new PGlitePool(pg, walDir);
+  }
+
+  async connect() {
+    if (this.ended) throw new Error("the embedded database is closed");
+    const release = await this.mutex.lock();
+    let inTransaction = false;
+    let released = false;
+    const client = {
+      query: async (sql: string, params?: readonly unknown[]): Promise<QueryResult> => {
+        const trimmed = sql.trimStart().slice(0, 12).toLowerCase();
+        if (trimmed.startsWith("begin") || trimmed.startsWith("start")) inTransaction = true;
+        const result = await this.run(sql, params);
+        const ends = trimmed.startsWith("commit") || trimmed.startsWith("end");
+        if (trimmed.startsWith("rollback") || ends) inTransaction = false;
+        if ((ends || (!inTransaction && WRITE_COMMANDS.test(sql))) && this.walDir) await this.syncWal();
+        return result;
+      },
+      release: () => {
+        if (released) return;
+        released = true;
+        release();
+      },
+    };
+    return client;
+  }
+
+  /** Runs one statement outside any caller's transaction (used by pg-boss). */
+  async query(sql: string, params?: readonly unknown[]): Promise<QueryResult> {
+    const client = await this.connect();
+    try {
+      return await client.query(sql, params);
+    } finally {
+      client.release();
+    }
+  }
+
+  private async run(sql: string, params?: readonly unknown[]): Promise<QueryResult> {
+    const command = (sql.trimStart().match(/^\w+/)?.[0] ?? "").toUpperCase();
+    if (!params || params.length === 0) {
+      // The simple protocol accepts several statements (migrations, pg-boss schema).
+      const results = await this.pg.exec(sql);
+      const last = results[results.length - 1];
+      return { command, rowCount: last?.affectedRows ?? last?.rows.length ?? 0, rows: last?.rows ?? [] };
+    }
+    const r = await this.pg.query(sql, params as any[]);
+    return { command, rowCount: r.affectedRows ?? r.rows.length, rows: r.rows as any[] };
+  }
+
+  private lastSynced = new Map<string, number>();
+  private async syncWal(): Promise<void> {
+    const dir = this.walDir!;
+    let names: string[];
+    try {
+      names = await fs.promises.readdir(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (!/^[0-9A-F]{24}$/.test(name)) continue;
+      const file = path.join(dir, name);
+      const st = await fs.promises.stat(file).catch(() => undefined);
+      if (!st) continue;
+      const stamp = st.mtimeMs;
+      if (this.lastSynced.get(name) === stamp) continue;
+      const fh = await fs.promises.open(file, "r+").catch(() => undefined);
+      if (!fh) continue;
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      this.lastSynced.set(name, stamp);
+    }
+  }
+
+  async end(): Promise<void> {
+    if (this.ended) return;
+    const release = await this.mutex.lock();
+    this.ended = true;
+    try {
+      await this.pg.close();
+    } finally {
+      release();
+    }
+  }
+}

@@ -1,0 +1,84 @@
+import type { ColumnType, Generated } from "kysely";
+
+/** Kysely's view of the tables created by migrations/*.sql. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export interface AccountsTable { id: string; name: string; created_at: DefaultedTimestamp }
+export interface UsersTable {
+  id: string; account_id: string; email: string; name: string; role: "admin" | "member";
+  password_hash: string | null; time_zone: Generated<string>; created_at: DefaultedTimestamp;
+}
+export interface SessionsTable { token_hash: string; account_id: string; user_id: string; created_at: DefaultedTimestamp; expires_at: Timestamp }
+export interface ApiTokensTable {
+  id: string; account_id: string; user_id: string; name: string; token_hash: string;
+  created_at: DefaultedTimestamp; last_used_at: Timestamp | null;
+}
+export type OpenHours = Partial<Record<"mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun", [string, string][]>>;
+export interface BookingPagesTable {
+  id: string; account_id: string; slug: string; name: string; owner_id: string; time_zone: string;
+  duration_minutes: number; mode: "automatic" | "approval"; location: string | null;
+  open_hours: Json<OpenHours>; created_at: DefaultedTimestamp; updated_at: DefaultedTimestamp;
+}
+export interface BookingPageMembersTable { account_id: string; booking_page_id: string; user_id: string; role: "editor" | "viewer" }
+export interface EventTypesTable { id: string; account_id: string; booking_page_id: string; name: string; duration_minutes: number; created_at: DefaultedTimestamp }
+export interface CustomersTable {
+  id: string; account_id: string; name: string; email: string; phone: string | null; time_zone: string | null; created_at: DefaultedTimestamp;
+}
+export interface RescheduleRequest { eventType: "same" | "any"; reason: string }
+export interface ActivitiesTable {
+  id: string; account_id: string; type: "booking" | "package" | "transaction";
+  status: string; detailed_status: string;
+  booking_page_id: string | null; event_type_id: string | null; owner_id: string | null; customer_id: string | null;
+  customer_name: string | null; customer_email: string | null; customer_phone: string | null; customer_time_zone: string | null;
+  page_name: string | null; event_type_name: string | null; owner_name: string | null;
+  start_at: Timestamp | null; end_at: Timestamp | null;
+  proposed_times: Json<string[] | null> | null; latest_proposed_at: Timestamp | null;
+  reschedules_id: string | null; reschedule_request: Json<RescheduleRequest | null> | null;
+  reason: string | null; answers: Json<Record<string, string> | null> | null;
+  version: Generated<number>; created_at: Timestamp; updated_at: Timestamp;
+  search: ColumnType<string, never, never>;
+}
+export interface ActivityHistoryTable {
+  id: Generated<string>; account_id: string; activity_id: string; at: Timestamp;
+  actor_type: "customer" | "user" | "system"; actor_id: string | null; actor_name: string | null; action: string;
+  from_status: string | null; from_detailed_status: string | null; to_status: string; to_detailed_status: string;
+  reason: string | null; data: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+export type RelationKind = "rescheduled_as" | "resubmitted_as" | "package_session" | "payment";
+export interface ActivityRelationsTable { account_id: string; from_id: string; to_id: string; kind: RelationKind; created_at: DefaultedTimestamp }
+export interface ManageTokensTable { token_hash: string; account_id: string; activity_id: string; created_at: DefaultedTimestamp }
+export interface OutboxConsumersTable { name: string; created_at: DefaultedTimestamp }
+export interface OutboxEventsTable {
+  id: Generated<string>; account_id: string; activity_id: string | null; type: string;
+  payload: ColumnType<Record<string, unknown>, string, never>; created_at: DefaultedTimestamp;
+}
+export interface OutboxDeliveriesTable {
+  consumer: string; event_id: string; account_id: string; activity_id: string | null;
+  status: Generated<"pending" | "delivered" | "failed">; attempts: Generated<number>;
+  next_attempt_at: DefaultedTimestamp; last_error: string | null; delivered_at: Timestamp | null;
+}
+export interface SavedFiltersTable {
+  id: string; account_id: string; user_id: string; name: string;
+  query: Json<Record<string, unknown>>; created_at: DefaultedTimestamp; updated_at: DefaultedTimestamp;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  booking_pages: BookingPagesTable;
+  booking_page_members: BookingPageMembersTable;
+  event_types: EventTypesTable;
+  customers: CustomersTable;
+  activities: ActivitiesTable;
+  activity_history: ActivityHistoryTable;
+  activity_relations: ActivityRelationsTable;
+  manage_tokens: ManageTokensTable;
+  outbox_consumers: OutboxConsumersTable;
+  outbox_events: OutboxEventsTable;
+  outbox_deliveries: OutboxDeliveriesTable;
+  saved_filters: SavedFiltersTable;
+}
