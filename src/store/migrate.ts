@@ -7,7 +7,6 @@ const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "
 
 /** Applies the SQL files in migrations/ in name order, each in its own transaction, once. */
 export async function migrate(db: Kysely<any>): Promise<string[]> {
-  await sql`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(db);
   const files = fs.readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith(".sql")).sort();
   const applied: string[] = [];
   for (const file of files) {
@@ -15,6 +14,7 @@ export async function migrate(db: Kysely<any>): Promise<string[]> {
     const didApply = await db.transaction().execute(async (trx) => {
       // Several servers may start at once against one PostgreSQL: one migrates, the others wait.
       await sql`SELECT pg_advisory_xact_lock(727274)`.execute(trx);
+      await sql`CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(trx);
       const done = await sql<{ name: string }>`SELECT name FROM schema_migrations WHERE name = ${file}`.execute(trx);
       if (done.rows.length > 0) return false;
       await sql.raw(text).execute(trx);

@@ -1,0 +1,200 @@
+import { createHash, randomBytes } from "node:crypto";
+import { newActivityId } from "../domain/activity-id.js";
+import { DomainError } from "../domain/errors.js";
+import type { ActivitySnapshot, OutboxEvent } from "../domain/events.js";
+import {
+  assertTransitionAllowed,
+  CREATION_STATUS,
+  statusOf,
+  type Actor,
+  type CreationOrigin,
+  type DetailedStatus,
+  type Transition,
+} from "../domain/lifecycle.js";
+import {
+  findActivity,
+  insertActivity,
+  insertHistory,
+  insertRelation,
+  updateActivityGuarded,
+  type ActivityChanges,
+  type ActivityRow,
+  type NewActivity,
+} from "../store/activities-repo.js";
+import type { Tx } from "../store/database.js";
+import { enqueueEvents } from "../store/outbox-repo.js";
+import { insertManageToken } from "../store/pages-repo.js";
+import type { RelationKind } from "../store/schema.js";
+import type { AppContext } from "./context.js";
+
+/**
+ * The one place activities are written. Each function runs inside the caller's transaction and
+ * writes the state, its immutable history row, relations and outbox events together.
+ */
+
+export interface ActorInfo {
+  type: Actor;
+  id: string | null;
+  name: string | null;
+}
+
+export function snapshot(a: Pick<ActivityRow, "id" | "type" | "status" | "detailed_status" | "booking_page_id" | "event_type_id" | "owner_id" | "customer_name" | "customer_email" | "customer_time_zone" | "start_at" | "end_at" | "reason">): ActivitySnapshot {
+  return {
+    id: a.id,
+    type: a.type,
+    status: a.status,
+    detailedStatus: a.detailed_status,
+    bookingPageId: a.booking_page_id,
+    eventTypeId: a.event_type_id,
+    ownerId: a.owner_id,
+    customer: { name: a.customer_name, email: a.customer_email, timeZone: a.customer_time_zone },
+    start: a.start_at ? new Date(a.start_at).toISOString() : null,
+    end: a.end_at ? new Date(a.end_at).toISOString() : null,
+    reason: a.reason,
+  };
+}
+
+/** Loads the activity inside the transaction, so rules are checked against what will be written. */
+export async function loadInTx(tx: Tx, accountId: string, id: string): Promise<ActivityRow> {
+  const a = await findActivity(tx, accountId, id);
+  if (!a) throw new DomainError("not_found", `Activity ${id} was not found`, { id });
+  return a;
+}
+
+export interface TransitionArgs {
+  activity: ActivityRow;
+  transition: Transition;
+  action: string;
+  actor: ActorInfo;
+  reason?: string | null;
+  changes?: Omit<Partial<ActivityChanges>, "status" | "detailed_status" | "updated_at">;
+  data?: Record<string, unknown>;
+  extraEvents?: (after: ActivityRow) => OutboxEvent[];
+}
+
+/** Checks the lifecycle rule, applies the guarded update, writes history and events. */
+export async function applyTransition(tx: Tx, ctx: AppContext, args: TransitionArgs): Promise<ActivityRow> {
+  const { activity: a } = args;
+  const to = assertTransitionAllowed(a.id, a.detailed_status as DetailedStatus, args.transition, args.action);
+  const now = ctx.clock.now();
+  const changes: ActivityChanges = { ...args.changes, status: statusOf(to), detailed_status: to, updated_at: now };
+  if (args.reason !== undefined) changes.reason = args.reason;
+  const won = await updateActivityGuarded(tx, a.account_id, a.id, { detailedStatus: a.detailed_status, version: a.version }, changes);
+  if (!won) {
+    const current = await findActivity(tx, a.account_id, a.id);
+    throw new DomainError("conflict", `${a.id} was changed by someone else; it is now ${current?.detailed_status ?? "deleted"}.`, {
+      activityId: a.id,
+      status: current?.status,
+      detailedStatus: current?.detailed_status,
+    });
+  }
+  const after: ActivityRow = { ...a, ...changes, version: a.version + 1 } as ActivityRow;
+  await insertHistory(tx, {
+    accountId: a.account_id,
+    activityId: a.id,
+    at: now,
+    actorType: args.actor.type,
+    actorId: args.actor.id,
+    actorName: args.actor.name,
+    action: args.action,
+    from: { status: a.status, detailedStatus: a.detailed_status },
+    to: { status: after.status, detailedStatus: after.detailed_status },
+    reason: args.reason ?? null,
+    data: args.data,
+  });
+  const event: OutboxEvent = {
+    type: "activity.updated",
+    activity: snapshot(after),
+    action: args.action,
+    actor: args.actor.type,
+    from: { status: a.status, detailedStatus: a.detailed_status },
+    previous: {
+      start: a.start_at ? new Date(a.start_at).toISOString() : null,
+      end: a.end_at ? new Date(a.end_at).toISOString() : null,
+      ownerId: a.owner_id,
+    },
+    reason: args.reason ?? null,
+  };
+  await emit(tx, a.account_id, [event, ...(args.extraEvents?.(after) ?? [])], now);
+  return after;
+}
+
+export type NewActivityFields = Omit<NewActivity, "id" | "status" | "detailed_status" | "created_at" | "updated_at" | "account_id">;
+
+export interface CreateArgs {
+  accountId: string;
+  origin: CreationOrigin;
+  actor: ActorInfo;
+  fields: NewActivityFields;
+  relatedFrom?: { id: string; kind: RelationKind };
+  reason?: string | null;
+  data?: Record<string, unknown>;
+}
+
+/** Creates a booking in its starting detailed status, with history, relation, manage link and event. */
+export async function createBooking(tx: Tx, ctx: AppContext, args: CreateArgs): Promise<{ activity: ActivityRow; manageToken: string }> {
+  const now = ctx.clock.now();
+  const detailed = CREATION_STATUS[args.origin];
+  const row: NewActivity = {
+    ...args.fields,
+    id: newActivityId("booking"),
+    account_id: args.accountId,
+    status: statusOf(detailed),
+    detailed_status: detailed,
+    created_at: now,
+    updated_at: now,
+  };
+  await insertActivity(tx, row);
+  if (args.relatedFrom) await insertRelation(tx, args.accountId, args.relatedFrom.id, row.id, args.relatedFrom.kind, now);
+  await insertHistory(tx, {
+    accountId: args.accountId,
+    activityId: row.id,
+    at: now,
+    actorType: args.actor.type,
+    actorId: args.actor.id,
+    actorName: args.actor.name,
+    action: args.origin,
+    from: null,
+    to: { status: row.status, detailedStatus: row.detailed_status },
+    reason: args.reason ?? null,
+    data: { ...args.data, ...(args.relatedFrom ? { relatedFrom: args.relatedFrom.id } : {}) },
+  });
+  const manageToken = await issueManageToken(tx, args.accountId, row.id);
+  const activity = { ...row, version: 1, page_owner_id: null, page_slug: null, search: "" } as unknown as ActivityRow;
+  await emit(
+    tx,
+    args.accountId,
+    [{ type: "activity.created", activity: snapshot(activity), origin: args.origin, actor: args.actor.type, relatedTo: args.relatedFrom?.id ?? null }],
+    now,
+  );
+  return { activity, manageToken };
+}
+
+export function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** A manage link token: 256 random bits, handed out once, stored only as its hash. */
+export async function issueManageToken(tx: Tx, accountId: string, activityId: string): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await insertManageToken(tx, { token_hash: hashToken(token), account_id: accountId, activity_id: activityId });
+  return token;
+}
+
+export function manageLink(ctx: AppContext, token: string): string {
+  return `${ctx.publicUrl.replace(/\/$/, "")}/manage/${token}`;
+}
+
+export async function emit(tx: Tx, accountId: string, events: OutboxEvent[], at: Date): Promise<void> {
+  await enqueueEvents(
+    tx,
+    events.map((e) => ({ accountId, activityId: e.activity.id, type: e.type, payload: e as unknown as Record<string, unknown>, at })),
+  );
+}
+
+/** Runs `work` in one transaction and wakes the outbox dispatcher after it commits. */
+export async function inTransaction<T>(ctx: AppContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const result = await ctx.db.transaction().execute(work);
+  ctx.onEventsCommitted?.();
+  return result;
+}

@@ -1,0 +1,32 @@
+import { invalid } from "../domain/errors.js";
+import { findPage } from "../store/pages-repo.js";
+import { applyTransition, inTransaction } from "./activity-writes.js";
+import { addMinutes, meetingLength, reserveHostTime } from "./booking-rules.js";
+import type { AppContext, Caller } from "./context.js";
+import { loadForAction, userActor } from "./load-for-action.js";
+
+/**
+ * Approve a booking request at a time the user picks (the customer's proposed times are offered
+ * first; without `start` the earliest proposed time still ahead is used).
+ */
+export async function approveRequest(ctx: AppContext, caller: Caller, id: string, body: { start?: Date }) {
+  return inTransaction(ctx, async (tx) => {
+    const a = await loadForAction(tx, caller, id, "approve", { kind: "approve", reschedulesBooking: false });
+    const now = ctx.clock.now();
+    const proposed = ((a.proposed_times as unknown as string[] | null) ?? []).map((t) => new Date(t));
+    const start = body.start ?? proposed.find((t) => t > now);
+    if (!start) throw invalid("start", "all proposed times have passed; choose a start time");
+    const page = (await findPage(tx, a.account_id, a.booking_page_id!))!;
+    const { minutes } = await meetingLength(tx, page, a.event_type_id);
+    const end = addMinutes(start, minutes);
+    await reserveHostTime(tx, a.account_id, a.owner_id!, start, end, a.id);
+    return applyTransition(tx, ctx, {
+      activity: a,
+      transition: { kind: "approve", reschedulesBooking: a.reschedules_id !== null },
+      action: "approve",
+      actor: userActor(caller),
+      changes: { start_at: start, end_at: end },
+      data: { start: start.toISOString(), proposed: proposed.some((p) => p.getTime() === start.getTime()) },
+    });
+  });
+}

@@ -1,0 +1,86 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import argon2 from "argon2";
+import { DomainError, invalid } from "../domain/errors.js";
+import { isValidTimeZone } from "../domain/open-hours.js";
+import {
+  deleteSession,
+  findUserByApiToken,
+  findUserByEmail,
+  findUserBySession,
+  insertApiToken,
+  insertSession,
+  insertUser,
+} from "../store/accounts-repo.js";
+import type { Db } from "../store/database.js";
+import { hashToken } from "./activity-writes.js";
+import type { Caller } from "./context.js";
+
+export const SESSION_DAYS = 14;
+// A fixed hash to verify against when the e-mail is unknown, so timing does not reveal accounts.
+let dummyHash: Promise<string> | undefined;
+
+/** Signs a user in with e-mail and password; returns a new session token (cookie value). */
+export async function signIn(db: Db, email: string, password: string, now: Date): Promise<{ token: string; caller: Caller }> {
+  const user = await findUserByEmail(db, email);
+  dummyHash ??= argon2.hash("not a password");
+  const ok = user?.password_hash ? await argon2.verify(user.password_hash, password) : (await argon2.verify(await dummyHash, password), false);
+  if (!user || !ok) throw new DomainError("unauthenticated", "E-mail or password is incorrect.", {});
+  const token = randomBytes(32).toString("base64url");
+  await insertSession(db, {
+    token_hash: hashToken(token),
+    account_id: user.account_id,
+    user_id: user.id,
+    expires_at: new Date(now.getTime() + SESSION_DAYS * 86_400_000),
+  });
+  const caller = await findUserBySession(db, hashToken(token), now);
+  return { token, caller: toCaller(caller!) };
+}
+
+export async function signOut(db: Db, token: string): Promise<void> {
+  await deleteSession(db, hashToken(token));
+}
+
+export async function callerFromSession(db: Db, token: string, now: Date): Promise<Caller | undefined> {
+  const row = await findUserBySession(db, hashToken(token), now);
+  return row ? toCaller(row) : undefined;
+}
+
+export async function callerFromApiToken(db: Db, token: string): Promise<Caller | undefined> {
+  const row = await findUserByApiToken(db, hashToken(token));
+  return row ? toCaller(row) : undefined;
+}
+
+/** Creates an API token for the user with this e-mail; the token is shown once, stored hashed. */
+export async function createApiToken(db: Db, email: string, name = "cli"): Promise<string> {
+  const user = await findUserByEmail(db, email);
+  if (!user) throw new DomainError("not_found", `No user with e-mail ${email}`, { email });
+  const token = `bst_${randomBytes(32).toString("base64url")}`;
+  await insertApiToken(db, { id: randomUUID(), account_id: user.account_id, user_id: user.id, name, token_hash: hashToken(token) });
+  return token;
+}
+
+export async function addUser(
+  db: Db,
+  u: { accountId: string; email: string; name: string; role: "admin" | "member"; password?: string; timeZone?: string },
+): Promise<string> {
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(u.email)) throw invalid("email", "not an e-mail address");
+  if (u.password !== undefined && u.password.length < 8) throw invalid("password", "use at least 8 characters");
+  const tz = u.timeZone ?? "UTC";
+  if (!isValidTimeZone(tz)) throw invalid("timeZone", `unknown time zone ${tz}`);
+  if (await findUserByEmail(db, u.email)) throw new DomainError("conflict", `A user with e-mail ${u.email} already exists.`, { field: "email" });
+  const id = randomUUID();
+  await insertUser(db, {
+    id,
+    account_id: u.accountId,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    password_hash: u.password ? await argon2.hash(u.password) : null,
+    time_zone: tz,
+  });
+  return id;
+}
+
+function toCaller(r: { id: string; account_id: string; account_name: string; name: string; email: string; role: "admin" | "member"; time_zone: string }): Caller {
+  return { userId: r.id, accountId: r.account_id, accountName: r.account_name, name: r.name, email: r.email, role: r.role, timeZone: r.time_zone };
+}

@@ -1,0 +1,47 @@
+import { notFound, unprocessable } from "../domain/errors.js";
+import { findUser } from "../store/accounts-repo.js";
+import { findPageBySlug } from "../store/pages-repo.js";
+import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
+import { addMinutes, assertCustomerMayBook, bookingFields, meetingLength, reserveHostTime, saveCustomer, type CustomerInput } from "./booking-rules.js";
+import type { AppContext } from "./context.js";
+
+export interface PublicBookingInput {
+  start: Date;
+  customer: CustomerInput;
+  answers?: Record<string, string>;
+  eventTypeId?: string;
+}
+
+/** A customer (or anyone filling the public form for them) books a time on an automatic page. */
+export async function bookOnPublicPage(ctx: AppContext, slug: string, input: PublicBookingInput) {
+  return inTransaction(ctx, async (tx) => {
+    const page = await findPageBySlug(tx, slug);
+    if (!page) throw notFound("Booking page", slug);
+    if (page.mode !== "automatic") {
+      throw unprocessable(`Booking page ${slug} takes booking requests: propose times with POST /api/v1/public/pages/${slug}/requests.`, { mode: page.mode });
+    }
+    const { minutes, eventType } = await meetingLength(tx, page, input.eventTypeId);
+    const end = addMinutes(input.start, minutes);
+    assertCustomerMayBook(page, input.start, end, ctx.clock.now());
+    const owner = (await findUser(tx, page.account_id, page.owner_id))!;
+    await reserveHostTime(tx, page.account_id, owner.id, input.start, end);
+    const customerId = await saveCustomer(tx, page.account_id, input.customer);
+    const { activity, manageToken } = await createBooking(tx, ctx, {
+      accountId: page.account_id,
+      origin: "customer-books",
+      actor: { type: "customer", id: null, name: input.customer.name },
+      fields: {
+        ...bookingFields(page, owner, customerId, input.customer, eventType),
+        start_at: input.start,
+        end_at: end,
+        proposed_times: null,
+        latest_proposed_at: null,
+        reschedules_id: null,
+        reschedule_request: null,
+        reason: null,
+        answers: input.answers ?? null,
+      },
+    });
+    return { activityId: activity.id, accountId: page.account_id, manageLink: manageLink(ctx, manageToken), manageToken };
+  });
+}

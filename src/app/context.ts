@@ -1,0 +1,28 @@
+import type { Clock } from "../domain/clock.js";
+import type { Db } from "../store/database.js";
+
+/** What every use case gets: the database, "now", and where public links point. */
+export interface AppContext {
+  db: Db;
+  clock: Clock;
+  publicUrl: string;
+  /** Called after a transaction that wrote outbox events commits (wakes the dispatcher). */
+  onEventsCommitted?: () => void;
+}
+
+/** A signed-in user (session cookie or API token). */
+export interface Caller {
+  userId: string;
+  accountId: string;
+  accountName: string;
+  name: string;
+  email: string;
+  role: "admin" | "member";
+  timeZone: string;
+}
+
+/** The customer side, acting through a manage link or a public page. */
+export interface CustomerActor {
+  kind: "customer";
+  name: string | null;
+}

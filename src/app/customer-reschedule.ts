@@ -1,0 +1,147 @@
+import { DomainError, invalid, notFound, unprocessable } from "../domain/errors.js";
+import type { CreationOrigin } from "../domain/lifecycle.js";
+import { findUser } from "../store/accounts-repo.js";
+import type { ActivityRow } from "../store/activities-repo.js";
+import type { Tx } from "../store/database.js";
+import { findPage, findPageBySlug } from "../store/pages-repo.js";
+import type { RescheduleRequest } from "../store/schema.js";
+import { applyTransition, createBooking, inTransaction, manageLink } from "./activity-writes.js";
+import { addMinutes, assertCustomerMayBook, bookingFields, meetingLength, reserveHostTime, type PageRow } from "./booking-rules.js";
+import type { AppContext } from "./context.js";
+import { activityForToken, assertCustomerMay, customerActor } from "./manage-link.js";
+import { checkProposedTimes } from "./request-on-public-page.js";
+
+export interface CustomerRescheduleInput {
+  start?: Date;
+  /** Another booking page of the same account to move to. */
+  pageSlug?: string;
+  eventTypeId?: string;
+  /** On a booking-with-approval page the customer proposes times instead of a start. */
+  proposedTimes?: Date[];
+}
+
+/**
+ * The customer moves their booking from the manage link:
+ * - same booking page: the same Booking ID becomes "Rescheduled (By customer)", history keeps the old time;
+ * - a different booking page: the original is "Canceled (By customer)" and a related new booking
+ *   "Rescheduled (By customer)" is made on that page;
+ * - answering a user's reschedule request: a related new booking "Rescheduled (Initiated by user)"
+ *   (same event type) or "Scheduled (By customer)" (any event type); on an approval page, a related
+ *   request that becomes "Rescheduled (Approved by user)" when approved.
+ */
+export async function customerReschedule(ctx: AppContext, token: string, input: CustomerRescheduleInput) {
+  return inTransaction(ctx, async (tx) => {
+    const a = await activityForToken(tx, token);
+    await assertCustomerMay(tx, a, "reschedule");
+    const original = (await findPage(tx, a.account_id, a.booking_page_id!))!;
+    let target = original;
+    if (input.pageSlug && input.pageSlug.toLowerCase() !== original.slug.toLowerCase()) {
+      const other = await findPageBySlug(tx, input.pageSlug);
+      if (!other || other.account_id !== a.account_id) throw notFound("Booking page", input.pageSlug);
+      target = other;
+    }
+    if (a.status === "Canceled") return answerRescheduleRequest(tx, ctx, a, target, input);
+    const start = requireStartFor(target, input);
+    if (target.id === original.id) {
+      const { minutes } = await meetingLength(tx, target, input.eventTypeId ?? a.event_type_id);
+      const end = addMinutes(start, minutes);
+      assertCustomerMayBook(target, start, end, ctx.clock.now());
+      await reserveHostTime(tx, a.account_id, a.owner_id!, start, end, a.id);
+      const after = await applyTransition(tx, ctx, {
+        activity: a,
+        transition: { kind: "customer-reschedule-same-page" },
+        action: "customer-reschedule",
+        actor: customerActor(a),
+        changes: { start_at: start, end_at: end },
+        data: { previousStart: iso(a.start_at), previousEnd: iso(a.end_at), start: start.toISOString(), end: end.toISOString() },
+      });
+      return { activityId: after.id, accountId: a.account_id, manageLink: null as string | null, manageToken: null as string | null };
+    }
+    await applyTransition(tx, ctx, {
+      activity: a,
+      transition: { kind: "customer-reschedule-other-page" },
+      action: "customer-reschedule",
+      actor: customerActor(a),
+      data: { toPage: target.slug },
+    });
+    return bookOn(tx, ctx, a, target, start, input.eventTypeId, "customer-reschedules-other-page");
+  });
+}
+
+async function answerRescheduleRequest(tx: Tx, ctx: AppContext, a: ActivityRow, target: PageRow, input: CustomerRescheduleInput) {
+  const request = a.reschedule_request as unknown as RescheduleRequest | null;
+  const anyEventType = request?.eventType === "any";
+  if (!anyEventType && (target.id !== a.booking_page_id || (input.eventTypeId && input.eventTypeId !== a.event_type_id))) {
+    throw unprocessable(`${a.id} must be rescheduled with the same event type on booking page ${a.page_name}.`, { field: "pageSlug" });
+  }
+  const eventTypeId = anyEventType ? input.eventTypeId : a.event_type_id;
+  if (target.mode === "approval") {
+    if (!input.proposedTimes?.length) throw invalid("proposedTimes", `booking page ${target.slug} takes requests: propose times`);
+    const { times, eventType } = await checkProposedTimes(tx, ctx, target, input.proposedTimes, eventTypeId);
+    const owner = (await findUser(tx, target.account_id, target.id === a.booking_page_id ? a.owner_id! : target.owner_id))!;
+    const { activity, manageToken } = await createBooking(tx, ctx, {
+      accountId: a.account_id,
+      origin: "customer-requests",
+      actor: customerActor(a),
+      relatedFrom: { id: a.id, kind: "rescheduled_as" },
+      fields: {
+        ...bookingFields(target, owner, a.customer_id!, customerOf(a), eventType),
+        start_at: null,
+        end_at: null,
+        proposed_times: times.map((t) => t.toISOString()),
+        latest_proposed_at: times[times.length - 1],
+        reschedules_id: a.id,
+        reschedule_request: null,
+        reason: null,
+        answers: (a.answers as unknown as Record<string, string> | null) ?? null,
+      },
+    });
+    return { activityId: activity.id, accountId: a.account_id, manageLink: manageLink(ctx, manageToken), manageToken };
+  }
+  const start = requireStartFor(target, input);
+  return bookOn(tx, ctx, a, target, start, eventTypeId, anyEventType ? "customer-rebooks-any-event-type" : "customer-rebooks-same-event-type");
+}
+
+async function bookOn(tx: Tx, ctx: AppContext, a: ActivityRow, page: PageRow, start: Date, eventTypeId: string | null | undefined, origin: CreationOrigin) {
+  if (page.mode !== "automatic" && origin === "customer-reschedules-other-page") {
+    throw unprocessable(`Booking page ${page.slug} takes requests; it cannot be used to reschedule directly.`, { field: "pageSlug" });
+  }
+  const { minutes, eventType } = await meetingLength(tx, page, eventTypeId);
+  const end = addMinutes(start, minutes);
+  assertCustomerMayBook(page, start, end, ctx.clock.now());
+  // The same page keeps the same host; another page books with that page's owner.
+  const ownerId = page.id === a.booking_page_id ? a.owner_id! : page.owner_id;
+  const owner = (await findUser(tx, a.account_id, ownerId))!;
+  await reserveHostTime(tx, a.account_id, owner.id, start, end);
+  const { activity, manageToken } = await createBooking(tx, ctx, {
+    accountId: a.account_id,
+    origin,
+    actor: customerActor(a),
+    relatedFrom: { id: a.id, kind: "rescheduled_as" },
+    fields: {
+      ...bookingFields(page, owner, a.customer_id!, customerOf(a), eventType),
+      start_at: start,
+      end_at: end,
+      proposed_times: null,
+      latest_proposed_at: null,
+      reschedules_id: null,
+      reschedule_request: null,
+      reason: null,
+      answers: (a.answers as unknown as Record<string, string> | null) ?? null,
+    },
+  });
+  return { activityId: activity.id, accountId: a.account_id, manageLink: manageLink(ctx, manageToken) as string | null, manageToken: manageToken as string | null };
+}
+
+function requireStartFor(page: PageRow, input: CustomerRescheduleInput): Date {
+  if (!input.start) {
+    throw new DomainError("validation_failed", "start: a new start time is required", { field: "start", pageMode: page.mode });
+  }
+  return input.start;
+}
+
+function customerOf(a: ActivityRow) {
+  return { name: a.customer_name ?? "", email: a.customer_email ?? "", phone: a.customer_phone, timeZone: a.customer_time_zone };
+}
+
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);

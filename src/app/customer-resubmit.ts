@@ -1,0 +1,61 @@
+import { findPage } from "../store/pages-repo.js";
+import type { Tx } from "../store/database.js";
+import type { ActivityRow } from "../store/activities-repo.js";
+import { applyTransition, createBooking, inTransaction, manageLink } from "./activity-writes.js";
+import type { AppContext } from "./context.js";
+import { activityForToken, assertCustomerMay, customerActor } from "./manage-link.js";
+import { checkProposedTimes } from "./request-on-public-page.js";
+import type { CreationOrigin } from "../domain/lifecycle.js";
+
+/**
+ * The customer submits new proposed times:
+ * - for their own pending request: it becomes "Canceled (By customer)" and a related new request
+ *   "Requested (By customer)" is made;
+ * - after the user asked for new times: a related new request "Requested (Initiated by user)".
+ */
+export async function customerResubmit(ctx: AppContext, token: string, body: { proposedTimes: Date[] }) {
+  return inTransaction(ctx, async (tx) => {
+    const a = await activityForToken(tx, token);
+    await assertCustomerMay(tx, a, "resubmit");
+    const page = (await findPage(tx, a.account_id, a.booking_page_id!))!;
+    const { times } = await checkProposedTimes(tx, ctx, page, body.proposedTimes, a.event_type_id);
+    let origin: CreationOrigin = "customer-resubmits-after-user-request";
+    if (a.status === "Requested") {
+      await applyTransition(tx, ctx, { activity: a, transition: { kind: "customer-resubmit" }, action: "customer-resubmit", actor: customerActor(a) });
+      origin = "customer-resubmits-own-request";
+    }
+    return newRequestFrom(tx, ctx, a, origin, times);
+  });
+}
+
+async function newRequestFrom(tx: Tx, ctx: AppContext, a: ActivityRow, origin: CreationOrigin, times: Date[]) {
+  const { activity, manageToken } = await createBooking(tx, ctx, {
+    accountId: a.account_id,
+    origin,
+    actor: customerActor(a),
+    relatedFrom: { id: a.id, kind: "resubmitted_as" },
+    fields: {
+      type: "booking",
+      booking_page_id: a.booking_page_id,
+      page_name: a.page_name,
+      event_type_id: a.event_type_id,
+      event_type_name: a.event_type_name,
+      owner_id: a.owner_id,
+      owner_name: a.owner_name,
+      customer_id: a.customer_id,
+      customer_name: a.customer_name,
+      customer_email: a.customer_email,
+      customer_phone: a.customer_phone,
+      customer_time_zone: a.customer_time_zone,
+      start_at: null,
+      end_at: null,
+      proposed_times: times.map((t) => t.toISOString()),
+      latest_proposed_at: times[times.length - 1],
+      reschedules_id: a.reschedules_id,
+      reschedule_request: null,
+      reason: null,
+      answers: (a.answers as unknown as Record<string, string> | null) ?? null,
+    },
+  });
+  return { activityId: activity.id, accountId: a.account_id, manageLink: manageLink(ctx, manageToken), manageToken };
+}

@@ -1,0 +1,42 @@
+import { forbidden } from "../domain/errors.js";
+import { ALLOWED_USER_ACTIONS, isDetailedStatus, type UserAction } from "../domain/lifecycle.js";
+import type { Db, Tx } from "../store/database.js";
+import { visiblePageIds } from "../store/pages-repo.js";
+import type { Caller } from "./context.js";
+
+/** What a caller may see: admins everything; members the pages they own, edit or view, and their own bookings. */
+export interface Visibility {
+  all: boolean;
+  pageIds: string[];
+  userId: string;
+}
+
+export async function visibilityOf(conn: Db | Tx, caller: Caller): Promise<Visibility> {
+  if (caller.role === "admin") return { all: true, pageIds: [], userId: caller.userId };
+  return { all: false, pageIds: await visiblePageIds(conn, caller.accountId, caller.userId), userId: caller.userId };
+}
+
+export function canSee(v: Visibility, a: { booking_page_id: string | null; owner_id: string | null }): boolean {
+  return v.all || a.owner_id === v.userId || (a.booking_page_id !== null && v.pageIds.includes(a.booking_page_id));
+}
+
+/** Changing a booking is for its host, its booking page's owner, or an admin. */
+export function canChange(caller: Caller, a: { owner_id: string | null; page_owner_id: string | null }): boolean {
+  return caller.role === "admin" || a.owner_id === caller.userId || a.page_owner_id === caller.userId;
+}
+
+export function assertCanChange(caller: Caller, a: { id: string; owner_id: string | null; page_owner_id: string | null }, action: string): void {
+  if (!canChange(caller, a)) {
+    throw forbidden(`Only the booking's host, its booking page's owner or an admin may ${action.replace(/-/g, " ")} ${a.id}.`, {
+      activityId: a.id,
+      action,
+    });
+  }
+}
+
+/** The actions this caller may take on this activity now: the lifecycle table, filtered by permission. */
+export function actionsFor(caller: Caller, a: { type: string; detailed_status: string; owner_id: string | null; page_owner_id: string | null }): UserAction[] {
+  if (a.type !== "booking" || !isDetailedStatus(a.detailed_status)) return [];
+  if (!canChange(caller, a)) return [];
+  return [...ALLOWED_USER_ACTIONS[a.detailed_status]];
+}

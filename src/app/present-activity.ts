@@ -1,0 +1,45 @@
+import type { ActivityRow } from "../store/activities-repo.js";
+import type { RelationKind } from "../store/schema.js";
+import type { Caller } from "./context.js";
+import { actionsFor } from "./permissions.js";
+
+/** The API's view of an activity (a stream row). `actions` are what this caller may do now. */
+export function presentActivity(a: ActivityRow, caller: Caller) {
+  return {
+    id: a.id,
+    type: a.type,
+    status: a.status,
+    detailedStatus: a.detailed_status,
+    bookingPage: a.booking_page_id ? { id: a.booking_page_id, name: a.page_name ?? "", slug: a.page_slug ?? "" } : null,
+    eventType: a.event_type_id ? { id: a.event_type_id, name: a.event_type_name ?? "" } : null,
+    owner: a.owner_id ? { id: a.owner_id, name: a.owner_name ?? "" } : null,
+    customer: {
+      id: a.customer_id,
+      name: a.customer_name,
+      email: a.customer_email,
+      phone: a.customer_phone,
+      timeZone: a.customer_time_zone,
+    },
+    start: iso(a.start_at),
+    end: iso(a.end_at),
+    proposedTimes: (a.proposed_times as unknown as string[] | null) ?? null,
+    reason: a.reason,
+    createdAt: iso(a.created_at)!,
+    updatedAt: iso(a.updated_at)!,
+    actions: actionsFor(caller, a),
+  };
+}
+export type ActivityView = ReturnType<typeof presentActivity>;
+
+/** How the other activity relates to the one being viewed. */
+export function relationLabel(kind: RelationKind, viewedIsFrom: boolean): string {
+  const names: Record<RelationKind, [string, string]> = {
+    rescheduled_as: ["rescheduled_as", "rescheduled_from"],
+    resubmitted_as: ["resubmitted_as", "resubmitted_from"],
+    package_session: ["session", "package"],
+    payment: ["payment", "paid_for"],
+  };
+  return names[kind][viewedIsFrom ? 0 : 1];
+}
+
+export const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);

@@ -1,0 +1,55 @@
+import { invalid, notFound, unprocessable } from "../domain/errors.js";
+import { findUser } from "../store/accounts-repo.js";
+import { findPageBySlug } from "../store/pages-repo.js";
+import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
+import { addMinutes, assertCustomerMayBook, bookingFields, meetingLength, saveCustomer, type CustomerInput, type PageRow } from "./booking-rules.js";
+import type { AppContext } from "./context.js";
+import type { Tx } from "../store/database.js";
+
+export interface PublicRequestInput {
+  proposedTimes: Date[];
+  customer: CustomerInput;
+  answers?: Record<string, string>;
+  eventTypeId?: string;
+}
+
+/** Checks proposed times (future, in open hours, no duplicates) and returns them sorted. */
+export async function checkProposedTimes(tx: Tx, ctx: AppContext, page: PageRow, times: Date[], eventTypeId?: string | null) {
+  if (times.length === 0) throw invalid("proposedTimes", "propose at least one time");
+  const unique = [...new Set(times.map((t) => t.getTime()))].sort((a, b) => a - b).map((t) => new Date(t));
+  if (unique.length !== times.length) throw invalid("proposedTimes", "the same time is proposed twice");
+  const { minutes, eventType } = await meetingLength(tx, page, eventTypeId);
+  for (const t of unique) assertCustomerMayBook(page, t, addMinutes(t, minutes), ctx.clock.now());
+  return { times: unique, minutes, eventType };
+}
+
+/** A customer proposes times on a booking-with-approval page: a booking request. */
+export async function requestOnPublicPage(ctx: AppContext, slug: string, input: PublicRequestInput) {
+  return inTransaction(ctx, async (tx) => {
+    const page = await findPageBySlug(tx, slug);
+    if (!page) throw notFound("Booking page", slug);
+    if (page.mode !== "approval") {
+      throw unprocessable(`Booking page ${slug} books automatically: book a time with POST /api/v1/public/pages/${slug}/bookings.`, { mode: page.mode });
+    }
+    const { times, eventType } = await checkProposedTimes(tx, ctx, page, input.proposedTimes, input.eventTypeId);
+    const owner = (await findUser(tx, page.account_id, page.owner_id))!;
+    const customerId = await saveCustomer(tx, page.account_id, input.customer);
+    const { activity, manageToken } = await createBooking(tx, ctx, {
+      accountId: page.account_id,
+      origin: "customer-requests",
+      actor: { type: "customer", id: null, name: input.customer.name },
+      fields: {
+        ...bookingFields(page, owner, customerId, input.customer, eventType),
+        start_at: null,
+        end_at: null,
+        proposed_times: times.map((t) => t.toISOString()),
+        latest_proposed_at: times[times.length - 1],
+        reschedules_id: null,
+        reschedule_request: null,
+        reason: null,
+        answers: input.answers ?? null,
+      },
+    });
+    return { activityId: activity.id, accountId: page.account_id, manageLink: manageLink(ctx, manageToken), manageToken };
+  });
+}

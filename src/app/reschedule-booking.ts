@@ -1,0 +1,62 @@
+import { findPage } from "../store/pages-repo.js";
+import { applyTransition, createBooking, inTransaction, manageLink } from "./activity-writes.js";
+import { addMinutes, meetingLength, reserveHostTime } from "./booking-rules.js";
+import type { AppContext, Caller } from "./context.js";
+import { loadForAction, requireReason, requireStart, userActor } from "./load-for-action.js";
+
+/**
+ * A user reschedules on the customer's behalf: the original becomes "Canceled (Reschedule
+ * requested by user)" and a new, related booking "Rescheduled (Initiated by user)" is made at
+ * `start` with the same host, page and customer (and optionally another event type of the page).
+ */
+export async function rescheduleBooking(ctx: AppContext, caller: Caller, id: string, body: { reason?: string; start?: Date; eventTypeId?: string }) {
+  const reason = requireReason(body.reason);
+  const start = requireStart(body.start);
+  return inTransaction(ctx, async (tx) => {
+    const a = await loadForAction(tx, caller, id, "reschedule", { kind: "reschedule" });
+    const page = (await findPage(tx, a.account_id, a.booking_page_id!))!;
+    const { minutes, eventType } = await meetingLength(tx, page, body.eventTypeId ?? a.event_type_id);
+    const end = addMinutes(start, minutes);
+    const original = await applyTransition(tx, ctx, {
+      activity: a,
+      transition: { kind: "reschedule" },
+      action: "reschedule",
+      actor: userActor(caller),
+      reason,
+      changes: { reschedule_request: { eventType: body.eventTypeId && body.eventTypeId !== a.event_type_id ? "any" : "same", reason } },
+      data: { newStart: start.toISOString() },
+    });
+    // Checked after the original is canceled, so moving a booking within its own time is allowed.
+    await reserveHostTime(tx, a.account_id, a.owner_id!, start, end);
+    const { activity: created, manageToken } = await createBooking(tx, ctx, {
+      accountId: a.account_id,
+      origin: "user-reschedules-on-behalf",
+      actor: userActor(caller),
+      reason,
+      relatedFrom: { id: a.id, kind: "rescheduled_as" },
+      fields: {
+        type: "booking",
+        booking_page_id: a.booking_page_id,
+        page_name: a.page_name,
+        event_type_id: eventType?.id ?? a.event_type_id,
+        event_type_name: eventType?.name ?? a.event_type_name,
+        owner_id: a.owner_id,
+        owner_name: a.owner_name,
+        customer_id: a.customer_id,
+        customer_name: a.customer_name,
+        customer_email: a.customer_email,
+        customer_phone: a.customer_phone,
+        customer_time_zone: a.customer_time_zone,
+        start_at: start,
+        end_at: end,
+        proposed_times: null,
+        latest_proposed_at: null,
+        reschedules_id: null,
+        reschedule_request: null,
+        reason,
+        answers: (a.answers as unknown as Record<string, string> | null) ?? null,
+      },
+    });
+    return { activity: original, created, manageLink: manageLink(ctx, manageToken) };
+  });
+}

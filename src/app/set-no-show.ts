@@ -1,0 +1,11 @@
+import { applyTransition, inTransaction } from "./activity-writes.js";
+import type { AppContext, Caller } from "./context.js";
+import { loadForAction, userActor } from "./load-for-action.js";
+
+/** Mark that the customer did not show up. It cannot be undone back to Completed. */
+export async function setNoShow(ctx: AppContext, caller: Caller, id: string) {
+  return inTransaction(ctx, async (tx) => {
+    const a = await loadForAction(tx, caller, id, "set-no-show", { kind: "set-no-show" });
+    return applyTransition(tx, ctx, { activity: a, transition: { kind: "set-no-show" }, action: "set-no-show", actor: userActor(caller) });
+  });
+}

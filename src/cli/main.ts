@@ -1,0 +1,96 @@
+import { Command, Option } from "commander";
+import { addUser, createApiToken } from "../app/auth.js";
+import { loadConfig, type ConfigOverrides } from "../config.js";
+import { DataDirLockedError } from "../store/data-dir-lock.js";
+import { firstAccount, findUserByEmail } from "../store/accounts-repo.js";
+import { openDatabase } from "../store/database.js";
+import { migrate } from "../store/migrate.js";
+import { startServer } from "../server.js";
+
+/** `bookstream` — serve, migrate, seed, users, tokens. Flags override the environment. */
+const program = new Command("bookstream").description("Bookstream booking back office").showHelpAfterError();
+
+const dbFlags = (c: Command) =>
+  c
+    .addOption(new Option("--data-dir <dir>", "embedded database folder (DATA_DIR)"))
+    .addOption(new Option("--database-url <url>", "PostgreSQL URL (DATABASE_URL); omit for the embedded database"));
+
+function configFrom(opts: { dataDir?: string; databaseUrl?: string; port?: string; demo?: boolean }) {
+  const overrides: ConfigOverrides = { dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, port: opts.port ? Number(opts.port) : undefined };
+  if (opts.demo === false) overrides.demo = false;
+  return loadConfig(process.env, overrides);
+}
+
+async function withDb<T>(opts: { dataDir?: string; databaseUrl?: string }, work: (h: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>) {
+  const config = configFrom(opts);
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  try {
+    return await work(handle);
+  } finally {
+    await handle.close();
+  }
+}
+
+dbFlags(program.command("serve").description("run the API, the web app and the background jobs"))
+  .option("--port <port>", "HTTP port (PORT, default 3000)")
+  .option("--no-demo", "start with an empty account instead of the demo (BOOKSTREAM_DEMO=0)")
+  .action(async (opts) => {
+    const server = await startServer(configFrom(opts));
+    const stop = async () => {
+      await server.stop();
+      process.exit(0);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+
+dbFlags(program.command("migrate").description("apply pending database migrations")).action(async (opts) => {
+  await withDb({ ...opts }, async (h) => {
+    const applied = await migrate(h.db);
+    console.log(applied.length ? `Applied: ${applied.join(", ")}` : "The database is up to date.");
+  });
+});
+
+dbFlags(program.command("seed").description("bulk-load generated activities into the first account (for benchmarks)"))
+  .requiredOption("--activities <n>", "how many activities")
+  .action(async (opts) => {
+    const { bulkSeed } = await import("../store/bulk-seed.js");
+    await withDb(opts, async (h) => {
+      const t0 = Date.now();
+      const r = await bulkSeed(h, { activities: Number(opts.activities) });
+      console.log(`Seeded ${r.inserted} activities into account ${r.accountId} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    });
+  });
+
+const users = program.command("users").description("manage users");
+dbFlags(users.command("add").description("add a user to the first account"))
+  .requiredOption("--email <email>")
+  .requiredOption("--name <name>")
+  .addOption(new Option("--role <role>").choices(["admin", "member"]).default("member"))
+  .option("--password <password>", "at least 8 characters")
+  .option("--time-zone <zone>", "IANA time zone", "UTC")
+  .action(async (opts) => {
+    await withDb(opts, async (h) => {
+      const account = await firstAccount(h.db);
+      if (!account) throw new Error("No account yet: run `bookstream serve` once first.");
+      const id = await addUser(h.db, { accountId: account.id, email: opts.email, name: opts.name, role: opts.role, password: opts.password, timeZone: opts.timeZone });
+      console.log(`Added ${opts.role} ${opts.email} (${id}) to ${account.name}.`);
+    });
+  });
+
+const tokens = program.command("tokens").description("API tokens");
+dbFlags(tokens.command("create").description("print a new API token for a user"))
+  .requiredOption("--email <email>")
+  .option("--name <name>", "label", "cli")
+  .action(async (opts) => {
+    await withDb(opts, async (h) => {
+      if (!(await findUserByEmail(h.db, opts.email))) throw new Error(`No user with e-mail ${opts.email}`);
+      console.log(await createApiToken(h.db, opts.email, opts.name));
+    });
+  });
+
+program.parseAsync(process.argv).catch((err) => {
+  if (err instanceof DataDirLockedError) console.error(err.message);
+  else console.error(err?.message ?? err);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+import type { Actor, CreationOrigin } from "./lifecycle.js";
+
+/**
+ * Events written to the outbox in the transaction that caused them; later issues' consumers
+ * (calendar, Salesforce, e-mail, webhooks) read these. One union, keyed by `type`.
+ */
+export interface ActivitySnapshot {
+  id: string;
+  type: "booking" | "package" | "transaction";
+  status: string;
+  detailedStatus: string;
+  bookingPageId: string | null;
+  eventTypeId: string | null;
+  ownerId: string | null;
+  customer: { name: string | null; email: string | null; timeZone: string | null };
+  start: string | null;
+  end: string | null;
+  reason: string | null;
+}
+
+export type OutboxEvent =
+  | { type: "activity.created"; activity: ActivitySnapshot; origin: CreationOrigin; actor: Actor; relatedTo: string | null }
+  | {
+      type: "activity.updated";
+      activity: ActivitySnapshot;
+      action: string;
+      actor: Actor;
+      from: { status: string; detailedStatus: string };
+      previous: { start: string | null; end: string | null; ownerId: string | null };
+      reason: string | null;
+    }
+  | {
+      type: "customer.link_issued";
+      activity: ActivitySnapshot;
+      purpose: "reschedule" | "new-times";
+      link: string;
+      reason: string | null;
+    };
+
+export type OutboxEventType = OutboxEvent["type"];

@@ -1,0 +1,68 @@
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import cookie from "@fastify/cookie";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { AppContext } from "../app/context.js";
+import type { AdjustableClock } from "../domain/clock.js";
+import { body, errorHandler } from "./error-mapping.js";
+import { accountRoutes } from "./routes/account-routes.js";
+import { activityRoutes } from "./routes/activity-routes.js";
+import { publicRoutes } from "./routes/public-routes.js";
+import { testClockRoutes } from "./routes/test-clock-routes.js";
+
+export interface HttpOptions {
+  logLevel?: string;
+  signInRateLimit?: number;
+  /** Present only when the server runs with BOOKSTREAM_TEST_CLOCK=1. */
+  testClock?: AdjustableClock;
+  /** The built web app (web/dist); served at / when present. */
+  webDist?: string;
+  secureCookies?: boolean;
+}
+
+const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web/dist");
+
+/** Builds the Fastify app: the API under /api, its OpenAPI document and docs, and the web app. */
+export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: { level: opts.logLevel ?? "info" }, trustProxy: true, bodyLimit: 256 * 1024 }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: "Bookstream API", version: "1.0.0", description: "The booking back office: the Activity stream, lifecycle actions and the customer's public side." },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" }, cookie: { type: "apiKey", in: "cookie", name: "bookstream_session" } } },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+  app.get("/api/health", { schema: { hide: true } }, async () => ({ ok: true }));
+
+  await app.register(accountRoutes(ctx, { signInRateLimit: opts.signInRateLimit ?? 10, secureCookies: opts.secureCookies ?? false }));
+  await app.register(activityRoutes(ctx));
+  await app.register(publicRoutes(ctx));
+  if (opts.testClock) await app.register(testClockRoutes(ctx, opts.testClock));
+
+  const webDist = opts.webDist ?? DEFAULT_WEB_DIST;
+  const hasWeb = fs.existsSync(path.join(webDist, "index.html"));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false });
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith("/api/") || !hasWeb || req.method !== "GET") {
+      return reply.status(404).send(body("not_found", `No route ${req.method} ${req.url.split("?")[0]}`, {}));
+    }
+    // The web app routes on the client (/, /book/:slug, /manage/:token …).
+    return reply.type("text/html").sendFile("index.html");
+  });
+  return app;
+}

@@ -1,0 +1,46 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
+import { DomainError, type ErrorCode } from "../domain/errors.js";
+
+/** The one table from domain error codes to HTTP statuses. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  invalid_query: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  action_not_allowed: 409,
+  conflict: 409,
+  slot_unavailable: 409,
+  unprocessable: 422,
+  rate_limited: 429,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+export const body = (code: string, message: string, details: Record<string, unknown> = {}): ErrorBody => ({ error: { code, message, details } });
+
+export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) {
+  if (err instanceof DomainError) return reply.status(HTTP_STATUS[err.code]).send(body(err.code, err.message, err.details));
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const issues = err.validation.map((v) => {
+      const where = (err as any).validationContext ?? "body";
+      const path = String(v.instancePath ?? "").replace(/^\//, "").replace(/\//g, ".");
+      return { field: path ? `${where}.${path}` : where, message: v.message ?? "invalid" };
+    });
+    const first = issues[0];
+    return reply.status(400).send(body("validation_failed", `${first.field}: ${first.message}`, { field: first.field, issues }));
+  }
+  const fe = err as FastifyError & { code?: string };
+  if (fe.code === "23505") return reply.status(409).send(body("conflict", "That was already done by a concurrent request.", { constraint: (fe as any).constraint }));
+  if (fe.statusCode === 429) return reply.status(429).send(body("rate_limited", "Too many attempts; wait a minute and try again.", {}));
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = fe.statusCode === 415 ? "unsupported_media_type" : fe.statusCode === 413 ? "payload_too_large" : "bad_request";
+    return reply.status(fe.statusCode).send(body(code, fe.message, {}));
+  }
+  if (isResponseSerializationError(err)) req.log.error({ err, cause: (err as any).cause }, "response did not match its schema");
+  else req.log.error({ err }, "unhandled error");
+  return reply.status(500).send(body("internal", "Something went wrong on our side; it has been logged.", {}));
+}

@@ -1,0 +1,135 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { approveRequest } from "../../app/approve-request.js";
+import { cancelBooking } from "../../app/cancel-booking.js";
+import type { AppContext, Caller } from "../../app/context.js";
+import { getActivityDetails } from "../../app/get-activity.js";
+import { listActivities } from "../../app/list-activities.js";
+import { reassignBooking } from "../../app/reassign-booking.js";
+import { requestNewTimes } from "../../app/request-new-times.js";
+import { requestReschedule } from "../../app/request-reschedule.js";
+import { rescheduleBooking } from "../../app/reschedule-booking.js";
+import { setNoShow } from "../../app/set-no-show.js";
+import { BOOKING_STATUSES, DETAILED_STATUS_LIST, USER_ACTIONS, type UserAction } from "../../domain/lifecycle.js";
+import { SEARCH_GRAMMAR_HELP } from "../../domain/search-query.js";
+import { callerOf, requireCaller } from "../auth.js";
+import { Activity, ActivityDetails, ActivityId, IsoDateTime, csv, errors } from "../schemas.js";
+
+const StreamQuery = z.object({
+  type: csv(z.enum(["booking", "package", "transaction"])).describe("Comma-separated activity types"),
+  status: csv(z.enum(BOOKING_STATUSES as unknown as [string, ...string[]]).or(z.enum(["Created", "Updated", "Paid", "Pending", "Refunded", "Refund pending"]))).describe("Comma-separated statuses"),
+  detailedStatus: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]))
+    .pipe(z.array(z.enum(DETAILED_STATUS_LIST as [string, ...string[]])).optional())
+    .describe("Detailed status; repeat the parameter for several (they contain commas)"),
+  bookingPageId: csv(z.uuid()).describe("Comma-separated booking page IDs"),
+  eventTypeId: csv(z.uuid()).describe("Comma-separated event type IDs"),
+  ownerId: csv(z.uuid()).describe("Comma-separated owner (host) user IDs"),
+  customerId: csv(z.uuid()).describe("Comma-separated customer IDs"),
+  startFrom: IsoDateTime.optional().describe("Meeting starts at or after"),
+  startTo: IsoDateTime.optional().describe("Meeting starts before"),
+  createdFrom: IsoDateTime.optional().describe("Created at or after"),
+  createdTo: IsoDateTime.optional().describe("Created before"),
+  q: z.string().max(4000).optional().describe("Free-text filter. " + SEARCH_GRAMMAR_HELP),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional().describe("nextCursor from the previous page"),
+  includeTotal: z.enum(["true", "false"]).optional().transform((v) => v === "true").describe("Also count matches (capped at 10,000)"),
+});
+
+const ActionBody = z
+  .object({
+    reason: z.string().trim().max(2000).optional().describe("Why; required for request-reschedule and reschedule (shown to the customer)"),
+    start: IsoDateTime.optional().describe("New start: approve (defaults to the first proposed time ahead) and reschedule (required)"),
+    ownerId: z.uuid().optional().describe("reassign: the new host"),
+    eventType: z.enum(["same", "any"]).optional().describe("request-reschedule: same event type, or let the customer pick any"),
+    eventTypeId: z.uuid().optional().describe("reschedule: another event type of the same page"),
+  })
+  .strict()
+  .default({});
+
+const ActionResult = z.object({
+  activity: ActivityDetails,
+  created: ActivityDetails.optional().describe("The new booking (reschedule)"),
+  customerLink: z.string().optional().describe("The link sent to the customer (request-reschedule, request-new-times)"),
+});
+
+export function activityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook("preHandler", requireCaller(ctx));
+
+    app.get("/api/v1/activities", {
+      schema: {
+        tags: ["Activity stream"],
+        summary: "The Activity stream: newest-updated first, filtered, keyset-paginated",
+        querystring: StreamQuery,
+        response: {
+          200: z.object({ items: z.array(Activity), nextCursor: z.string().nullable(), total: z.number().optional(), totalIsLowerBound: z.boolean().optional() }),
+          ...errors(400, 401),
+        },
+      },
+    }, async (req) => {
+      const q = req.query;
+      return listActivities(ctx, callerOf(req), {
+        ...q,
+        type: q.type,
+        startFrom: q.startFrom ? new Date(q.startFrom) : undefined,
+        startTo: q.startTo ? new Date(q.startTo) : undefined,
+        createdFrom: q.createdFrom ? new Date(q.createdFrom) : undefined,
+        createdTo: q.createdTo ? new Date(q.createdTo) : undefined,
+      });
+    });
+
+    app.get("/api/v1/activities/:id", {
+      schema: {
+        tags: ["Activity stream"],
+        summary: "An activity's details: status, allowed actions, related activities, history",
+        params: z.object({ id: ActivityId }),
+        response: { 200: ActivityDetails, ...errors(400, 401, 404) },
+      },
+    }, async (req) => getActivityDetails(ctx, callerOf(req), req.params.id));
+
+    app.post("/api/v1/activities/:id/actions/:action", {
+      schema: {
+        tags: ["Activity stream"],
+        summary: "Perform one lifecycle action; 409 names the current status when it is not allowed now",
+        params: z.object({ id: ActivityId, action: z.enum(USER_ACTIONS) }),
+        body: ActionBody,
+        response: { 200: ActionResult, ...errors(400, 401, 403, 404, 409, 422) },
+      },
+    }, async (req) => {
+      const caller = callerOf(req);
+      const { id, action } = req.params;
+      const b = req.body ?? {};
+      const start = b.start ? new Date(b.start) : undefined;
+      const result = await performAction(ctx, caller, id, action, { ...b, start });
+      const activity = await getActivityDetails(ctx, caller, id);
+      const created = result.createdId ? await getActivityDetails(ctx, caller, result.createdId) : undefined;
+      return { activity, ...(created ? { created } : {}), ...(result.customerLink ? { customerLink: result.customerLink } : {}) };
+    });
+  };
+}
+
+type ActionInput = { reason?: string; start?: Date; ownerId?: string; eventType?: "same" | "any"; eventTypeId?: string };
+
+/** The action name → use case table. */
+async function performAction(ctx: AppContext, caller: Caller, id: string, action: UserAction, b: ActionInput): Promise<{ createdId?: string; customerLink?: string }> {
+  switch (action) {
+    case "approve":
+      await approveRequest(ctx, caller, id, b);
+      return {};
+    case "cancel":
+      await cancelBooking(ctx, caller, id, b);
+      return {};
+    case "request-new-times":
+      return { customerLink: (await requestNewTimes(ctx, caller, id, b)).customerLink };
+    case "request-reschedule":
+      return { customerLink: (await requestReschedule(ctx, caller, id, b)).customerLink };
+    case "reschedule":
+      return { createdId: (await rescheduleBooking(ctx, caller, id, b)).created.id };
+    case "reassign":
+      await reassignBooking(ctx, caller, id, b);
+      return {};
+    case "set-no-show":
+      await setNoShow(ctx, caller, id);
+      return {};
+  }
+}

@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { BOOKING_STATUSES, DETAILED_STATUS_LIST, USER_ACTIONS, CUSTOMER_ACTIONS } from "../domain/lifecycle.js";
+import { isValidTimeZone } from "../domain/open-hours.js";
+
+/** Shared request/response schemas; the OpenAPI document is generated from these. */
+
+export const ErrorResponse = z
+  .object({
+    error: z.object({
+      code: z.string().describe("Stable machine-readable code, e.g. action_not_allowed"),
+      message: z.string().describe("What went wrong, for people"),
+      details: z.record(z.string(), z.unknown()).describe("Context: the field at fault, the current status…"),
+    }),
+  })
+  .describe("Every error has this shape");
+
+export const errors = (...codes: (400 | 401 | 403 | 404 | 409 | 422 | 429)[]) => Object.fromEntries(codes.map((c) => [c, ErrorResponse]));
+
+export const IsoDateTime = z.iso.datetime({ offset: true }).describe("ISO 8601 date-time with offset, e.g. 2026-12-01T15:30:00Z");
+export const TimeZone = z.string().refine(isValidTimeZone, "unknown IANA time zone").describe("IANA time zone, e.g. Europe/Berlin");
+
+export const CustomerInput = z.object({
+  name: z.string().trim().min(1).max(200).describe("The customer's full name"),
+  email: z.email().max(320).describe("The customer's e-mail address"),
+  phone: z.string().trim().max(40).optional().describe("Phone number"),
+  timeZone: TimeZone.optional(),
+});
+
+export const ActivityId = z
+  .string()
+  .regex(/^(BKNG|PKG|TXN)-[A-Za-z0-9]+$/, "not an activity ID (BKNG-…, PKG-…, TXN-…)")
+  .describe("Activity ID: BKNG-XXXXXXXXXXXX, PKG-XXXXXXXXXX or TXN-XXXXXXXX");
+
+const Ref = z.object({ id: z.string(), name: z.string() });
+
+export const Activity = z.object({
+  id: z.string().describe("Activity ID"),
+  type: z.enum(["booking", "package", "transaction"]),
+  status: z.string().describe(`Status: ${BOOKING_STATUSES.join(", ")}`),
+  detailedStatus: z.string().describe(`Detailed status, e.g. ${DETAILED_STATUS_LIST.slice(0, 3).join("; ")}`),
+  bookingPage: Ref.extend({ slug: z.string() }).nullable(),
+  eventType: Ref.nullable(),
+  owner: Ref.nullable().describe("The host"),
+  customer: z.object({
+    id: z.string().nullable(),
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    timeZone: z.string().nullable(),
+  }),
+  start: z.string().nullable().describe("Meeting start (UTC ISO); null for a request"),
+  end: z.string().nullable(),
+  proposedTimes: z.array(z.string()).nullable().describe("A request's proposed start times"),
+  reason: z.string().nullable().describe("Last cancel/reschedule reason (shown to the customer)"),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  actions: z.array(z.enum(USER_ACTIONS)).describe("Actions the caller may take now"),
+});
+
+export const ActivityDetails = Activity.extend({
+  answers: z.record(z.string(), z.string()),
+  rescheduleRequest: z.object({ eventType: z.enum(["same", "any"]), reason: z.string() }).nullable(),
+  version: z.number().int(),
+  related: z.array(
+    z.object({
+      relation: z.string().describe("rescheduled_as, rescheduled_from, resubmitted_as, resubmitted_from, session, package, payment, paid_for"),
+      id: z.string(),
+      type: z.string(),
+      status: z.string(),
+      detailedStatus: z.string(),
+      start: z.string().nullable(),
+      visible: z.boolean().describe("Whether the caller may open it"),
+    }),
+  ),
+  history: z.array(
+    z.object({
+      at: z.string(),
+      actor: z.object({ type: z.enum(["customer", "user", "system"]), id: z.string().nullable(), name: z.string().nullable() }),
+      action: z.string(),
+      from: z.object({ status: z.string(), detailedStatus: z.string() }).nullable(),
+      to: z.object({ status: z.string(), detailedStatus: z.string() }),
+      reason: z.string().nullable(),
+      data: z.record(z.string(), z.unknown()),
+    }),
+  ),
+});
+
+export const ManageView = z.object({
+  id: z.string(),
+  status: z.string(),
+  detailedStatus: z.string(),
+  bookingPage: z.object({ name: z.string(), slug: z.string(), timeZone: z.string(), mode: z.enum(["automatic", "approval"]), location: z.string().nullable() }),
+  eventType: Ref.nullable(),
+  host: z.string().nullable(),
+  customer: z.object({ name: z.string().nullable(), email: z.string().nullable(), timeZone: z.string().nullable() }),
+  start: z.string().nullable(),
+  end: z.string().nullable(),
+  proposedTimes: z.array(z.string()).nullable(),
+  reason: z.string().nullable().describe("The reason the user gave, when they canceled or asked to reschedule"),
+  rescheduleRequest: z.object({ eventType: z.enum(["same", "any"]), reason: z.string() }).nullable(),
+  actions: z.array(z.enum(CUSTOMER_ACTIONS)),
+  eventTypes: z.array(Ref.extend({ durationMinutes: z.number() })),
+  otherPages: z.array(z.object({ name: z.string(), slug: z.string() })).describe("Pages of the same account the booking may move to"),
+});
+
+export const CreatedResponse = z.object({
+  activity: ActivityDetails.or(ManageView),
+  manageLink: z.string().describe("The customer's link to view, cancel or reschedule"),
+});
+
+export const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(item))
+    .optional();

@@ -1,0 +1,67 @@
+import PgBoss from "pg-boss";
+import type { AppContext } from "../app/context.js";
+import { runSystemTransitions } from "../app/run-system-transitions.js";
+import type { DatabaseHandle } from "../store/database.js";
+import { dispatchPending, registerConsumers, type OutboxConsumer } from "./outbox-dispatcher.js";
+
+/** The job registry: each job's name, schedule and handler in one list. */
+export const JOBS = {
+  systemTransitions: { name: "system-transitions", cron: "* * * * *", retryLimit: 3 },
+  outboxDispatch: { name: "outbox-dispatch", cron: "* * * * *", retryLimit: 3 },
+} as const;
+
+export interface Workers {
+  /** Nudge the outbox dispatcher after a commit (it also polls). */
+  wake(): void;
+  stop(): Promise<void>;
+  boss: PgBoss;
+}
+
+/**
+ * Background work through pg-boss on the same database: the system transitions every minute
+ * (cron; a missed minute is caught up because the job works from the data) and the outbox
+ * dispatcher (woken after commits, polled every 2 s, and by cron as a backstop).
+ * Stateless: several processes can run workers against one PostgreSQL.
+ */
+export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, consumers: OutboxConsumer[] = []): Promise<Workers> {
+  const boss = new PgBoss({ db: { executeSql: handle.executeSql }, schema: "pgboss", supervise: true, schedule: true, migrate: true });
+  boss.on("error", (err) => console.error("[jobs]", err));
+  await boss.start();
+  await registerConsumers(ctx, consumers);
+  for (const job of Object.values(JOBS)) {
+    await boss.createQueue(job.name, { name: job.name, retryLimit: job.retryLimit, policy: "singleton" });
+    await boss.schedule(job.name, job.cron);
+  }
+  await boss.work(JOBS.systemTransitions.name, async () => {
+    await runSystemTransitions(ctx);
+  });
+  let running = false;
+  let again = false;
+  const dispatchAll = async () => {
+    if (running) return void (again = true);
+    running = true;
+    try {
+      do {
+        again = false;
+        for (const c of consumers) await dispatchPending(ctx, c);
+      } while (again);
+    } catch (err) {
+      console.error("[outbox]", err);
+    } finally {
+      running = false;
+    }
+  };
+  await boss.work(JOBS.outboxDispatch.name, dispatchAll);
+  const poll = setInterval(() => void dispatchAll(), 2000);
+  poll.unref();
+  // Catch up at start: whatever fell due while no worker ran.
+  void runSystemTransitions(ctx).catch((err) => console.error("[jobs] system transitions", err));
+  return {
+    boss,
+    wake: () => void dispatchAll(),
+    stop: async () => {
+      clearInterval(poll);
+      await boss.stop({ graceful: true, wait: true, timeout: 5000 });
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import type { Db, Tx } from "./database.js";
+
+type Conn = Db | Tx;
+
+export async function insertAccount(conn: Conn, a: { id: string; name: string }) {
+  await conn.insertInto("accounts").values(a).execute();
+}
+
+export async function findAccount(conn: Conn, id: string) {
+  return conn.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst();
+}
+
+export async function firstAccount(conn: Conn) {
+  return conn.selectFrom("accounts").selectAll().orderBy("created_at").limit(1).executeTakeFirst();
+}
+
+export interface NewUser {
+  id: string;
+  account_id: string;
+  email: string;
+  name: string;
+  role: "admin" | "member";
+  password_hash: string | null;
+  time_zone: string;
+}
+
+export async function insertUser(conn: Conn, u: NewUser) {
+  await conn.insertInto("users").values(u).execute();
+}
+
+export async function findUserByEmail(conn: Conn, email: string) {
+  return conn.selectFrom("users").selectAll().where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase())).executeTakeFirst();
+}
+
+export async function findUser(conn: Conn, accountId: string, id: string) {
+  return conn.selectFrom("users").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+}
+
+export async function listUsers(conn: Conn, accountId: string) {
+  return conn
+    .selectFrom("users")
+    .select(["id", "email", "name", "role", "time_zone"])
+    .where("account_id", "=", accountId)
+    .orderBy("name")
+    .execute();
+}
+
+export async function insertSession(conn: Conn, s: { token_hash: string; account_id: string; user_id: string; expires_at: Date }) {
+  await conn.insertInto("sessions").values(s).execute();
+}
+
+export async function deleteSession(conn: Conn, tokenHash: string) {
+  await conn.deleteFrom("sessions").where("token_hash", "=", tokenHash).execute();
+}
+
+/** The signed-in user behind a session cookie or API token, if it is still valid. */
+export async function findUserBySession(conn: Conn, tokenHash: string, now: Date) {
+  return conn
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .innerJoin("accounts", "accounts.id", "users.account_id")
+    .select(["users.id", "users.account_id", "users.email", "users.name", "users.role", "users.time_zone", "accounts.name as account_name"])
+    .where("sessions.token_hash", "=", tokenHash)
+    .where("sessions.expires_at", ">", now)
+    .executeTakeFirst();
+}
+
+export async function insertApiToken(conn: Conn, t: { id: string; account_id: string; user_id: string; name: string; token_hash: string }) {
+  await conn.insertInto("api_tokens").values(t).execute();
+}
+
+export async function findUserByApiToken(conn: Conn, tokenHash: string) {
+  return conn
+    .selectFrom("api_tokens")
+    .innerJoin("users", "users.id", "api_tokens.user_id")
+    .innerJoin("accounts", "accounts.id", "users.account_id")
+    .select(["users.id", "users.account_id", "users.email", "users.name", "users.role", "users.time_zone", "accounts.name as account_name"])
+    .where("api_tokens.token_hash", "=", tokenHash)
+    .executeTakeFirst();
+}

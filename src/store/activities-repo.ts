@@ -1,0 +1,228 @@
+import { sql, type Selectable } from "kysely";
+import type { Db, Tx } from "./database.js";
+import type { ActivitiesTable, RelationKind, RescheduleRequest } from "./schema.js";
+
+export type ActivityRow = Selectable<ActivitiesTable> & { page_owner_id: string | null; page_slug: string | null };
+type Conn = Db | Tx;
+
+/** Columns the stream and details need, with the booking page's owner (for permissions). */
+export function activityColumns(conn: Conn) {
+  return conn
+    .selectFrom("activities")
+    .leftJoin("booking_pages", "booking_pages.id", "activities.booking_page_id")
+    .selectAll("activities")
+    .select(["booking_pages.owner_id as page_owner_id", "booking_pages.slug as page_slug"]);
+}
+
+export async function findActivity(conn: Conn, accountId: string, id: string): Promise<ActivityRow | undefined> {
+  return (await activityColumns(conn)
+    .where("activities.account_id", "=", accountId)
+    .where("activities.id", "=", id.toUpperCase())
+    .executeTakeFirst()) as ActivityRow | undefined;
+}
+
+export async function findActivitiesByIds(conn: Conn, accountId: string, ids: string[]): Promise<ActivityRow[]> {
+  if (ids.length === 0) return [];
+  return (await activityColumns(conn)
+    .where("activities.account_id", "=", accountId)
+    .where("activities.id", "in", ids)
+    .execute()) as ActivityRow[];
+}
+
+export interface NewActivity {
+  id: string;
+  account_id: string;
+  type: "booking" | "package" | "transaction";
+  status: string;
+  detailed_status: string;
+  booking_page_id: string | null;
+  event_type_id: string | null;
+  owner_id: string | null;
+  customer_id: string | null;
+  customer_name: string | null;
+  customer_email: string | null;
+  customer_phone: string | null;
+  customer_time_zone: string | null;
+  page_name: string | null;
+  event_type_name: string | null;
+  owner_name: string | null;
+  start_at: Date | null;
+  end_at: Date | null;
+  proposed_times: string[] | null;
+  latest_proposed_at: Date | null;
+  reschedules_id: string | null;
+  reschedule_request: RescheduleRequest | null;
+  reason: string | null;
+  answers: Record<string, string> | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export async function insertActivity(tx: Tx, row: NewActivity): Promise<void> {
+  await tx
+    .insertInto("activities")
+    .values({
+      ...row,
+      proposed_times: row.proposed_times === null ? null : JSON.stringify(row.proposed_times),
+      reschedule_request: row.reschedule_request === null ? null : JSON.stringify(row.reschedule_request),
+      answers: row.answers === null ? null : JSON.stringify(row.answers),
+    })
+    .execute();
+}
+
+export interface ActivityChanges {
+  status: string;
+  detailed_status: string;
+  updated_at: Date;
+  start_at?: Date | null;
+  end_at?: Date | null;
+  owner_id?: string;
+  owner_name?: string;
+  reason?: string | null;
+  reschedule_request?: RescheduleRequest | null;
+}
+
+/**
+ * The guarded write: it only matches the activity in the state the caller checked (detailed
+ * status and version), so of two concurrent actions exactly one wins. Returns false if it lost.
+ */
+export async function updateActivityGuarded(
+  tx: Tx,
+  accountId: string,
+  id: string,
+  expected: { detailedStatus: string; version: number },
+  changes: ActivityChanges,
+): Promise<boolean> {
+  const { reschedule_request, ...rest } = changes;
+  const result = await tx
+    .updateTable("activities")
+    .set({
+      ...rest,
+      ...(reschedule_request !== undefined ? { reschedule_request: reschedule_request === null ? null : JSON.stringify(reschedule_request) } : {}),
+      version: sql`version + 1`,
+    })
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .where("detailed_status", "=", expected.detailedStatus)
+    .where("version", "=", expected.version)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface HistoryEntry {
+  accountId: string;
+  activityId: string;
+  at: Date;
+  actorType: "customer" | "user" | "system";
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  from: { status: string; detailedStatus: string } | null;
+  to: { status: string; detailedStatus: string };
+  reason?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export async function insertHistory(tx: Tx, e: HistoryEntry): Promise<void> {
+  await tx
+    .insertInto("activity_history")
+    .values({
+      account_id: e.accountId,
+      activity_id: e.activityId,
+      at: e.at,
+      actor_type: e.actorType,
+      actor_id: e.actorId,
+      actor_name: e.actorName,
+      action: e.action,
+      from_status: e.from?.status ?? null,
+      from_detailed_status: e.from?.detailedStatus ?? null,
+      to_status: e.to.status,
+      to_detailed_status: e.to.detailedStatus,
+      reason: e.reason ?? null,
+      data: JSON.stringify(e.data ?? {}),
+    })
+    .execute();
+}
+
+export async function listHistory(conn: Conn, accountId: string, activityId: string) {
+  return conn
+    .selectFrom("activity_history")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("activity_id", "=", activityId)
+    .orderBy("id", "asc")
+    .execute();
+}
+
+/** Relates two activities; a second rebooking of the same original violates a unique index. */
+export async function insertRelation(tx: Tx, accountId: string, fromId: string, toId: string, kind: RelationKind, at: Date): Promise<void> {
+  await tx.insertInto("activity_relations").values({ account_id: accountId, from_id: fromId, to_id: toId, kind, created_at: at }).execute();
+}
+
+export async function listRelations(conn: Conn, accountId: string, activityId: string) {
+  return conn
+    .selectFrom("activity_relations")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where((eb) => eb.or([eb("from_id", "=", activityId), eb("to_id", "=", activityId)]))
+    .orderBy("created_at", "asc")
+    .execute();
+}
+
+export async function hasOutgoingRelation(conn: Conn, accountId: string, fromId: string, kind: RelationKind): Promise<boolean> {
+  const row = await conn
+    .selectFrom("activity_relations")
+    .select("to_id")
+    .where("account_id", "=", accountId)
+    .where("from_id", "=", fromId)
+    .where("kind", "=", kind)
+    .executeTakeFirst();
+  return Boolean(row);
+}
+
+/**
+ * Serialises bookings per host across processes (an advisory lock held to the end of the
+ * transaction), then checks for an overlapping live booking of that host.
+ */
+export async function lockHostAndFindOverlap(
+  tx: Tx,
+  accountId: string,
+  ownerId: string,
+  start: Date,
+  end: Date,
+  ignoreId?: string,
+): Promise<string | undefined> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${ownerId}))`.execute(tx);
+  let q = tx
+    .selectFrom("activities")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("owner_id", "=", ownerId)
+    .where("status", "in", ["Scheduled", "Rescheduled"])
+    .where("start_at", "<", end)
+    .where("end_at", ">", start);
+  if (ignoreId) q = q.where("id", "!=", ignoreId);
+  const row = await q.executeTakeFirst();
+  return row?.id;
+}
+
+/** Activities the system must complete (end passed) or expire (all proposed times passed). */
+export async function findDue(conn: Conn, now: Date, limit: number) {
+  const complete = await conn
+    .selectFrom("activities")
+    .select(["id", "account_id"])
+    .where("status", "in", ["Scheduled", "Rescheduled"])
+    .where("end_at", "<=", now)
+    .orderBy("end_at")
+    .limit(limit)
+    .execute();
+  const expire = await conn
+    .selectFrom("activities")
+    .select(["id", "account_id"])
+    .where("status", "=", "Requested")
+    .where("latest_proposed_at", "<=", now)
+    .orderBy("latest_proposed_at")
+    .limit(limit)
+    .execute();
+  return { complete, expire };
+}

@@ -1,0 +1,91 @@
+import { sql } from "kysely";
+import type { Db, Tx } from "./database.js";
+
+export interface OutboxEventInput {
+  accountId: string;
+  activityId: string | null;
+  type: string;
+  payload: Record<string, unknown>;
+  at: Date;
+}
+
+/** Writes events in the caller's transaction and one pending delivery per registered consumer. */
+export async function enqueueEvents(tx: Tx, events: OutboxEventInput[]): Promise<void> {
+  for (const e of events) {
+    const row = await tx
+      .insertInto("outbox_events")
+      .values({ account_id: e.accountId, activity_id: e.activityId, type: e.type, payload: JSON.stringify(e.payload), created_at: e.at })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await sql`INSERT INTO outbox_deliveries (consumer, event_id, account_id, activity_id)
+              SELECT name, ${row.id}, ${e.accountId}, ${e.activityId} FROM outbox_consumers`.execute(tx);
+  }
+}
+
+export async function registerConsumer(db: Db, name: string): Promise<void> {
+  await db.insertInto("outbox_consumers").values({ name }).onConflict((oc) => oc.column("name").doNothing()).execute();
+}
+
+export interface ClaimedDelivery {
+  event_id: string;
+  account_id: string;
+  activity_id: string | null;
+  attempts: number;
+  type: string;
+  payload: Record<string, unknown>;
+  created_at: Date;
+}
+
+/**
+ * Claims up to `limit` deliveries for a consumer, never two of the same activity out of order:
+ * a delivery is eligible only if no earlier delivery of the same activity is still pending.
+ * SKIP LOCKED lets several workers share the work; a claimed row stays locked until `tx` ends.
+ */
+export async function claimDeliveries(tx: Tx, consumer: string, now: Date, limit: number): Promise<ClaimedDelivery[]> {
+  const r = await sql<ClaimedDelivery>`
+    SELECT d.event_id, d.account_id, d.activity_id, d.attempts, e.type, e.payload, e.created_at
+    FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_id
+    WHERE d.consumer = ${consumer} AND d.status = 'pending' AND d.next_attempt_at <= ${now}
+      AND NOT EXISTS (
+        SELECT 1 FROM outbox_deliveries p
+        WHERE p.consumer = d.consumer AND p.status = 'pending' AND p.activity_id = d.activity_id AND p.event_id < d.event_id)
+    ORDER BY d.event_id
+    LIMIT ${limit}
+    FOR UPDATE OF d SKIP LOCKED`.execute(tx);
+  return r.rows;
+}
+
+export async function markDelivered(tx: Tx, consumer: string, eventId: string, now: Date): Promise<void> {
+  await tx
+    .updateTable("outbox_deliveries")
+    .set({ status: "delivered", delivered_at: now, attempts: sql`attempts + 1`, last_error: null })
+    .where("consumer", "=", consumer)
+    .where("event_id", "=", eventId)
+    .execute();
+}
+
+/** Records a failed attempt; retries back off exponentially, then the delivery is parked as failed. */
+export async function markFailed(tx: Tx, consumer: string, d: ClaimedDelivery, error: string, now: Date, maxAttempts: number): Promise<void> {
+  const attempts = d.attempts + 1;
+  const delayMs = Math.min(60 * 60_000, 2 ** attempts * 1000);
+  await tx
+    .updateTable("outbox_deliveries")
+    .set({
+      attempts,
+      last_error: error.slice(0, 2000),
+      status: attempts >= maxAttempts ? "failed" : "pending",
+      next_attempt_at: new Date(now.getTime() + delayMs),
+    })
+    .where("consumer", "=", consumer)
+    .where("event_id", "=", d.event_id)
+    .execute();
+}
+
+export async function deliveryStats(db: Db, consumer: string) {
+  return db
+    .selectFrom("outbox_deliveries")
+    .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
+    .where("consumer", "=", consumer)
+    .groupBy("status")
+    .execute();
+}
