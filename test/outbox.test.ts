@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dispatchPending, registerConsumers, type OutboxConsumer } from "../src/jobs/outbox-dispatcher.js";
+import { ENGINES, client, customer, futureSlots, newAccount, startTestServer, type TestServer } from "./support/harness.js";
+
+/**
+ * The transactional outbox: every state change writes its events in the same transaction, and a
+ * consumer receives each event exactly once, in order per activity, even with several
+ * dispatchers running at once and a failing delivery being retried.
+ */
+describe.each(ENGINES)("outbox on $name", (engine) => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(engine);
+  });
+  afterAll(async () => server?.close());
+
+  async function withConsumer(handle: OutboxConsumer["handle"], run: (c: OutboxConsumer) => Promise<void>) {
+    const consumer: OutboxConsumer = { name: `test-${randomUUID()}`, handle };
+    await registerConsumers(server.ctx, [consumer]);
+    try {
+      await run(consumer);
+    } finally {
+      await server.handle.db.deleteFrom("outbox_consumers").where("name", "=", consumer.name).execute();
+    }
+  }
+
+  async function makeActivity(acct: Awaited<ReturnType<typeof newAccount>>, slots: string[]) {
+    const booked = await client(server.url).post(`/api/v1/public/pages/${acct.autoPage.slug}/bookings`, { start: slots[0], customer: customer() });
+    expect(booked.status).toBe(201);
+    const id = booked.body.activity.id as string;
+    const token = booked.body.manageLink.split("/").pop();
+    expect((await client(server.url).post(`/api/v1/public/manage/${token}/reschedule`, { start: slots[1] })).status).toBe(200);
+    expect((await client(server.url, acct.admin.token).post(`/api/v1/activities/${id}/actions/cancel`, { reason: "test" })).status).toBe(200);
+    return id;
+  }
+
+  it("delivers every event once, in order per activity, with two dispatchers racing", async () => {
+    const acct = await newAccount(server);
+    const seen: { account: string; activity: string; type: string; event: number; action?: string }[] = [];
+    await withConsumer(async (d) => {
+      if (d.account_id !== acct.accountId) return; // other tests' accounts share this database
+      seen.push({ account: d.account_id, activity: d.activity_id!, type: d.type, event: Number(d.event_id), action: (d.payload as any).action });
+    }, async (consumer) => {
+      const slots = futureSlots(server, 8, 500);
+      const ids = [];
+      for (let i = 0; i < 4; i++) ids.push(await makeActivity(acct, slots.slice(i * 2, i * 2 + 2)));
+      const [a, b] = await Promise.all([dispatchPending(server.ctx, consumer), dispatchPending(server.ctx, consumer)]);
+      expect(a + b).toBeGreaterThanOrEqual(12);
+      expect(new Set(seen.map((s) => s.event)).size).toBe(seen.length); // no event twice
+      expect(seen).toHaveLength(12); // 4 activities × (created, rescheduled, canceled)
+      for (const id of ids) {
+        const mine = seen.filter((s) => s.activity === id);
+        expect(mine.map((s) => s.type)).toEqual(["activity.created", "activity.updated", "activity.updated"]);
+        expect(mine.map((s) => s.action)).toEqual([undefined, "customer-reschedule", "cancel"]);
+        expect(mine.map((s) => s.event)).toEqual([...mine.map((s) => s.event)].sort((x, y) => x - y));
+      }
+      expect(await dispatchPending(server.ctx, consumer)).toBe(0); // nothing left, nothing redelivered
+    });
+  });
+
+  it("retries a failed delivery later and holds that activity's later events until it succeeds", async () => {
+    const acct = await newAccount(server);
+    const delivered: string[] = [];
+    let failures = 0;
+    await withConsumer(async (d) => {
+      if (d.account_id !== acct.accountId) return;
+      if (d.type === "activity.created" && failures === 0) {
+        failures++;
+        throw new Error("calendar server unavailable");
+      }
+      delivered.push(`${d.type}:${(d.payload as any).action ?? ""}`);
+    }, async (consumer) => {
+      await makeActivity(acct, futureSlots(server, 2, 700));
+      await dispatchPending(server.ctx, consumer);
+      expect(delivered).toEqual([]); // the first event failed; its successors wait
+      const row = await server.handle.db.selectFrom("outbox_deliveries").selectAll().where("consumer", "=", consumer.name).where("account_id", "=", acct.accountId).orderBy("event_id").executeTakeFirstOrThrow();
+      expect(row.attempts).toBe(1);
+      expect(row.last_error).toBe("calendar server unavailable");
+      server.clock.moveTo(new Date(server.clock.now().getTime() + 60_000)); // past the back-off
+      await dispatchPending(server.ctx, consumer);
+      expect(delivered).toEqual(["activity.created:", "activity.updated:customer-reschedule", "activity.updated:cancel"]);
+    });
+  });
+
+  it("writes no event when the change is refused (nothing half-written)", async () => {
+    const acct = await newAccount(server);
+    const [start] = futureSlots(server, 1, 900);
+    const booked = await client(server.url).post(`/api/v1/public/pages/${acct.autoPage.slug}/bookings`, { start, customer: customer() });
+    const id = booked.body.activity.id;
+    const before = await server.handle.db.selectFrom("outbox_events").select((eb) => eb.fn.countAll<number>().as("n")).where("activity_id", "=", id).executeTakeFirstOrThrow();
+    const refused = await client(server.url, acct.admin.token).post(`/api/v1/activities/${id}/actions/approve`, {});
+    expect(refused.status).toBe(409);
+    const after = await server.handle.db.selectFrom("outbox_events").select((eb) => eb.fn.countAll<number>().as("n")).where("activity_id", "=", id).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(before.n));
+    const history = await server.handle.db.selectFrom("activity_history").select("action").where("activity_id", "=", id).execute();
+    expect(history.map((h) => h.action)).toEqual(["customer-books"]);
+  });
+});
