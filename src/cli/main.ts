@@ -5,6 +5,8 @@ import { DataDirLockedError } from "../store/data-dir-lock.js";
 import { firstAccount, findUserByEmail } from "../store/accounts-repo.js";
 import { openDatabase } from "../store/database.js";
 import { migrate } from "../store/migrate.js";
+import { insertAccount } from "../store/accounts-repo.js";
+import { randomUUID } from "node:crypto";
 import { startServer } from "../server.js";
 
 /** `bookstream` — serve, migrate, seed, users, tokens. Flags override the environment. */
@@ -21,9 +23,13 @@ function configFrom(opts: { dataDir?: string; databaseUrl?: string; port?: strin
   return loadConfig(process.env, overrides);
 }
 
-async function withDb<T>(opts: { dataDir?: string; databaseUrl?: string }, work: (h: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>) {
+async function withDb<T>(
+  opts: { dataDir?: string; databaseUrl?: string },
+  work: (h: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
+  migrateFirst = true,
+) {
   const config = configFrom(opts);
-  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir, migrate: migrateFirst });
   try {
     return await work(handle);
   } finally {
@@ -48,7 +54,7 @@ dbFlags(program.command("migrate").description("apply pending database migration
   await withDb({ ...opts }, async (h) => {
     const applied = await migrate(h.db);
     console.log(applied.length ? `Applied: ${applied.join(", ")}` : "The database is up to date.");
-  });
+  }, false);
 });
 
 dbFlags(program.command("seed").description("bulk-load generated activities into the first account (for benchmarks)"))
@@ -71,8 +77,8 @@ dbFlags(users.command("add").description("add a user to the first account"))
   .option("--time-zone <zone>", "IANA time zone", "UTC")
   .action(async (opts) => {
     await withDb(opts, async (h) => {
-      const account = await firstAccount(h.db);
-      if (!account) throw new Error("No account yet: run `bookstream serve` once first.");
+      // A fresh installation (e.g. started with --no-demo, or not started yet) gets its account here.
+      const account = (await firstAccount(h.db)) ?? (await createAccount(h.db, "My account"));
       const id = await addUser(h.db, { accountId: account.id, email: opts.email, name: opts.name, role: opts.role, password: opts.password, timeZone: opts.timeZone });
       console.log(`Added ${opts.role} ${opts.email} (${id}) to ${account.name}.`);
     });
@@ -88,6 +94,12 @@ dbFlags(tokens.command("create").description("print a new API token for a user")
       console.log(await createApiToken(h.db, opts.email, opts.name));
     });
   });
+
+async function createAccount(db: Awaited<ReturnType<typeof openDatabase>>["db"], name: string) {
+  const account = { id: randomUUID(), name };
+  await insertAccount(db, account);
+  return account;
+}
 
 program.parseAsync(process.argv).catch((err) => {
   if (err instanceof DataDirLockedError) console.error(err.message);
