@@ -213,19 +213,22 @@ describe("parseSearchQuery: errors name what is wrong and where", () => {
     expect(parseError("a OR").details.expected).toBe("a search term");
   });
 
-  it("limits the query to 2000 characters", () => {
-    expect(parseSearchQuery("a ".repeat(16).padEnd(2000, " "))).not.toBeNull();
-    const err = parseError("a".repeat(2001));
-    expect(err.details.position).toBe(2000);
-    expect(err.message).toMatch(/^Query is too long \(2001 characters; the limit is 2000\)/);
+  it("limits the query to 4000 characters", () => {
+    expect(parseSearchQuery("a ".repeat(16).padEnd(4000, " "))).not.toBeNull();
+    const err = parseError("a".repeat(4001));
+    expect(err.details.position).toBe(4000);
+    expect(err.message).toMatch(/^Query is too long \(4001 characters; the limit is 4000\)/);
   });
 
-  it("takes a pasted list as long as the length limit allows, repeats included", () => {
-    // 2000 characters hold about 110 booking IDs, so the length limit binds before the 200-ID one.
-    const list = Array.from({ length: 105 }, (_, n) => `BKNG-${String(n).padStart(12, "0")}`);
+  it("takes a pasted list of 200 IDs, repeats included, and refuses the 201st", () => {
+    // 4000 characters hold 200 booking IDs with their separators, so both limits can be reached.
+    const list = Array.from({ length: 200 }, (_, n) => `BKNG-${String(n).padStart(12, "0")}`);
     const pasted = [...list, ...list.slice(0, 5)].join("\n");
-    expect(pasted.length).toBeLessThanOrEqual(2000);
-    expect(parseSearchQuery(pasted)).toEqual(ids(...list));
+    expect(pasted.length).toBeGreaterThan(3500);
+    expect(list.join(",").length).toBeLessThanOrEqual(4000);
+    expect(parseSearchQuery(list.join(","))).toEqual(ids(...list));
+    const tooMany = [...list, "BKNG-ZZZZZZZZZZZZ"].join(",");
+    expect(parseError(tooMany).message).toMatch(/200/);
   });
 
   it("limits a query to 32 terms besides IDs", () => {

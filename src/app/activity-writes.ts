@@ -26,6 +26,9 @@ import { enqueueEvents } from "../store/outbox-repo.js";
 import { insertManageToken } from "../store/pages-repo.js";
 import type { RelationKind } from "../store/schema.js";
 import type { AppContext } from "./context.js";
+import { isExclusionViolation } from "../store/db-errors.js";
+import { placeHolds, releaseHolds } from "./holds.js";
+import { linkReplacementToPackage, onSessionTransition } from "./package-writes.js";
 
 /**
  * The one place activities are written. Each function runs inside the caller's transaction and
@@ -79,7 +82,7 @@ export async function applyTransition(tx: Tx, ctx: AppContext, args: TransitionA
   const now = ctx.clock.now();
   const changes: ActivityChanges = { ...args.changes, status: statusOf(to), detailed_status: to, updated_at: now };
   if (args.reason !== undefined) changes.reason = args.reason;
-  const won = await updateActivityGuarded(tx, a.account_id, a.id, { detailedStatus: a.detailed_status, version: a.version }, changes);
+  const won = await updateActivityGuarded(tx, a.account_id, a.id, { detailedStatus: a.detailed_status, version: a.version }, changes).catch(slotTaken(changes));
   if (!won) {
     const current = await findActivity(tx, a.account_id, a.id);
     throw new DomainError("conflict", `${a.id} was changed by someone else; it is now ${current?.detailed_status ?? "deleted"}.`, {
@@ -116,7 +119,23 @@ export async function applyTransition(tx: Tx, ctx: AppContext, args: TransitionA
     reason: args.reason ?? null,
   };
   await emit(tx, a.account_id, [event, ...(args.extraEvents?.(after) ?? [])], now);
+  // Scheduling (issue 3): a request that is no longer pending frees its held times; a package
+  // follows its sessions.
+  if (a.status === "Requested" && after.status !== "Requested") await releaseHolds(tx, a.account_id, a.id);
+  await onSessionTransition(tx, ctx, after, args.transition.kind, args.actor);
   return after;
+}
+
+/** The database's no-double-booking constraint refused the write: the time is taken (409). */
+function slotTaken(at: { start_at?: Date | null; end_at?: Date | null }) {
+  return (err: unknown): never => {
+    if (!isExclusionViolation(err)) throw err;
+    const span = at.start_at && at.end_at ? ` between ${at.start_at.toISOString()} and ${at.end_at.toISOString()}` : "";
+    throw new DomainError("slot_unavailable", `That time is no longer available: the host is already booked${span}; choose another time.`, {
+      start: at.start_at?.toISOString() ?? null,
+      end: at.end_at?.toISOString() ?? null,
+    });
+  };
 }
 
 export type NewActivityFields = Omit<NewActivity, "id" | "status" | "detailed_status" | "created_at" | "updated_at" | "account_id">;
@@ -144,8 +163,10 @@ export async function createBooking(tx: Tx, ctx: AppContext, args: CreateArgs): 
     created_at: now,
     updated_at: now,
   };
-  await insertActivity(tx, row);
+  await insertActivity(tx, row).catch(slotTaken(row));
   if (args.relatedFrom) await insertRelation(tx, args.accountId, args.relatedFrom.id, row.id, args.relatedFrom.kind, now);
+  if (args.relatedFrom?.kind === "rescheduled_as") await linkReplacementToPackage(tx, args.accountId, args.relatedFrom.id, row.id, now);
+  await placeHolds(tx, row);
   await insertHistory(tx, {
     accountId: args.accountId,
     activityId: row.id,

@@ -9,9 +9,9 @@ import { loadForAction, userActor } from "./load-for-action.js";
  * Approve a booking request at a time the user picks (the customer's proposed times are offered
  * first; without `start` the earliest proposed time still ahead is used).
  */
-export async function approveRequest(ctx: AppContext, caller: Caller, id: string, body: { start?: Date }) {
+export async function approveRequest(ctx: AppContext, caller: Caller, id: string, body: { start?: Date; expectedVersion?: number }) {
   return inTransaction(ctx, async (tx) => {
-    const a = await loadForAction(tx, caller, id, "approve", { kind: "approve", reschedulesBooking: false });
+    const a = await loadForAction(tx, caller, id, "approve", { kind: "approve", reschedulesBooking: false }, body.expectedVersion);
     const now = ctx.clock.now();
     const proposed = ((a.proposed_times as unknown as string[] | null) ?? []).map((t) => new Date(t));
     const start = body.start ?? proposed.find((t) => t > now);

@@ -1,16 +1,19 @@
 import { invalid, notFound } from "../domain/errors.js";
 import { findUser } from "../store/accounts-repo.js";
-import { findPage } from "../store/pages-repo.js";
+import { findCustomer, findPage } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
 import { addMinutes, bookingFields, meetingLength, reserveHostTime, saveCustomer, type CustomerInput } from "./booking-rules.js";
 import type { AppContext, Caller } from "./context.js";
+import type { Tx } from "../store/database.js";
 import { canSee, visibilityOf } from "./permissions.js";
 import { userActor } from "./load-for-action.js";
 
 export interface BookOnBehalfInput {
   bookingPageId: string;
   start: Date;
-  customer: CustomerInput;
+  /** The customer entered on the spot; or customerId for an existing customer record. */
+  customer?: CustomerInput;
+  customerId?: string;
   ownerId?: string;
   eventTypeId?: string;
   answers?: Record<string, string>;
@@ -32,13 +35,13 @@ export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookO
     const { minutes, eventType } = await meetingLength(tx, page, input.eventTypeId);
     const end = addMinutes(input.start, minutes);
     await reserveHostTime(tx, caller.accountId, owner.id, input.start, end);
-    const customerId = await saveCustomer(tx, caller.accountId, input.customer);
+    const { customerId, customer } = await customerFor(tx, caller.accountId, input);
     const { activity, manageToken } = await createBooking(tx, ctx, {
       accountId: caller.accountId,
       origin: "user-books-on-behalf",
       actor: userActor(caller),
       fields: {
-        ...bookingFields(page, owner, customerId, input.customer, eventType),
+        ...bookingFields(page, owner, customerId, customer, eventType),
         start_at: input.start,
         end_at: end,
         proposed_times: null,
@@ -51,4 +54,15 @@ export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookO
     });
     return { activityId: activity.id, manageLink: manageLink(ctx, manageToken) };
   });
+}
+
+/** An existing customer record (customerId), or the details entered on the spot. */
+async function customerFor(tx: Tx, accountId: string, input: BookOnBehalfInput): Promise<{ customerId: string; customer: CustomerInput }> {
+  if (input.customerId) {
+    const c = await findCustomer(tx, accountId, input.customerId);
+    if (!c) throw invalid("customerId", `no customer ${input.customerId} in this account`);
+    return { customerId: c.id, customer: { name: c.name, email: c.email, phone: c.phone, timeZone: c.time_zone } };
+  }
+  if (!input.customer) throw invalid("customer", "give the customer's details or an existing customerId");
+  return { customerId: await saveCustomer(tx, accountId, input.customer), customer: input.customer };
 }

@@ -2,7 +2,8 @@ import { notFound, unprocessable } from "../domain/errors.js";
 import { findUser } from "../store/accounts-repo.js";
 import { findPageBySlug } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
-import { addMinutes, assertCustomerMayBook, bookingFields, meetingLength, reserveHostTime, saveCustomer, type CustomerInput } from "./booking-rules.js";
+import { chooseHost } from "./assign-host.js";
+import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, reserveHostTime, saveCustomer, type CustomerInput } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
 
 export interface PublicBookingInput {
@@ -10,6 +11,8 @@ export interface PublicBookingInput {
   customer: CustomerInput;
   answers?: Record<string, string>;
   eventTypeId?: string;
+  /** A team page's member the customer picked (or a master page routed to); default: round robin. */
+  hostId?: string;
 }
 
 /** A customer (or anyone filling the public form for them) books a time on an automatic page. */
@@ -22,8 +25,10 @@ export async function bookOnPublicPage(ctx: AppContext, slug: string, input: Pub
     }
     const { minutes, eventType } = await meetingLength(tx, page, input.eventTypeId);
     const end = addMinutes(input.start, minutes);
-    assertCustomerMayBook(page, input.start, end, ctx.clock.now());
-    const owner = (await findUser(tx, page.account_id, page.owner_id))!;
+    assertAnswers(page, input.answers);
+    const hostId = await chooseHost(tx, page, [{ start: input.start, end }], ctx.clock.now(), input.hostId);
+    await assertCustomerMayBook(tx, page, hostId, input.start, end, ctx.clock.now());
+    const owner = (await findUser(tx, page.account_id, hostId))!;
     await reserveHostTime(tx, page.account_id, owner.id, input.start, end);
     const customerId = await saveCustomer(tx, page.account_id, input.customer);
     const { activity, manageToken } = await createBooking(tx, ctx, {

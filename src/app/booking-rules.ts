@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { DomainError, unprocessable } from "../domain/errors.js";
-import { isWithinOpenHours, type WeeklyHours } from "../domain/open-hours.js";
+import { checkTime, type SlotRules, type Unavailability } from "../domain/availability.js";
 import { lockHostAndFindOverlap } from "../store/activities-repo.js";
 import type { Tx } from "../store/database.js";
 import { findEventType, upsertCustomer } from "../store/pages-repo.js";
+import { lockHost } from "../store/scheduling-repo.js";
+import { latestBookable, loadHostSchedules, rulesFor } from "./host-schedules.js";
 import type { Selectable } from "kysely";
 import type { BookingPagesTable } from "../store/schema.js";
 
@@ -26,16 +28,63 @@ export async function meetingLength(tx: Tx, page: PageRow, eventTypeId: string |
   return { minutes: et.duration_minutes, eventType: et };
 }
 
-/** A customer may only book a future time inside the page's open hours. Users are not bound by open hours. */
-export function assertCustomerMayBook(page: PageRow, start: Date, end: Date, now: Date): void {
-  if (start.getTime() <= now.getTime()) {
-    throw unprocessable(`The time ${start.toISOString()} has already passed; pick a future time.`, { field: "start", start: start.toISOString() });
+/**
+ * A customer may only book a free slot of the host: a future time, with the page's notice and
+ * within its days ahead, inside the host's hours (weekly hours and date overrides; the page's open
+ * hours when the host set none), and clear of the host's bookings and held requests, buffers
+ * included. Holds the host (advisory lock) for the rest of the transaction, so the check stays
+ * true until the booking is written. Users are not bound by this.
+ */
+export async function assertCustomerMayBook(
+  tx: Tx,
+  page: PageRow,
+  hostId: string,
+  start: Date,
+  end: Date,
+  now: Date,
+  opts: { ignoreActivityId?: string } = {},
+): Promise<void> {
+  if (start.getTime() <= now.getTime()) throw unavailable(page, rulesFor(page, 0, now), "past", start, end);
+  await lockHost(tx, hostId);
+  const rules = rulesFor(page, (end.getTime() - start.getTime()) / 60_000, now);
+  const [schedule] = await loadHostSchedules(tx, page, [hostId], addMinutes(start, -1440), addMinutes(end, 1440), { holds: true, ...opts });
+  if (!schedule) throw new DomainError("validation_failed", `hostId: no user ${hostId} in this account`, { field: "hostId" });
+  const problem = checkTime(schedule, rules, start, end);
+  if (problem) throw unavailable(page, rules, problem, start, end);
+}
+
+/** The error a customer sees for a time they cannot book, naming the rule. */
+export function unavailable(page: PageRow, rules: SlotRules, problem: Unavailability, start: Date, end: Date): DomainError {
+  const at = { field: "start", start: start.toISOString(), reason: problem };
+  switch (problem) {
+    case "past":
+      return unprocessable(`The time ${start.toISOString()} has already passed; pick a future time.`, at);
+    case "notice":
+      return unprocessable(`Booking page ${page.slug} needs ${rules.minNoticeMinutes} minutes' notice; ${start.toISOString()} is too soon.`, {
+        ...at,
+        minNoticeMinutes: rules.minNoticeMinutes,
+      });
+    case "too_far":
+      return unprocessable(`Booking page ${page.slug} takes bookings up to ${rules.maxDaysAhead} days ahead (until ${latestBookable(rules)}); ${start.toISOString()} is too far.`, {
+        ...at,
+        maxDaysAhead: rules.maxDaysAhead,
+      });
+    case "outside_hours":
+      return unprocessable(`${start.toISOString()} is outside the open hours of booking page ${page.slug} (${page.time_zone}) for its host.`, at);
+    case "busy":
+      return new DomainError("slot_unavailable", `That time is no longer available: the host is already booked between ${start.toISOString()} and ${end.toISOString()}; choose another time.`, {
+        start: start.toISOString(),
+        end: end.toISOString(),
+      });
   }
-  if (!isWithinOpenHours(page.open_hours as WeeklyHours, page.time_zone, start, end)) {
-    throw unprocessable(`${start.toISOString()} is outside the open hours of booking page ${page.slug} (${page.time_zone}).`, {
-      field: "start",
-      start: start.toISOString(),
-    });
+}
+
+/** Required questions of the page must be answered. */
+export function assertAnswers(page: PageRow, answers: Record<string, string> | undefined): void {
+  for (const q of page.questions ?? []) {
+    if (q.required && !answers?.[q.id]?.trim()) {
+      throw new DomainError("validation_failed", `answers.${q.id}: "${q.label}" must be answered`, { field: `answers.${q.id}` });
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 import { applyTransition, inTransaction } from "./activity-writes.js";
 import type { AppContext } from "./context.js";
+import { assertWithinPolicy } from "./customer-policy.js";
 import { activityForToken, assertCustomerMay, customerActor } from "./manage-link.js";
 
 /** The customer cancels their booking or request from the manage link: "Canceled (By customer)". */
@@ -7,6 +8,7 @@ export async function customerCancel(ctx: AppContext, token: string, body: { rea
   return inTransaction(ctx, async (tx) => {
     const a = await activityForToken(tx, token);
     await assertCustomerMay(tx, a, "cancel");
+    await assertWithinPolicy(tx, a, ctx.clock.now(), "cancel");
     return applyTransition(tx, ctx, {
       activity: a,
       transition: { kind: "cancel", by: "customer" },

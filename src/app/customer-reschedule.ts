@@ -9,6 +9,7 @@ import { applyTransition, createBooking, inTransaction, manageLink } from "./act
 import { addMinutes, assertCustomerMayBook, bookingFields, meetingLength, reserveHostTime, type PageRow } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
 import { activityForToken, assertCustomerMay, customerActor } from "./manage-link.js";
+import { assertWithinPolicy } from "./customer-policy.js";
 import { checkProposedTimes } from "./request-on-public-page.js";
 
 export interface CustomerRescheduleInput {
@@ -33,6 +34,7 @@ export async function customerReschedule(ctx: AppContext, token: string, input: 
   return inTransaction(ctx, async (tx) => {
     const a = await activityForToken(tx, token);
     await assertCustomerMay(tx, a, "reschedule");
+    await assertWithinPolicy(tx, a, ctx.clock.now(), "reschedule");
     const original = (await findPage(tx, a.account_id, a.booking_page_id!))!;
     let target = original;
     if (input.pageSlug && input.pageSlug.toLowerCase() !== original.slug.toLowerCase()) {
@@ -45,7 +47,7 @@ export async function customerReschedule(ctx: AppContext, token: string, input: 
     if (target.id === original.id) {
       const { minutes } = await meetingLength(tx, target, input.eventTypeId ?? a.event_type_id);
       const end = addMinutes(start, minutes);
-      assertCustomerMayBook(target, start, end, ctx.clock.now());
+      await assertCustomerMayBook(tx, target, a.owner_id!, start, end, ctx.clock.now(), { ignoreActivityId: a.id });
       await reserveHostTime(tx, a.account_id, a.owner_id!, start, end, a.id);
       const after = await applyTransition(tx, ctx, {
         activity: a,
@@ -77,8 +79,9 @@ async function answerRescheduleRequest(tx: Tx, ctx: AppContext, a: ActivityRow, 
   const eventTypeId = anyEventType ? input.eventTypeId : a.event_type_id;
   if (target.mode === "approval") {
     if (!input.proposedTimes?.length) throw invalid("proposedTimes", `booking page ${target.slug} takes requests: propose times`);
-    const { times, eventType } = await checkProposedTimes(tx, ctx, target, input.proposedTimes, eventTypeId);
-    const owner = (await findUser(tx, target.account_id, target.id === a.booking_page_id ? a.owner_id! : target.owner_id))!;
+    const ownerId = target.id === a.booking_page_id ? a.owner_id! : target.owner_id;
+    const { times, eventType } = await checkProposedTimes(tx, ctx, target, input.proposedTimes, eventTypeId, { hostId: ownerId, ignoreActivityId: a.id });
+    const owner = (await findUser(tx, target.account_id, ownerId))!;
     const { activity, manageToken } = await createBooking(tx, ctx, {
       accountId: a.account_id,
       origin: "customer-requests",
@@ -108,9 +111,9 @@ async function bookOn(tx: Tx, ctx: AppContext, a: ActivityRow, page: PageRow, st
   }
   const { minutes, eventType } = await meetingLength(tx, page, eventTypeId);
   const end = addMinutes(start, minutes);
-  assertCustomerMayBook(page, start, end, ctx.clock.now());
   // The same page keeps the same host; another page books with that page's owner.
   const ownerId = page.id === a.booking_page_id ? a.owner_id! : page.owner_id;
+  await assertCustomerMayBook(tx, page, ownerId, start, end, ctx.clock.now(), { ignoreActivityId: a.id });
   const owner = (await findUser(tx, a.account_id, ownerId))!;
   await reserveHostTime(tx, a.account_id, owner.id, start, end);
   const { activity, manageToken } = await createBooking(tx, ctx, {

@@ -3,6 +3,7 @@ import type { Tx } from "../store/database.js";
 import type { ActivityRow } from "../store/activities-repo.js";
 import { applyTransition, createBooking, inTransaction, manageLink } from "./activity-writes.js";
 import type { AppContext } from "./context.js";
+import { assertWithinPolicy } from "./customer-policy.js";
 import { activityForToken, assertCustomerMay, customerActor } from "./manage-link.js";
 import { checkProposedTimes } from "./request-on-public-page.js";
 import type { CreationOrigin } from "../domain/lifecycle.js";
@@ -17,8 +18,9 @@ export async function customerResubmit(ctx: AppContext, token: string, body: { p
   return inTransaction(ctx, async (tx) => {
     const a = await activityForToken(tx, token);
     await assertCustomerMay(tx, a, "resubmit");
+    await assertWithinPolicy(tx, a, ctx.clock.now(), "resubmit");
     const page = (await findPage(tx, a.account_id, a.booking_page_id!))!;
-    const { times } = await checkProposedTimes(tx, ctx, page, body.proposedTimes, a.event_type_id);
+    const { times } = await checkProposedTimes(tx, ctx, page, body.proposedTimes, a.event_type_id, { hostId: a.owner_id ?? undefined, ignoreActivityId: a.id });
     let origin: CreationOrigin = "customer-resubmits-after-user-request";
     if (a.status === "Requested") {
       await applyTransition(tx, ctx, { activity: a, transition: { kind: "customer-resubmit" }, action: "customer-resubmit", actor: customerActor(a) });

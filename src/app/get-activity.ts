@@ -15,6 +15,7 @@ export async function getActivityDetails(ctx: AppContext, caller: Caller, id: st
   const others = new Map((await findActivitiesByIds(ctx.db, caller.accountId, otherIds)).map((o) => [o.id, o]));
   return {
     ...presentActivity(a, caller),
+    location: a.page_location,
     answers: (a.answers as unknown as Record<string, string> | null) ?? {},
     rescheduleRequest: (a.reschedule_request as unknown as RescheduleRequest | null) ?? null,
     version: a.version,

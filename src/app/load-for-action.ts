@@ -12,7 +12,14 @@ import { assertCanChange, canSee, visibilityOf } from "./permissions.js";
  * is 404 (its existence is not revealed); one they see but may not change is 403; an action the
  * lifecycle forbids now is 409 naming the current status.
  */
-export async function loadForAction(tx: Tx, caller: Caller, id: string, action: string, transition: Transition): Promise<ActivityRow> {
+export async function loadForAction(
+  tx: Tx,
+  caller: Caller,
+  id: string,
+  action: string,
+  transition: Transition,
+  expectedVersion?: number,
+): Promise<ActivityRow> {
   const a = await loadInTx(tx, caller.accountId, id);
   if (!canSee(await visibilityOf(tx, caller), a)) throw new DomainError("not_found", `Activity ${id} was not found`, { id });
   if (a.type !== "booking") {
@@ -24,6 +31,18 @@ export async function loadForAction(tx: Tx, caller: Caller, id: string, action: 
     });
   }
   assertCanChange(caller, a, action);
+  // The caller acted on the version they saw: a change made since (even one that still allows
+  // this action) must not be silently built upon, or two people clicking at once could both win.
+  if (expectedVersion !== undefined && a.version !== expectedVersion) {
+    throw new DomainError("conflict", `${a.id} was changed by someone else since you loaded it; it is now ${a.detailed_status}.`, {
+      activityId: a.id,
+      action,
+      expectedVersion,
+      version: a.version,
+      status: a.status,
+      detailedStatus: a.detailed_status,
+    });
+  }
   assertTransitionAllowed(a.id, a.detailed_status as DetailedStatus, transition, action);
   return a;
 }

@@ -6,11 +6,11 @@ import type { AppContext, Caller } from "./context.js";
 import { loadForAction, userActor } from "./load-for-action.js";
 
 /** Give a booking to another team member, who must be free then: "(Reassigned by user)". */
-export async function reassignBooking(ctx: AppContext, caller: Caller, id: string, body: { ownerId?: string; reason?: string }) {
+export async function reassignBooking(ctx: AppContext, caller: Caller, id: string, body: { ownerId?: string; reason?: string; expectedVersion?: number }) {
   if (!body.ownerId) throw invalid("ownerId", "the new owner is required");
   const ownerId = body.ownerId;
   return inTransaction(ctx, async (tx) => {
-    const a = await loadForAction(tx, caller, id, "reassign", { kind: "reassign" });
+    const a = await loadForAction(tx, caller, id, "reassign", { kind: "reassign" }, body.expectedVersion);
     const owner = await findUser(tx, a.account_id, ownerId);
     if (!owner) throw invalid("ownerId", `no user ${ownerId} in this account`);
     if (owner.id === a.owner_id) throw new DomainError("conflict", `${a.id} is already assigned to ${owner.name}.`, { ownerId });

@@ -2,7 +2,7 @@ import { invalid, notFound, unprocessable } from "../domain/errors.js";
 import { findUser } from "../store/accounts-repo.js";
 import { findPageBySlug } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
-import { addMinutes, assertCustomerMayBook, bookingFields, meetingLength, saveCustomer, type CustomerInput, type PageRow } from "./booking-rules.js";
+import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, saveCustomer, type CustomerInput, type PageRow } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
 import type { Tx } from "../store/database.js";
 
@@ -13,13 +13,28 @@ export interface PublicRequestInput {
   eventTypeId?: string;
 }
 
-/** Checks proposed times (future, in open hours, no duplicates) and returns them sorted. */
-export async function checkProposedTimes(tx: Tx, ctx: AppContext, page: PageRow, times: Date[], eventTypeId?: string | null) {
+/**
+ * Checks proposed times (as many as the page requires, no duplicates, each a free slot of the
+ * host) and returns them sorted. `ignoreActivityId`: a request being replaced keeps no hold.
+ */
+export async function checkProposedTimes(
+  tx: Tx,
+  ctx: AppContext,
+  page: PageRow,
+  times: Date[],
+  eventTypeId?: string | null,
+  opts: { hostId?: string; ignoreActivityId?: string } = {},
+) {
   if (times.length === 0) throw invalid("proposedTimes", "propose at least one time");
+  if (times.length < page.proposals_required) {
+    throw invalid("proposedTimes", `booking page ${page.slug} needs ${page.proposals_required} proposed times; ${times.length} given`);
+  }
   const unique = [...new Set(times.map((t) => t.getTime()))].sort((a, b) => a - b).map((t) => new Date(t));
   if (unique.length !== times.length) throw invalid("proposedTimes", "the same time is proposed twice");
   const { minutes, eventType } = await meetingLength(tx, page, eventTypeId);
-  for (const t of unique) assertCustomerMayBook(page, t, addMinutes(t, minutes), ctx.clock.now());
+  for (const t of unique) {
+    await assertCustomerMayBook(tx, page, opts.hostId ?? page.owner_id, t, addMinutes(t, minutes), ctx.clock.now(), { ignoreActivityId: opts.ignoreActivityId });
+  }
   return { times: unique, minutes, eventType };
 }
 
@@ -31,6 +46,7 @@ export async function requestOnPublicPage(ctx: AppContext, slug: string, input: 
     if (page.mode !== "approval") {
       throw unprocessable(`Booking page ${slug} books automatically: book a time with POST /api/v1/public/pages/${slug}/bookings.`, { mode: page.mode });
     }
+    assertAnswers(page, input.answers);
     const { times, eventType } = await checkProposedTimes(tx, ctx, page, input.proposedTimes, input.eventTypeId);
     const owner = (await findUser(tx, page.account_id, page.owner_id))!;
     const customerId = await saveCustomer(tx, page.account_id, input.customer);

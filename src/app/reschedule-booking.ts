@@ -9,11 +9,11 @@ import { loadForAction, requireReason, requireStart, userActor } from "./load-fo
  * requested by user)" and a new, related booking "Rescheduled (Initiated by user)" is made at
  * `start` with the same host, page and customer (and optionally another event type of the page).
  */
-export async function rescheduleBooking(ctx: AppContext, caller: Caller, id: string, body: { reason?: string; start?: Date; eventTypeId?: string }) {
+export async function rescheduleBooking(ctx: AppContext, caller: Caller, id: string, body: { reason?: string; start?: Date; eventTypeId?: string; expectedVersion?: number }) {
   const reason = requireReason(body.reason);
   const start = requireStart(body.start);
   return inTransaction(ctx, async (tx) => {
-    const a = await loadForAction(tx, caller, id, "reschedule", { kind: "reschedule" });
+    const a = await loadForAction(tx, caller, id, "reschedule", { kind: "reschedule" }, body.expectedVersion);
     const page = (await findPage(tx, a.account_id, a.booking_page_id!))!;
     const { minutes, eventType } = await meetingLength(tx, page, body.eventTypeId ?? a.event_type_id);
     const end = addMinutes(start, minutes);

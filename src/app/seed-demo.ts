@@ -24,10 +24,14 @@ export const DEMO_ADMIN = { email: "admin@demo.bookstream.test", password: "book
 export const DEMO_MEMBER = { email: "member@demo.bookstream.test", password: "bookstream-demo", name: "Max Member" };
 const WEEKDAYS = { mon: [["09:00", "17:00"]], tue: [["09:00", "17:00"]], wed: [["09:00", "17:00"]], thu: [["09:00", "17:00"]], fri: [["09:00", "17:00"]] } as any;
 
+/**
+ * The seed replays each scenario at the time it would have happened, but never later than the
+ * real present: activity times must not lie in the future, or today's changes would sort below them.
+ */
 class SeedClock implements Clock {
   t = new Date();
   now() {
-    return this.t;
+    return new Date(Math.min(this.t.getTime(), Date.now()));
   }
 }
 

@@ -3,9 +3,9 @@ import type { AppContext, Caller } from "./context.js";
 import { loadForAction, userActor } from "./load-for-action.js";
 
 /** Mark that the customer did not show up. It cannot be undone back to Completed. */
-export async function setNoShow(ctx: AppContext, caller: Caller, id: string) {
+export async function setNoShow(ctx: AppContext, caller: Caller, id: string, body: { expectedVersion?: number } = {}) {
   return inTransaction(ctx, async (tx) => {
-    const a = await loadForAction(tx, caller, id, "set-no-show", { kind: "set-no-show" });
+    const a = await loadForAction(tx, caller, id, "set-no-show", { kind: "set-no-show" }, body.expectedVersion);
     return applyTransition(tx, ctx, { activity: a, transition: { kind: "set-no-show" }, action: "set-no-show", actor: userActor(caller) });
   });
 }

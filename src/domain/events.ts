@@ -29,6 +29,7 @@ export type OutboxEvent =
       previous: { start: string | null; end: string | null; ownerId: string | null };
       reason: string | null;
     }
+  | { type: "package.created"; activity: ActivitySnapshot; sessionIds: string[]; actor: Actor }
   | {
       type: "customer.link_issued";
       activity: ActivitySnapshot;

@@ -13,7 +13,12 @@ import type { AdjustableClock } from "../domain/clock.js";
 import { body, errorHandler } from "./error-mapping.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { activityRoutes } from "./routes/activity-routes.js";
+import { liveRoutes } from "./routes/live-routes.js";
 import { publicRoutes } from "./routes/public-routes.js";
+import { availabilityRoutes } from "./routes/availability-routes.js";
+import { publicSchedulingRoutes } from "./routes/public-scheduling-routes.js";
+import { schedulingRoutes } from "./routes/scheduling-routes.js";
+import { savedFilterRoutes } from "./routes/saved-filter-routes.js";
 import { testClockRoutes } from "./routes/test-clock-routes.js";
 
 export interface HttpOptions {
@@ -52,6 +57,11 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(accountRoutes(ctx, { signInRateLimit: opts.signInRateLimit ?? 10, secureCookies: opts.secureCookies ?? false }));
   await app.register(activityRoutes(ctx));
   await app.register(publicRoutes(ctx));
+  await app.register(schedulingRoutes(ctx));
+  await app.register(availabilityRoutes(ctx));
+  await app.register(publicSchedulingRoutes(ctx));
+  await app.register(savedFilterRoutes(ctx));
+  await app.register(liveRoutes(ctx));
   if (opts.testClock) await app.register(testClockRoutes(ctx, opts.testClock));
 
   const webDist = opts.webDist ?? DEFAULT_WEB_DIST;

@@ -28,13 +28,18 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
     const issues = err.validation.map((v) => {
       const where = (err as any).validationContext ?? "body";
       const path = String(v.instancePath ?? "").replace(/^\//, "").replace(/\//g, ".");
-      return { field: path ? `${where}.${path}` : where, message: v.message ?? "invalid" };
+      // An unknown property is at fault itself, not the object holding it: name it.
+      const unknownKey = v.keyword === "unrecognized_keys" ? (v.params as { keys?: string[] })?.keys?.[0] : undefined;
+      const at = [where, path, unknownKey].filter(Boolean).join(".");
+      return { field: at, message: v.message ?? "invalid" };
     });
     const first = issues[0];
     return reply.status(400).send(body("validation_failed", `${first.field}: ${first.message}`, { field: first.field, issues }));
   }
   const fe = err as FastifyError & { code?: string };
   if (fe.code === "23505") return reply.status(409).send(body("conflict", "That was already done by a concurrent request.", { constraint: (fe as any).constraint }));
+  // The no-double-booking exclusion constraint (migration 002), when a use case did not name it first.
+  if (fe.code === "23P01") return reply.status(409).send(body("slot_unavailable", "That time is no longer available: the host is already booked then; choose another time.", { constraint: (fe as any).constraint }));
   if (fe.statusCode === 429) return reply.status(429).send(body("rate_limited", "Too many attempts; wait a minute and try again.", {}));
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = fe.statusCode === 415 ? "unsupported_media_type" : fe.statusCode === 413 ? "payload_too_large" : "bad_request";

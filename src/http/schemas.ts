@@ -58,6 +58,7 @@ export const Activity = z.object({
 });
 
 export const ActivityDetails = Activity.extend({
+  location: z.string().nullable().describe("Where the meeting takes place (the booking page's location or video link)"),
   answers: z.record(z.string(), z.string()),
   rescheduleRequest: z.object({ eventType: z.enum(["same", "any"]), reason: z.string() }).nullable(),
   version: z.number().int(),

@@ -2,7 +2,7 @@ import { sql, type Selectable } from "kysely";
 import type { Db, Tx } from "./database.js";
 import type { ActivitiesTable, RelationKind, RescheduleRequest } from "./schema.js";
 
-export type ActivityRow = Selectable<ActivitiesTable> & { page_owner_id: string | null; page_slug: string | null };
+export type ActivityRow = Selectable<ActivitiesTable> & { page_owner_id: string | null; page_slug: string | null; page_location: string | null };
 type Conn = Db | Tx;
 
 /** Columns the stream and details need, with the booking page's owner (for permissions). */
@@ -11,7 +11,7 @@ export function activityColumns(conn: Conn) {
     .selectFrom("activities")
     .leftJoin("booking_pages", "booking_pages.id", "activities.booking_page_id")
     .selectAll("activities")
-    .select(["booking_pages.owner_id as page_owner_id", "booking_pages.slug as page_slug"]);
+    .select(["booking_pages.owner_id as page_owner_id", "booking_pages.slug as page_slug", "booking_pages.location as page_location"]);
 }
 
 export async function findActivity(conn: Conn, accountId: string, id: string): Promise<ActivityRow | undefined> {

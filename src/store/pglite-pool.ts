@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PGlite, types } from "@electric-sql/pglite";
+import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
 
 /**
  * A pg-compatible "pool" over one embedded PGlite instance, for Kysely's PostgresDialect and
@@ -51,6 +52,8 @@ export class PGlitePool {
       dataDir: opts.dataDir,
       // Same type handling as node-postgres after our parsers are set (see database.ts): int8 → number.
       parsers: { [types.INT8]: (v: string) => Number(v) },
+      // The exclusion constraint against double booking (migration 002) needs btree_gist.
+      extensions: { btree_gist },
       ...(startParams ? { startParams: startParams.filter((p) => p !== "-F") } : {}),
     });
     await pg.waitReady;

@@ -20,7 +20,14 @@ export interface BookingPagesTable {
   id: string; account_id: string; slug: string; name: string; owner_id: string; time_zone: string;
   duration_minutes: number; mode: "automatic" | "approval"; location: string | null;
   open_hours: Json<OpenHours>; created_at: DefaultedTimestamp; updated_at: DefaultedTimestamp;
+  // Scheduling settings (migration 002).
+  min_notice_minutes: Generated<number>; max_days_ahead: number | null;
+  buffer_before_minutes: Generated<number>; buffer_after_minutes: Generated<number>; slot_interval_minutes: number | null;
+  proposals_required: Generated<number>; holds_requested_slots: Generated<boolean>; policy_minutes: number | null;
+  packages_enabled: Generated<boolean>; max_package_sessions: Generated<number>;
+  questions: ColumnType<PageQuestion[], string | undefined, string>; video_link: string | null;
 }
+export interface PageQuestion { id: string; label: string; required: boolean }
 export interface BookingPageMembersTable { account_id: string; booking_page_id: string; user_id: string; role: "editor" | "viewer" }
 export interface EventTypesTable { id: string; account_id: string; booking_page_id: string; name: string; duration_minutes: number; created_at: DefaultedTimestamp }
 export interface CustomersTable {
@@ -39,6 +46,8 @@ export interface ActivitiesTable {
   reason: string | null; answers: Json<Record<string, string> | null> | null;
   version: Generated<number>; created_at: Timestamp; updated_at: Timestamp;
   search: ColumnType<string, never, never>;
+  /** The meeting widened by its page's buffers; kept by a trigger (migration 002). */
+  blocked: ColumnType<string | null, never, never>;
 }
 export interface ActivityHistoryTable {
   id: Generated<string>; account_id: string; activity_id: string; at: Timestamp;
@@ -64,6 +73,16 @@ export interface SavedFiltersTable {
   query: Json<Record<string, unknown>>; created_at: DefaultedTimestamp; updated_at: DefaultedTimestamp;
 }
 
+export interface BookingPageHostsTable { account_id: string; booking_page_id: string; user_id: string; position: number }
+export interface UserWeeklyHoursTable { user_id: string; account_id: string; hours: Json<OpenHours>; updated_at: DefaultedTimestamp }
+export interface UserDateOverridesTable { account_id: string; user_id: string; day: ColumnType<string, string, string>; ranges: Json<[string, string][]> }
+export interface MasterPagesTable {
+  id: string; account_id: string; slug: string; name: string; routing: "round_robin" | "customer_choice";
+  created_at: DefaultedTimestamp; updated_at: DefaultedTimestamp;
+}
+export interface MasterPageTargetsTable { id: string; account_id: string; master_page_id: string; booking_page_id: string; user_id: string | null; position: number }
+export interface BookingHoldsTable { id: Generated<string>; account_id: string; activity_id: string; owner_id: string; blocked: string }
+
 export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
@@ -81,4 +100,10 @@ export interface Database {
   outbox_events: OutboxEventsTable;
   outbox_deliveries: OutboxDeliveriesTable;
   saved_filters: SavedFiltersTable;
+  booking_page_hosts: BookingPageHostsTable;
+  user_weekly_hours: UserWeeklyHoursTable;
+  user_date_overrides: UserDateOverridesTable;
+  master_pages: MasterPagesTable;
+  master_page_targets: MasterPageTargetsTable;
+  booking_holds: BookingHoldsTable;
 }

@@ -57,16 +57,148 @@ function conditions(scope: StreamScope, f: StreamFilters, search: SearchNode | n
 
 /** One page of the stream, newest-updated first, continuing after `cursor` (keyset pagination). */
 export async function queryStream(db: Db, scope: StreamScope, f: StreamFilters, search: SearchNode | null, limit: number, cursor?: StreamCursor) {
-  let q = activityColumns(db).where(conditions(scope, f, search) as any);
-  if (cursor) {
-    q = q.where((eb) => eb(eb.refTuple("activities.updated_at", "activities.id"), "<", eb.tuple(new Date(cursor.updatedAt) as any, cursor.id)));
-  }
-  const rows = (await q.orderBy("activities.updated_at", "desc").orderBy("activities.id", "desc").limit(limit + 1).execute()) as ActivityRow[];
+  const where = conditions(scope, f, search);
+  const rows = matchRateIsUncertain(scope, f, search)
+    ? await pageOfUncertainMatches(db, scope.accountId, orderedPrefix(f), where, limit + 1, cursor)
+    : await pageInIndexOrder(db, where, limit + 1, cursor);
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
   const next: StreamCursor | null = more && last ? { updatedAt: new Date(last.updated_at).toISOString(), id: last.id } : null;
   return { rows: page, next };
+}
+
+/*
+ * How a page is found. Every shape returns the same rows, the first n matches in (updated_at, id)
+ * descending order after the cursor; they differ only in how PostgreSQL gets to them.
+ *
+ * With no filter, or one filter (each has an index on (account_id, column, updated_at, id)), the
+ * index hands the rows over in order: the planner reads the first n and stops (pageInIndexOrder).
+ *
+ * A free-text term, a date range, a member's scope or several filters at once leave the planner
+ * guessing how many rows match, and under ORDER BY … LIMIT its guess decides everything. "Matches
+ * are common: walk the stream index and filter" is right for q=Camille (1 row in 60 matches:
+ * ~3,000 rows read) and a disaster for q="Diego Sato" (1 in 1,700: ~90,000 rows, 400 ms on
+ * PostgreSQL, whose estimate is 4× too high because the two names also occur apart in other
+ * fields). So such a page is found in steps whose costs are bounded (pageOfUncertainMatches):
+ *   1. The matches among the next STREAM_WINDOW rows of the stream. A window is a prefix of the
+ *      stream, so n matches in it are the first n matches overall.
+ *   2. Fewer, but enough that a walk of at most MAX_WINDOW rows should find n at the rate seen:
+ *      the same with a window that long.
+ *   3. Otherwise the matches are rare: collect them all through their own index (GIN for text, a
+ *      btree for a range), sort them, take n (pageOfRareMatches).
+ */
+
+/** Rows of the stream read first when the planner cannot know how many match. */
+export const STREAM_WINDOW = 5_000;
+/** The longest walk along the stream before collecting the matches through their own index. */
+export const MAX_WINDOW = 50_000;
+
+type Where = ReturnType<typeof conditions>;
+type Prefix = { column: "type" | "status" | "detailed_status" | "booking_page_id" | "event_type_id" | "owner_id" | "customer_id"; value: string } | undefined;
+
+/** The list filters, each backed by an index on (account_id, column, updated_at DESC, id DESC). */
+const INDEXED_LISTS = [
+  ["customer_id", "customerId"],
+  ["owner_id", "ownerId"],
+  ["booking_page_id", "bookingPageId"],
+  ["event_type_id", "eventTypeId"],
+  ["detailed_status", "detailedStatus"],
+  ["status", "status"],
+  ["type", "type"],
+] as const satisfies readonly (readonly [NonNullable<Prefix>["column"], keyof StreamFilters])[];
+
+const afterCursor = (cursor: StreamCursor) => (eb: ExpressionBuilder<any, "activities">) =>
+  eb(eb.refTuple("activities.updated_at", "activities.id"), "<", eb.tuple(new Date(cursor.updatedAt) as any, cursor.id));
+
+/** True when no index yields this query's rows in stream order with a match rate the planner knows. */
+function matchRateIsUncertain(scope: StreamScope, f: StreamFilters, search: SearchNode | null): boolean {
+  if (search && !matchesOnlyIds(search)) return true;
+  if (scope.member || f.startFrom || f.startTo || f.createdFrom || f.createdTo) return true;
+  return INDEXED_LISTS.filter(([, key]) => (f[key] as string[] | undefined)?.length).length > 1;
+}
+
+/** Activity-ID terms compile to primary-key look-ups, whose row counts the planner knows. */
+function matchesOnlyIds(node: SearchNode): boolean {
+  switch (node.kind) {
+    case "ids":
+      return true;
+    case "field":
+      return node.field === "id" && !node.prefix;
+    case "or":
+      return node.items.every(matchesOnlyIds);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The stream the windows walk: the account's, or, with a one-value list filter, that value's
+ * (its index gives the same order): `status=Expired q=-diego` walks the expired activities.
+ */
+function orderedPrefix(f: StreamFilters): Prefix {
+  for (const [column, key] of INDEXED_LISTS) {
+    const values = f[key] as string[] | undefined;
+    if (values?.length === 1) return { column, value: values[0] };
+  }
+  return undefined;
+}
+
+async function pageInIndexOrder(db: Db, where: Where, n: number, cursor?: StreamCursor): Promise<ActivityRow[]> {
+  let q = activityColumns(db).where(where as any);
+  if (cursor) q = q.where(afterCursor(cursor));
+  return (await q.orderBy("activities.updated_at", "desc").orderBy("activities.id", "desc").limit(n).execute()) as ActivityRow[];
+}
+
+async function pageOfUncertainMatches(db: Db, accountId: string, prefix: Prefix, where: Where, n: number, cursor?: StreamCursor): Promise<ActivityRow[]> {
+  const found = await pageWithinWindow(db, accountId, prefix, where, n, STREAM_WINDOW, cursor);
+  if (found.length >= n) return found;
+  // At the rate the window showed, a walk of `walk` rows finds n matches (with a margin of 2).
+  const walk = found.length === 0 ? Infinity : Math.ceil((2 * STREAM_WINDOW * n) / found.length);
+  if (walk <= MAX_WINDOW) {
+    const again = await pageWithinWindow(db, accountId, prefix, where, n, walk, cursor);
+    if (again.length >= n) return again;
+  }
+  return pageOfRareMatches(db, accountId, where, n, cursor);
+}
+
+/** The full rows of the IDs `ids` selects (at most n), in stream order. */
+async function rowsOf(db: Db, accountId: string, ids: (eb: ExpressionBuilder<Database, "activities">) => any): Promise<ActivityRow[]> {
+  return (await activityColumns(db)
+    .where("activities.account_id", "=", accountId)
+    .where("activities.id", "in", ids)
+    .orderBy("activities.updated_at", "desc")
+    .orderBy("activities.id", "desc")
+    .execute()) as ActivityRow[];
+}
+
+/** The matches among the next `size` rows of the (prefix's) stream. */
+function pageWithinWindow(db: Db, accountId: string, prefix: Prefix, where: Where, n: number, size: number, cursor?: StreamCursor) {
+  return rowsOf(db, accountId, (eb) => {
+    let window = eb.selectFrom("activities").selectAll().where("activities.account_id", "=", accountId);
+    if (prefix) window = window.where(`activities.${prefix.column}`, "=", prefix.value as any);
+    if (cursor) window = window.where(afterCursor(cursor));
+    window = window.orderBy("activities.updated_at", "desc").orderBy("activities.id", "desc").limit(size);
+    // The outer query's conditions apply to the window's rows (the alias makes "activities.*" refer to them).
+    return eb
+      .selectFrom(window.as("activities"))
+      .select("activities.id")
+      .where(where as any)
+      .orderBy("activities.updated_at", "desc")
+      .orderBy("activities.id", "desc")
+      .limit(n);
+  });
+}
+
+/** All matches through their own indexes, sorted; the first n. */
+function pageOfRareMatches(db: Db, accountId: string, where: Where, n: number, cursor?: StreamCursor) {
+  return rowsOf(db, accountId, (eb) => {
+    let m = eb.selectFrom("activities").select("activities.id").where(where as any);
+    if (cursor) m = m.where(afterCursor(cursor));
+    // The stream order, written so that no index provides it: the planner then finds the matches
+    // through the indexes of their conditions and sorts them, instead of walking an ordered index.
+    return m.orderBy(sql`"activities"."updated_at" + interval '0 seconds'`, "desc").orderBy("activities.id", "desc").limit(n);
+  });
 }
 
 /** Counts matches up to `cap` (+1 tells "more than cap"), so a count never scans a million rows. */

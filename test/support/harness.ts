@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../src/app/context.js";
-import { addUser, createApiToken } from "../../src/app/auth.js";
+import { createApiToken } from "../../src/app/auth.js";
 import { AdjustableClock } from "../../src/domain/clock.js";
 import { buildHttpApp } from "../../src/http/app.js";
-import { insertAccount } from "../../src/store/accounts-repo.js";
+import { insertAccount, insertUser } from "../../src/store/accounts-repo.js";
+import argon2 from "argon2";
 import { openDatabase, type DatabaseHandle } from "../../src/store/database.js";
 import { insertBookingPage, insertEventType, insertPageMember } from "../../src/store/pages-repo.js";
 import type { FastifyInstance } from "fastify";
+import pg from "pg";
 
 /**
  * One database and one HTTP server per test file; each test makes its own account, so tests
@@ -25,6 +27,8 @@ export const ENGINES: Engine[] = [
 
 export interface TestServer {
   url: string;
+  /** The database this server uses: for PostgreSQL, a URL whose search_path is this file's own schema. */
+  databaseUrl?: string;
   ctx: AppContext;
   clock: AdjustableClock;
   handle: DatabaseHandle;
@@ -33,14 +37,58 @@ export interface TestServer {
 }
 
 export async function startTestServer(engine: Engine): Promise<TestServer> {
-  const handle = await openDatabase({ databaseUrl: engine.url, poolSize: 20 });
+  const isolated = engine.url ? await createFileSchema(engine.url) : undefined;
+  const handle = await openDatabase({ databaseUrl: isolated?.url, poolSize: 20 });
   const clock = new AdjustableClock();
   const ctx: AppContext = { db: handle.db, clock, publicUrl: "http://bookstream.test" };
   const app = await buildHttpApp(ctx, { logLevel: "silent", testClock: clock, signInRateLimit: 5, webDist: "/nonexistent" });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
-  return { url, ctx, clock, handle, app, close: async () => { await app.close(); await handle.close(); } };
+  return {
+    url,
+    databaseUrl: isolated?.url,
+    ctx,
+    clock,
+    handle,
+    app,
+    close: async () => {
+      await app.close();
+      await handle.close();
+      await isolated?.drop();
+    },
+  };
+}
+
+/**
+ * Test files run in parallel against one PostgreSQL database. Accounts keep their data apart, but
+ * the system job (completing and expiring) is installation-wide, so one file moving its test
+ * clock would complete another file's bookings. Each file therefore gets its own schema.
+ */
+async function createFileSchema(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const schema = `bs_test_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    // Extensions live once per database; keep them in public, which stays on the search_path.
+    await admin.query("CREATE EXTENSION IF NOT EXISTS btree_gist SCHEMA public").catch(() => undefined);
+    await admin.query(`CREATE SCHEMA ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  const url = `${baseUrl}${baseUrl.includes("?") ? "&" : "?"}options=${encodeURIComponent(`-c search_path=${schema},public`)}`;
+  return {
+    url,
+    drop: async () => {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
 }
 
 export interface ApiResponse<T = any> {
@@ -92,6 +140,9 @@ export interface TestAccount {
   approvalPage: { id: string; slug: string };
 }
 
+export const TEST_PASSWORD = "correct horse battery";
+let passwordHash: Promise<string> | undefined;
+
 /** A fresh, isolated account: users with API tokens and booking pages with unique slugs. */
 export async function newAccount(server: TestServer, name = "Test account"): Promise<TestAccount> {
   const db = server.handle.db;
@@ -100,7 +151,10 @@ export async function newAccount(server: TestServer, name = "Test account"): Pro
   await insertAccount(db, { id: accountId, name });
   const mkUser = async (label: string, role: "admin" | "member"): Promise<TestUser> => {
     const email = `${label}-${tag}@example.test`;
-    const id = await addUser(db, { accountId, email, name: `${label[0].toUpperCase()}${label.slice(1)} ${tag}`, role, password: "correct horse battery" });
+    // argon2 is slow by design: hash the shared test password once per file, not per user.
+    passwordHash ??= argon2.hash(TEST_PASSWORD);
+    const id = randomUUID();
+    await insertUser(db, { id, account_id: accountId, email, name: `${label[0].toUpperCase()}${label.slice(1)} ${tag}`, role, password_hash: await passwordHash, time_zone: "UTC" });
     return { id, email, token: await createApiToken(db, email) };
   };
   const admin = await mkUser("admin", "admin");

@@ -84,7 +84,8 @@ export function accountRoutes(ctx: AppContext, opts: { signInRateLimit: number; 
         schema: {
           tags: ["Activity stream"], summary: "Schedule on a customer's behalf (no booking form; the host must be free)",
           body: z.object({
-            bookingPageId: z.uuid(), start: IsoDateTime, customer: CustomerInput, ownerId: z.uuid().optional(),
+            bookingPageId: z.uuid(), start: IsoDateTime, customer: CustomerInput.optional().describe("The customer entered on the spot (or send customerId)"),
+            customerId: z.uuid().optional().describe("An existing customer record (a schedule link's ?customer=<id>)"), ownerId: z.uuid().optional(),
             eventTypeId: z.uuid().optional(), answers: z.record(z.string(), z.string()).optional(),
           }).strict(),
           response: { 201: z.object({ activity: ActivityDetails, manageLink: z.string() }), ...errors(400, 401, 403, 404, 409, 422) },

@@ -42,6 +42,8 @@ const ActionBody = z
     ownerId: z.uuid().optional().describe("reassign: the new host"),
     eventType: z.enum(["same", "any"]).optional().describe("request-reschedule: same event type, or let the customer pick any"),
     eventTypeId: z.uuid().optional().describe("reschedule: another event type of the same page"),
+    expectedVersion: z.number().int().min(1).optional()
+      .describe("The activity's version the caller last saw; if it has changed since, the answer is 409 conflict and nothing is done"),
   })
   .strict()
   .default({});
@@ -108,7 +110,7 @@ export function activityRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   };
 }
 
-type ActionInput = { reason?: string; start?: Date; ownerId?: string; eventType?: "same" | "any"; eventTypeId?: string };
+type ActionInput = { reason?: string; start?: Date; ownerId?: string; eventType?: "same" | "any"; eventTypeId?: string; expectedVersion?: number };
 
 /** The action name → use case table. */
 async function performAction(ctx: AppContext, caller: Caller, id: string, action: UserAction, b: ActionInput): Promise<{ createdId?: string; customerLink?: string }> {
@@ -129,7 +131,7 @@ async function performAction(ctx: AppContext, caller: Caller, id: string, action
       await reassignBooking(ctx, caller, id, b);
       return {};
     case "set-no-show":
-      await setNoShow(ctx, caller, id);
+      await setNoShow(ctx, caller, id, b);
       return {};
   }
 }

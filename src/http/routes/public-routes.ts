@@ -51,7 +51,10 @@ export function publicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         tags: ["Public"],
         summary: "Book a time (automatic booking pages)",
         params: Slug,
-        body: z.object({ start: IsoDateTime, customer: CustomerInput, answers: Answers, eventTypeId: z.uuid().optional() }).strict(),
+        body: z.object({
+          start: IsoDateTime, customer: CustomerInput, answers: Answers, eventTypeId: z.uuid().optional(),
+          hostId: z.uuid().optional().describe("Team pages: the member the customer picked or a master page routed to (default: round robin)"),
+        }).strict(),
         response: { 201: Created, ...errors(400, 404, 409, 422) },
       },
     }, async (req, reply) => {

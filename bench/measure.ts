@@ -1,0 +1,76 @@
+import http from "node:http";
+
+/** Latency samples in milliseconds, summarised by nearest-rank percentiles. */
+export function percentile(samples: number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
+}
+
+export interface Summary {
+  p50: number;
+  p95: number;
+  n: number;
+}
+
+export const summarise = (samples: number[]): Summary => ({ p50: percentile(samples, 50), p95: percentile(samples, 95), n: samples.length });
+
+/**
+ * Times two ways of running the same query, alternating them (A, B, A, B …) so that a change in
+ * the machine's background load during the run hits both sides alike. Each side is warmed up first.
+ */
+export async function timePair(
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+  opts: { warmup: number; iterations: number },
+): Promise<{ a: Summary; b: Summary }> {
+  for (let i = 0; i < opts.warmup; i++) {
+    await a();
+    await b();
+  }
+  const sa: number[] = [];
+  const sb: number[] = [];
+  for (let i = 0; i < opts.iterations; i++) {
+    let t = performance.now();
+    await a();
+    sa.push(performance.now() - t);
+    t = performance.now();
+    await b();
+    sb.push(performance.now() - t);
+  }
+  return { a: summarise(sa), b: summarise(sb) };
+}
+
+/**
+ * A minimal keep-alive HTTP GET client (one socket, like one browser tab). node:http rather than
+ * fetch keeps the client's own overhead small, so the HTTP column measures the server.
+ */
+export function httpClient(baseUrl: string, token: string) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const base = new URL(baseUrl);
+  const get = (path: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request(
+        { host: base.hostname, port: base.port, path, method: "GET", agent, headers: { authorization: `Bearer ${token}`, accept: "application/json" } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
+  return {
+    get,
+    /** GET that must answer 200; returns the parsed JSON. */
+    async json<T = any>(path: string): Promise<T> {
+      const r = await get(path);
+      if (r.status !== 200) throw new Error(`GET ${path} → ${r.status}: ${r.body.slice(0, 300)}`);
+      return JSON.parse(r.body) as T;
+    },
+    close: () => agent.destroy(),
+  };
+}

@@ -1,0 +1,166 @@
+import { randomUUID } from "node:crypto";
+import { pathToFileURL } from "node:url";
+import type { AppContext } from "../src/app/context.js";
+import { getSlots } from "../src/app/get-slots.js";
+import { systemClock } from "../src/domain/clock.js";
+import { buildHttpApp } from "../src/http/app.js";
+import { insertAccount, insertUser } from "../src/store/accounts-repo.js";
+import { openDatabase, type DatabaseHandle } from "../src/store/database.js";
+import { insertBookingPage } from "../src/store/pages-repo.js";
+import { replacePageHosts, upsertOverride, upsertWeeklyHours } from "../src/store/scheduling-repo.js";
+
+/**
+ * Scheduling benchmarks (issue 3), for the bench runner to call; `tsx bench/scheduling.ts` prints them.
+ * - slot computation: a team page with 20 members over 60 days, p50/p95 per request;
+ * - booking throughput: 50 concurrent HTTP clients booking free slots, bookings/s, then a check
+ *   that no host is double-booked.
+ * Each makes its own account; pass a database URL to run on PostgreSQL (default: in-memory PGlite).
+ */
+
+const ZONES = ["Europe/Berlin", "America/New_York", "Europe/London", "America/Chicago", "Asia/Tokyo"];
+const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"];
+
+export interface SlotBenchResult {
+  members: number;
+  days: number;
+  iterations: number;
+  slotsPerRequest: number;
+  p50Ms: number;
+  p95Ms: number;
+}
+
+export async function benchSlotComputation(opts: { databaseUrl?: string; members?: number; days?: number; iterations?: number } = {}): Promise<SlotBenchResult> {
+  const members = opts.members ?? 20;
+  const days = opts.days ?? 60;
+  const iterations = opts.iterations ?? 40;
+  const handle = await openDatabase({ databaseUrl: opts.databaseUrl, poolSize: 10 });
+  try {
+    const ctx: AppContext = { db: handle.db, clock: systemClock, publicUrl: "http://bench.test" };
+    const accountId = randomUUID();
+    await insertAccount(handle.db, { id: accountId, name: "Scheduling bench" });
+    const users: string[] = [];
+    for (let i = 0; i < members; i++) {
+      const id = randomUUID();
+      users.push(id);
+      await insertUser(handle.db, { id, account_id: accountId, email: `slots-${i}-${accountId.slice(0, 8)}@bench.test`, name: `Host ${i}`, role: "member", password_hash: null, time_zone: ZONES[i % ZONES.length] });
+    }
+    const pageId = randomUUID();
+    const slug = `bench-team-${accountId.slice(0, 8)}`;
+    await insertBookingPage(handle.db, {
+      id: pageId, account_id: accountId, slug, name: "Team", owner_id: users[0], time_zone: "Europe/Berlin",
+      duration_minutes: 30, mode: "automatic", location: null, open_hours: {},
+    });
+    const now = new Date();
+    await handle.db.transaction().execute(async (tx) => {
+      await replacePageHosts(tx, accountId, pageId, users);
+      for (const [i, id] of users.entries()) {
+        const hours = Object.fromEntries(WEEKDAYS.map((d) => [d, i % 2 ? [["08:00", "12:00"], ["13:00", "17:00"]] : [["09:00", "17:00"]]])) as Record<string, [string, string][]>;
+        await upsertWeeklyHours(tx, accountId, id, hours, now);
+        for (let k = 0; k < 3; k++) await upsertOverride(tx, accountId, id, new Date(now.getTime() + (7 + i + k * 13) * 86_400_000).toISOString().slice(0, 10), k === 1 ? [["18:00", "20:00"]] : []);
+      }
+    });
+    // Existing bookings: ~2 a working day per member, so busy time is real.
+    await handle.executeSql(
+      `INSERT INTO activities (id, account_id, type, status, detailed_status, booking_page_id, owner_id, start_at, end_at, created_at, updated_at)
+       SELECT 'BKNG-' || upper(substr(md5(random()::text || g::text || u.id::text), 1, 12)), $1, 'booking', 'Scheduled', 'Scheduled (By customer)', $2, u.id,
+              date_trunc('hour', now()) + (g * interval '11 hours'), date_trunc('hour', now()) + (g * interval '11 hours') + interval '30 minutes', now(), now()
+       FROM unnest($3::uuid[]) AS u(id), generate_series(1, $4::int) AS g
+       ON CONFLICT DO NOTHING`,
+      [accountId, pageId, users, Math.floor((days * 24) / 11)],
+    );
+    const from = new Date(Math.ceil(now.getTime() / 3_600_000) * 3_600_000);
+    const to = new Date(from.getTime() + days * 86_400_000);
+    const times: number[] = [];
+    let count = 0;
+    for (let i = 0; i < iterations + 3; i++) {
+      const t0 = performance.now();
+      const r = await getSlots(ctx, slug, { from, to, timeZone: "America/Los_Angeles" });
+      if (i >= 3) times.push(performance.now() - t0); // the first runs warm up
+      count = r.slots.length;
+    }
+    return { members, days, iterations, slotsPerRequest: count, p50Ms: percentile(times, 50), p95Ms: percentile(times, 95) };
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface BookingBenchResult {
+  clients: number;
+  bookings: number;
+  seconds: number;
+  bookingsPerSecond: number;
+  failed: number;
+  doubleBookings: number;
+}
+
+export async function benchBookingThroughput(opts: { databaseUrl?: string; clients?: number; bookings?: number } = {}): Promise<BookingBenchResult> {
+  const clients = opts.clients ?? 50;
+  const total = opts.bookings ?? 1000;
+  const handle: DatabaseHandle = await openDatabase({ databaseUrl: opts.databaseUrl, poolSize: 20 });
+  const ctx: AppContext = { db: handle.db, clock: systemClock, publicUrl: "http://bench.test" };
+  const app = await buildHttpApp(ctx, { logLevel: "silent", webDist: "/nonexistent" });
+  try {
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    const addr = app.server.address();
+    const url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+    const accountId = randomUUID();
+    await insertAccount(handle.db, { id: accountId, name: "Booking bench" });
+    const slug = `bench-book-${accountId.slice(0, 8)}`;
+    // Ten hosts, each with their own page, so clients book in parallel, as on a real account.
+    const slugs: string[] = [];
+    for (let h = 0; h < 10; h++) {
+      const ownerId = randomUUID();
+      await insertUser(handle.db, { id: ownerId, account_id: accountId, email: `book-${h}-${accountId.slice(0, 8)}@bench.test`, name: `Host ${h}`, role: "member", password_hash: null, time_zone: "UTC" });
+      const allDay = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [["00:00", "24:00"]]])) as Record<string, [string, string][]>;
+      await insertBookingPage(handle.db, {
+        id: randomUUID(), account_id: accountId, slug: `${slug}-${h}`, name: `Page ${h}`, owner_id: ownerId, time_zone: "UTC",
+        duration_minutes: 30, mode: "automatic", location: null, open_hours: allDay,
+      });
+      slugs.push(`${slug}-${h}`);
+    }
+    const base = Math.ceil((Date.now() + 2 * 86_400_000) / 3_600_000) * 3_600_000;
+    const jobs = Array.from({ length: total }, (_, i) => ({ slug: slugs[i % slugs.length], start: new Date(base + Math.floor(i / slugs.length) * 1_800_000).toISOString(), n: i }));
+    let next = 0;
+    let failed = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (next < jobs.length) {
+          const job = jobs[next++];
+          const res = await fetch(`${url}/api/v1/public/pages/${job.slug}/bookings`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ start: job.start, customer: { name: `Bench ${job.n}`, email: `bench-${job.n}-${accountId.slice(0, 6)}@example.com` } }),
+          });
+          await res.arrayBuffer();
+          if (res.status !== 201) failed++;
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const dup = await handle.executeSql(
+      `SELECT count(*)::int AS n FROM activities a JOIN activities b ON a.owner_id = b.owner_id AND a.id < b.id
+         AND a.start_at < b.end_at AND b.start_at < a.end_at
+       WHERE a.account_id = $1 AND b.account_id = $1 AND a.status IN ('Scheduled','Rescheduled') AND b.status IN ('Scheduled','Rescheduled')`,
+      [accountId],
+    );
+    return { clients, bookings: total - failed, seconds, bookingsPerSecond: (total - failed) / seconds, failed, doubleBookings: Number(dup.rows[0].n) };
+  } finally {
+    await app.close();
+    await handle.close();
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const databaseUrl = process.argv[2];
+  const slots = await benchSlotComputation({ databaseUrl });
+  console.log(`slots: ${slots.members} members × ${slots.days} days → ${slots.slotsPerRequest} slots; p50 ${slots.p50Ms.toFixed(1)} ms, p95 ${slots.p95Ms.toFixed(1)} ms`);
+  const booking = await benchBookingThroughput({ databaseUrl });
+  console.log(`booking: ${booking.clients} clients, ${booking.bookings} bookings in ${booking.seconds.toFixed(2)} s → ${booking.bookingsPerSecond.toFixed(0)} bookings/s; failed ${booking.failed}; double bookings ${booking.doubleBookings}`);
+  if (booking.doubleBookings !== 0 || booking.failed !== 0) process.exitCode = 1;
+}

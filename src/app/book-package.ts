@@ -1,0 +1,69 @@
+import { DomainError, invalid, notFound, unprocessable } from "../domain/errors.js";
+import { findUser } from "../store/accounts-repo.js";
+import { findPageBySlug } from "../store/pages-repo.js";
+import { createBooking, inTransaction, manageLink, type ActorInfo } from "./activity-writes.js";
+import { chooseHost } from "./assign-host.js";
+import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, saveCustomer, type CustomerInput } from "./booking-rules.js";
+import type { AppContext } from "./context.js";
+import { announcePackage, insertPackage } from "./package-writes.js";
+
+export interface PackageInput {
+  starts: Date[];
+  customer: CustomerInput;
+  answers?: Record<string, string>;
+  eventTypeId?: string;
+  hostId?: string;
+}
+
+/**
+ * A customer schedules a session package: 1–20 sessions of one event type (or the page's meeting)
+ * at once, entering their details once. One host takes every session (the customer's pick on a
+ * team page, else the free member with the fewest upcoming bookings). Writes the package
+ * (PKG-, "Created") and each session (BKNG-, "Scheduled (By customer)", its own manage link),
+ * related package → session, all in one transaction: every session is booked, or none.
+ */
+export async function bookPackage(ctx: AppContext, slug: string, input: PackageInput) {
+  return inTransaction(ctx, async (tx) => {
+    const page = await findPageBySlug(tx, slug);
+    if (!page) throw notFound("Booking page", slug);
+    if (!page.packages_enabled) throw unprocessable(`Booking page ${slug} does not offer session packages.`, { field: "starts" });
+    if (page.mode !== "automatic") {
+      throw unprocessable(`Booking page ${slug} takes booking requests; session packages are booked on automatic pages.`, { mode: page.mode });
+    }
+    if (input.starts.length === 0) throw invalid("starts", "choose at least one session");
+    if (input.starts.length > page.max_package_sessions) {
+      throw invalid("starts", `booking page ${slug} allows up to ${page.max_package_sessions} sessions in a package; ${input.starts.length} given`);
+    }
+    assertAnswers(page, input.answers);
+    const { minutes, eventType } = await meetingLength(tx, page, input.eventTypeId);
+    const times = [...input.starts].sort((a, b) => a.getTime() - b.getTime()).map((start) => ({ start, end: addMinutes(start, minutes) }));
+    const gap = (page.buffer_before_minutes + page.buffer_after_minutes) * 60_000;
+    for (let i = 1; i < times.length; i++) {
+      if (times[i].start.getTime() < times[i - 1].end.getTime() + gap) {
+        throw new DomainError("validation_failed", `starts: the sessions at ${times[i - 1].start.toISOString()} and ${times[i].start.toISOString()} overlap`, { field: "starts" });
+      }
+    }
+    const now = ctx.clock.now();
+    const hostId = await chooseHost(tx, page, times, now, input.hostId);
+    for (const t of times) await assertCustomerMayBook(tx, page, hostId, t.start, t.end, now);
+    const host = (await findUser(tx, page.account_id, hostId))!;
+    const customerId = await saveCustomer(tx, page.account_id, input.customer);
+    const actor: ActorInfo = { type: "customer", id: null, name: input.customer.name };
+    const common = bookingFields(page, host, customerId, input.customer, eventType);
+    const empty = { proposed_times: null, latest_proposed_at: null, reschedules_id: null, reschedule_request: null, reason: null, answers: input.answers ?? null };
+    const pkg = await insertPackage(tx, ctx, page.account_id, actor, { ...common, ...empty, start_at: null, end_at: null }, times.length);
+    const sessions = [];
+    for (const t of times) {
+      const { activity, manageToken } = await createBooking(tx, ctx, {
+        accountId: page.account_id,
+        origin: "customer-books",
+        actor,
+        relatedFrom: { id: pkg.id, kind: "package_session" },
+        fields: { ...common, ...empty, start_at: t.start, end_at: t.end },
+      });
+      sessions.push({ activityId: activity.id, start: t.start.toISOString(), end: t.end.toISOString(), manageToken, manageLink: manageLink(ctx, manageToken) });
+    }
+    await announcePackage(tx, ctx, pkg, sessions.map((s) => s.activityId), actor);
+    return { packageId: pkg.id, accountId: page.account_id, sessions };
+  });
+}

@@ -1,0 +1,52 @@
+import { DateTime } from "luxon";
+import { computeSlots } from "../domain/availability.js";
+import { DomainError, invalid, notFound } from "../domain/errors.js";
+import type { Db } from "../store/database.js";
+import { findEventType, findPageBySlug } from "../store/pages-repo.js";
+import type { AppContext } from "./context.js";
+import { addMinutes, type PageRow } from "./booking-rules.js";
+import { hostsOf, loadHostSchedules, rulesFor } from "./host-schedules.js";
+
+export interface SlotsQuery {
+  from: Date;
+  to: Date;
+  /** The customer's time zone: slots are given in it. */
+  timeZone: string;
+  eventTypeId?: string;
+  /** Only this team member's slots (a master page routed the customer to them). */
+  hostId?: string;
+}
+
+/** The widest range one request may ask for. */
+export const MAX_SLOT_RANGE_DAYS = 62;
+
+/** The free slots of a booking page in [from, to), computed in the page's zone, shown in the customer's. */
+export async function getSlots(ctx: AppContext, slug: string, q: SlotsQuery) {
+  const page = await findPageBySlug(ctx.db, slug);
+  if (!page) throw notFound("Booking page", slug);
+  if (q.to.getTime() <= q.from.getTime()) throw invalid("to", "must be after from");
+  if (q.to.getTime() - q.from.getTime() > MAX_SLOT_RANGE_DAYS * 86_400_000) throw invalid("to", `at most ${MAX_SLOT_RANGE_DAYS} days after from`);
+  const minutes = await durationOn(ctx.db, page, q.eventTypeId);
+  const hosts = await hostsOf(ctx.db, page);
+  if (q.hostId && !hosts.includes(q.hostId)) throw invalid("hostId", `${q.hostId} does not host booking page ${page.slug}`);
+  const chosen = q.hostId ? [q.hostId] : hosts;
+  const schedules = await loadHostSchedules(ctx.db, page, chosen, addMinutes(q.from, -1440), addMinutes(q.to, 1440 + minutes), { holds: true });
+  const slots = computeSlots(schedules, rulesFor(page, minutes, ctx.clock.now()), q.from, q.to);
+  const local = (d: Date) => DateTime.fromJSDate(d, { zone: q.timeZone }).toISO({ suppressMilliseconds: true })!;
+  return {
+    bookingPage: { slug: page.slug, name: page.name, timeZone: page.time_zone },
+    timeZone: q.timeZone,
+    durationMinutes: minutes,
+    slots: slots.map((s) => ({ start: local(s.start), end: local(s.end), startUtc: s.start.toISOString() })),
+  };
+}
+
+/** The meeting length on a page: the event type's, else the page's. */
+export async function durationOn(conn: Db, page: PageRow, eventTypeId: string | undefined): Promise<number> {
+  if (!eventTypeId) return page.duration_minutes;
+  const et = await findEventType(conn, page.account_id, eventTypeId);
+  if (!et || et.booking_page_id !== page.id) {
+    throw new DomainError("validation_failed", `eventTypeId: ${eventTypeId} is not an event type of booking page ${page.slug}`, { field: "eventTypeId" });
+  }
+  return et.duration_minutes;
+}

@@ -1,0 +1,44 @@
+import type { Db, Tx } from "./database.js";
+import { findActivity, type ActivityRow } from "./activities-repo.js";
+
+/** Session packages: the package → session relations ('package_session'). */
+type Conn = Db | Tx;
+
+/** The package a session belongs to, if any. */
+export async function findPackageIdOf(conn: Conn, accountId: string, sessionId: string): Promise<string | undefined> {
+  const row = await conn
+    .selectFrom("activity_relations")
+    .select("from_id")
+    .where("account_id", "=", accountId)
+    .where("to_id", "=", sessionId)
+    .where("kind", "=", "package_session")
+    .executeTakeFirst();
+  return row?.from_id;
+}
+
+/** Loads the package locked for this transaction, so concurrent session changes take turns. */
+export async function lockPackage(tx: Tx, accountId: string, packageId: string): Promise<ActivityRow | undefined> {
+  const locked = await tx
+    .selectFrom("activities")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("id", "=", packageId)
+    .where("type", "=", "package")
+    .forUpdate()
+    .executeTakeFirst();
+  return locked ? findActivity(tx, accountId, packageId) : undefined;
+}
+
+/** Every session of a package (replacements of rescheduled sessions included), by start. */
+export async function listPackageSessions(conn: Conn, accountId: string, packageId: string) {
+  return conn
+    .selectFrom("activity_relations as r")
+    .innerJoin("activities as a", "a.id", "r.to_id")
+    .select(["a.id", "a.status", "a.detailed_status", "a.start_at", "a.end_at", "a.owner_id"])
+    .where("r.account_id", "=", accountId)
+    .where("r.from_id", "=", packageId)
+    .where("r.kind", "=", "package_session")
+    .orderBy("a.start_at")
+    .orderBy("a.id")
+    .execute();
+}

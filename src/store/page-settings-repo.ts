@@ -1,0 +1,104 @@
+import { sql, type Updateable } from "kysely";
+import type { Db, Tx } from "./database.js";
+import type { BookingPagesTable, MasterPagesTable } from "./schema.js";
+
+/** Booking page settings, event types, master pages and customer look-ups for the admin API. */
+type Conn = Db | Tx;
+
+export type PageChanges = Omit<Updateable<BookingPagesTable>, "id" | "account_id" | "created_at">;
+
+export async function updatePage(tx: Tx, accountId: string, id: string, changes: PageChanges): Promise<void> {
+  if (Object.keys(changes).length === 0) return;
+  await tx.updateTable("booking_pages").set(changes).where("account_id", "=", accountId).where("id", "=", id).execute();
+}
+
+export async function slugTaken(conn: Conn, slug: string, exceptPageId?: string): Promise<boolean> {
+  let q = conn.selectFrom("booking_pages").select("id").where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase()));
+  if (exceptPageId) q = q.where("id", "!=", exceptPageId);
+  return Boolean(await q.executeTakeFirst());
+}
+
+export async function updateEventType(tx: Tx, accountId: string, id: string, changes: { name?: string; duration_minutes?: number }): Promise<void> {
+  if (Object.keys(changes).length === 0) return;
+  await tx.updateTable("event_types").set(changes).where("account_id", "=", accountId).where("id", "=", id).execute();
+}
+
+export async function masterSlugTaken(conn: Conn, slug: string, exceptId?: string): Promise<boolean> {
+  let q = conn.selectFrom("master_pages").select("id").where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase()));
+  if (exceptId) q = q.where("id", "!=", exceptId);
+  return Boolean(await q.executeTakeFirst());
+}
+
+export async function insertMasterPage(tx: Tx, m: { id: string; account_id: string; slug: string; name: string; routing: MasterPagesTable["routing"] }) {
+  await tx.insertInto("master_pages").values(m).execute();
+}
+
+export async function updateMasterPage(tx: Tx, accountId: string, id: string, changes: { slug?: string; name?: string; routing?: MasterPagesTable["routing"]; updated_at: Date }) {
+  await tx.updateTable("master_pages").set(changes).where("account_id", "=", accountId).where("id", "=", id).execute();
+}
+
+export async function replaceMasterTargets(tx: Tx, accountId: string, masterPageId: string, targets: { id: string; bookingPageId: string; userId: string | null }[]) {
+  await tx.deleteFrom("master_page_targets").where("account_id", "=", accountId).where("master_page_id", "=", masterPageId).execute();
+  if (targets.length === 0) return;
+  await tx
+    .insertInto("master_page_targets")
+    .values(targets.map((t, position) => ({ id: t.id, account_id: accountId, master_page_id: masterPageId, booking_page_id: t.bookingPageId, user_id: t.userId, position })))
+    .execute();
+}
+
+export async function findMasterPage(conn: Conn, accountId: string, id: string) {
+  return conn.selectFrom("master_pages").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+}
+
+export async function findMasterPageBySlug(conn: Conn, slug: string) {
+  return conn.selectFrom("master_pages").selectAll().where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase())).executeTakeFirst();
+}
+
+export async function listMasterPages(conn: Conn, accountId: string) {
+  return conn.selectFrom("master_pages").selectAll().where("account_id", "=", accountId).orderBy("name").execute();
+}
+
+/** A master page's targets in order, with the booking page and pinned user's names. */
+export async function listMasterTargets(conn: Conn, accountId: string, masterPageId: string) {
+  return conn
+    .selectFrom("master_page_targets as t")
+    .innerJoin("booking_pages as p", "p.id", "t.booking_page_id")
+    .leftJoin("users as u", "u.id", "t.user_id")
+    .select(["t.id", "t.booking_page_id", "t.user_id", "t.position", "p.slug as page_slug", "p.name as page_name", "u.name as user_name"])
+    .where("t.account_id", "=", accountId)
+    .where("t.master_page_id", "=", masterPageId)
+    .orderBy("t.position")
+    .execute();
+}
+
+/** Live bookings from `from` on, per booking page (for routing to pages by fewest upcoming). */
+export async function countUpcomingByPage(conn: Conn, accountId: string, pageIds: string[], from: Date): Promise<Map<string, number>> {
+  const counts = new Map<string, number>(pageIds.map((p) => [p, 0]));
+  if (pageIds.length === 0) return counts;
+  const rows = await conn
+    .selectFrom("activities")
+    .select(["booking_page_id", sql<number>`count(*)::int`.as("n")])
+    .where("account_id", "=", accountId)
+    .where("booking_page_id", "in", pageIds)
+    .where("type", "=", "booking")
+    .where("status", "in", ["Scheduled", "Rescheduled"])
+    .where("start_at", ">=", from)
+    .groupBy("booking_page_id")
+    .execute();
+  for (const r of rows) counts.set(r.booking_page_id!, Number(r.n));
+  return counts;
+}
+
+/** Customers whose name, e-mail or phone contains `q` (case-insensitive), by name. */
+export async function searchCustomers(conn: Conn, accountId: string, q: string, limit: number) {
+  const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return conn
+    .selectFrom("customers")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where((eb) => eb.or([eb("name", "ilike", like), eb("email", "ilike", like), eb("phone", "ilike", like)]))
+    .orderBy("name")
+    .orderBy("id")
+    .limit(limit)
+    .execute();
+}

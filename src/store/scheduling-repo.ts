@@ -1,0 +1,224 @@
+import { sql } from "kysely";
+import type { HoursRange, Interval } from "../domain/availability.js";
+import type { Db, Tx } from "./database.js";
+import type { OpenHours } from "./schema.js";
+
+/** Availability, team hosts, busy time, holds and round-robin counts: the SQL behind scheduling. */
+type Conn = Db | Tx;
+
+const LIVE = ["Scheduled", "Rescheduled"];
+/** The widest buffer a page may have (migration 002): busy reads look this far around a range. */
+const MAX_BUFFER = "12 hours";
+
+/** A team page's hosts in order; empty when the page's owner hosts. */
+export async function listPageHosts(conn: Conn, accountId: string, pageId: string): Promise<string[]> {
+  const rows = await conn
+    .selectFrom("booking_page_hosts")
+    .select("user_id")
+    .where("account_id", "=", accountId)
+    .where("booking_page_id", "=", pageId)
+    .orderBy("position")
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
+export async function replacePageHosts(tx: Tx, accountId: string, pageId: string, userIds: string[]): Promise<void> {
+  await tx.deleteFrom("booking_page_hosts").where("account_id", "=", accountId).where("booking_page_id", "=", pageId).execute();
+  if (userIds.length === 0) return;
+  await tx
+    .insertInto("booking_page_hosts")
+    .values(userIds.map((user_id, position) => ({ account_id: accountId, booking_page_id: pageId, user_id, position })))
+    .execute();
+}
+
+export async function listPageMembers(conn: Conn, accountId: string, pageId: string) {
+  return conn
+    .selectFrom("booking_page_members")
+    .select(["user_id", "role"])
+    .where("account_id", "=", accountId)
+    .where("booking_page_id", "=", pageId)
+    .orderBy("user_id")
+    .execute();
+}
+
+export async function replacePageMembers(tx: Tx, accountId: string, pageId: string, members: { userId: string; role: "editor" | "viewer" }[]) {
+  await tx.deleteFrom("booking_page_members").where("account_id", "=", accountId).where("booking_page_id", "=", pageId).execute();
+  if (members.length === 0) return;
+  await tx
+    .insertInto("booking_page_members")
+    .values(members.map((m) => ({ account_id: accountId, booking_page_id: pageId, user_id: m.userId, role: m.role })))
+    .execute();
+}
+
+export interface UserAvailabilityRow {
+  userId: string;
+  name: string;
+  timeZone: string;
+  weekly: OpenHours | null;
+}
+
+/** Users with their time zone and weekly hours (null when they set none). */
+export async function loadUserAvailability(conn: Conn, accountId: string, userIds: string[]): Promise<UserAvailabilityRow[]> {
+  if (userIds.length === 0) return [];
+  const rows = await conn
+    .selectFrom("users")
+    .leftJoin("user_weekly_hours", "user_weekly_hours.user_id", "users.id")
+    .select(["users.id", "users.name", "users.time_zone", "user_weekly_hours.hours"])
+    .where("users.account_id", "=", accountId)
+    .where("users.id", "in", userIds)
+    .execute();
+  return rows.map((r) => ({ userId: r.id, name: r.name, timeZone: r.time_zone, weekly: (r.hours as OpenHours | null) ?? null }));
+}
+
+export async function upsertWeeklyHours(tx: Tx, accountId: string, userId: string, hours: OpenHours, at: Date): Promise<void> {
+  await tx
+    .insertInto("user_weekly_hours")
+    .values({ user_id: userId, account_id: accountId, hours: JSON.stringify(hours), updated_at: at })
+    .onConflict((oc) => oc.column("user_id").doUpdateSet({ hours: JSON.stringify(hours), updated_at: at }))
+    .execute();
+}
+
+export async function deleteWeeklyHours(tx: Tx, accountId: string, userId: string): Promise<void> {
+  await tx.deleteFrom("user_weekly_hours").where("account_id", "=", accountId).where("user_id", "=", userId).execute();
+}
+
+export async function setUserTimeZone(tx: Tx, accountId: string, userId: string, timeZone: string): Promise<void> {
+  await tx.updateTable("users").set({ time_zone: timeZone }).where("account_id", "=", accountId).where("id", "=", userId).execute();
+}
+
+/** Date overrides of several users between two local dates (inclusive), as YYYY-MM-DD keys. */
+export async function listOverrides(conn: Conn, accountId: string, userIds: string[], fromDay?: string, toDay?: string) {
+  if (userIds.length === 0) return [];
+  let q = conn
+    .selectFrom("user_date_overrides")
+    .select(["user_id", sql<string>`to_char(day, 'YYYY-MM-DD')`.as("day"), "ranges"])
+    .where("account_id", "=", accountId)
+    .where("user_id", "in", userIds);
+  if (fromDay) q = q.where("day", ">=", fromDay);
+  if (toDay) q = q.where("day", "<=", toDay);
+  const rows = await q.orderBy("day").execute();
+  return rows.map((r) => ({ userId: r.user_id, day: r.day, ranges: r.ranges as unknown as HoursRange[] }));
+}
+
+export async function upsertOverride(tx: Tx, accountId: string, userId: string, day: string, ranges: HoursRange[]): Promise<void> {
+  await tx
+    .insertInto("user_date_overrides")
+    .values({ account_id: accountId, user_id: userId, day, ranges: JSON.stringify(ranges) })
+    .onConflict((oc) => oc.columns(["user_id", "day"]).doUpdateSet({ ranges: JSON.stringify(ranges) }))
+    .execute();
+}
+
+export async function deleteOverride(tx: Tx, accountId: string, userId: string, day: string): Promise<boolean> {
+  const r = await tx.deleteFrom("user_date_overrides").where("account_id", "=", accountId).where("user_id", "=", userId).where("day", "=", day).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/**
+ * Busy time of the hosts overlapping [from, to): their live bookings (buffers included) and,
+ * when asked, the holds of pending requests. `ignoreActivityId` leaves one activity out (a
+ * booking being moved, a request being approved).
+ */
+export async function loadBusy(
+  conn: Conn,
+  accountId: string,
+  hostIds: string[],
+  from: Date,
+  to: Date,
+  opts: { holds: boolean; ignoreActivityId?: string },
+): Promise<Map<string, Interval[]>> {
+  const busy = new Map<string, Interval[]>(hostIds.map((h) => [h, []]));
+  if (hostIds.length === 0) return busy;
+  const range = sql`tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')`;
+  let q = conn
+    .selectFrom("activities")
+    .select(["owner_id", sql<Date>`lower(blocked)`.as("b_start"), sql<Date>`upper(blocked)`.as("b_end")])
+    .where("account_id", "=", accountId)
+    .where("owner_id", "in", hostIds)
+    .where("type", "=", "booking")
+    .where("status", "in", LIVE)
+    .where("start_at", "<", sql<Date>`${to}::timestamptz + ${MAX_BUFFER}::interval`)
+    .where("end_at", ">", sql<Date>`${from}::timestamptz - ${MAX_BUFFER}::interval`)
+    .where(sql<boolean>`blocked && ${range}`);
+  if (opts.ignoreActivityId) q = q.where("id", "!=", opts.ignoreActivityId);
+  for (const r of await q.execute()) busy.get(r.owner_id!)!.push({ start: new Date(r.b_start).getTime(), end: new Date(r.b_end).getTime() });
+  if (opts.holds) {
+    let h = conn
+      .selectFrom("booking_holds")
+      .select(["owner_id", sql<Date>`lower(blocked)`.as("b_start"), sql<Date>`upper(blocked)`.as("b_end")])
+      .where("account_id", "=", accountId)
+      .where("owner_id", "in", hostIds)
+      .where(sql<boolean>`blocked && ${range}`);
+    if (opts.ignoreActivityId) h = h.where("activity_id", "!=", opts.ignoreActivityId);
+    for (const r of await h.execute()) busy.get(r.owner_id)!.push({ start: new Date(r.b_start).getTime(), end: new Date(r.b_end).getTime() });
+  }
+  return busy;
+}
+
+/** Serialises scheduling for one host across processes until the transaction ends (re-entrant). */
+export async function lockHost(tx: Tx, hostId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext(${hostId}))`.execute(tx);
+}
+
+/** How many live bookings each host has starting in [from, to) (to = null: from onwards). */
+export async function countLiveBookings(conn: Conn, accountId: string, hostIds: string[], from: Date, to: Date | null): Promise<Map<string, number>> {
+  const counts = new Map<string, number>(hostIds.map((h) => [h, 0]));
+  if (hostIds.length === 0) return counts;
+  let q = conn
+    .selectFrom("activities")
+    .select(["owner_id", sql<number>`count(*)::int`.as("n")])
+    .where("account_id", "=", accountId)
+    .where("owner_id", "in", hostIds)
+    .where("type", "=", "booking")
+    .where("status", "in", LIVE)
+    .where("start_at", ">=", from);
+  if (to) q = q.where("start_at", "<", to);
+  for (const r of await q.groupBy("owner_id").execute()) counts.set(r.owner_id!, Number(r.n));
+  return counts;
+}
+
+export async function insertHolds(tx: Tx, rows: { accountId: string; activityId: string; ownerId: string; start: Date; end: Date }[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx
+    .insertInto("booking_holds")
+    .values(
+      rows.map((r) => ({
+        account_id: r.accountId,
+        activity_id: r.activityId,
+        owner_id: r.ownerId,
+        blocked: sql<string>`tstzrange(${r.start}::timestamptz, ${r.end}::timestamptz, '[)')` as unknown as string,
+      })),
+    )
+    .execute();
+}
+
+export async function deleteHolds(tx: Tx, accountId: string, activityId: string): Promise<void> {
+  await tx.deleteFrom("booking_holds").where("account_id", "=", accountId).where("activity_id", "=", activityId).execute();
+}
+
+export async function listHolds(conn: Conn, accountId: string, activityId: string) {
+  return conn
+    .selectFrom("booking_holds")
+    .select(["owner_id", sql<Date>`lower(blocked)`.as("start"), sql<Date>`upper(blocked)`.as("end")])
+    .where("account_id", "=", accountId)
+    .where("activity_id", "=", activityId)
+    .orderBy("id")
+    .execute();
+}
+
+/** Pages a user hosts: owned pages without a team, and team pages listing them. */
+export async function pagesHostedBy(conn: Conn, accountId: string, userIds: string[]) {
+  if (userIds.length === 0) return [];
+  return conn
+    .selectFrom("booking_pages as p")
+    .leftJoin("booking_page_hosts as h", "h.booking_page_id", "p.id")
+    .select(["p.id", "p.name", "p.slug", sql<string>`coalesce(h.user_id, p.owner_id)`.as("host_id")])
+    .where("p.account_id", "=", accountId)
+    .where((eb) =>
+      eb.or([
+        eb("h.user_id", "in", userIds),
+        eb.and([eb("h.user_id", "is", null), eb("p.owner_id", "in", userIds)]),
+      ]),
+    )
+    .orderBy("p.name")
+    .execute();
+}

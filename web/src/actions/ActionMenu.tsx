@@ -1,0 +1,63 @@
+import { useMemo, useState } from "react";
+import type { ActivityDetails, Me } from "../api/types";
+import { MenuButton } from "../ui/Menu";
+import { ApproveDialog } from "./ApproveDialog";
+import { CancelDialog } from "./CancelDialog";
+import { ConfirmDialog } from "./ConfirmDialog";
+import { menuEntries, type DialogSpec } from "./menu-model";
+import { ReassignDialog } from "./ReassignDialog";
+
+export interface ActionDialogProps {
+  activity: ActivityDetails;
+  me: Me;
+  onClose: () => void;
+  onConflict: (message: string) => void;
+}
+
+/** The Details pane's action menu, drawn only from the actions the API returned for this activity. */
+export function ActionMenu({ activity, me, onConflict }: { activity: ActivityDetails; me: Me; onConflict: (m: string) => void; onOpen: (id: string) => void }) {
+  const entries = useMemo(() => menuEntries(activity.actions), [activity.actions]);
+  const [dialog, setDialog] = useState<DialogSpec | null>(null);
+  const common: ActionDialogProps = { activity, me, onClose: () => setDialog(null), onConflict };
+  // An open dialog stays open when the activity changes underneath (live update): submitting then
+  // gets the server's 409, which says what changed.
+  return (
+    <div className="action-bar">
+      {entries.length === 0 ? (
+        <p className="muted no-actions">No actions are available for this activity now.</p>
+      ) : (
+        <MenuButton
+          label="Actions"
+          ariaLabel={`Actions for ${activity.id}`}
+          className="button button-primary"
+          items={entries.map((e) => ({ key: e.key, label: e.label, tone: e.tone, onSelect: () => setDialog(e.dialog) }))}
+        />
+      )}
+      {dialog?.kind === "approve" && <ApproveDialog {...common} />}
+      {dialog?.kind === "cancel" && <CancelDialog {...common} choices={dialog.choices} initial={dialog.initial} title={dialog.title} />}
+      {dialog?.kind === "reassign" && <ReassignDialog {...common} />}
+      {dialog?.kind === "no-show" && (
+        <ConfirmDialog
+          {...common}
+          action="set-no-show"
+          title="Set to No-show"
+          label="Set to No-show"
+          confirmLabel="Yes, set to No-show"
+          message={`Set ${activity.id} to No-show? This cannot be undone back to Completed: the booking keeps the No-show status in all reports.`}
+          danger
+        />
+      )}
+      {dialog?.kind === "generic" && (
+        <ConfirmDialog
+          {...common}
+          action={dialog.action}
+          title={dialog.label}
+          label={dialog.label}
+          confirmLabel={dialog.label}
+          message={`${dialog.label} ${activity.id}?`}
+          withReason
+        />
+      )}
+    </div>
+  );
+}

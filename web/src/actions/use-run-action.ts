@@ -1,0 +1,42 @@
+import { ApiError } from "../api/client";
+import { useActivityAction } from "../api/queries";
+import type { ActionBody, ActionResult, ActivityDetails } from "../api/types";
+import { useToast } from "../ui/Toasts";
+
+const DONE: Record<string, (r: ActionResult) => string> = {
+  approve: (r) => `Approved: ${r.activity.id} is now ${r.activity.detailedStatus}.`,
+  "request-new-times": (r) => `${r.activity.id} is canceled; the customer was asked for new times with this link:`,
+  "request-reschedule": (r) => `${r.activity.id} is canceled; the customer was asked to reschedule with this link:`,
+  reschedule: (r) => `Rescheduled: ${r.created ? `the new booking is ${r.created.id}` : r.activity.detailedStatus}.`,
+  reassign: (r) => `Reassigned: ${r.activity.owner?.name ?? "new owner"} now hosts ${r.activity.id}.`,
+};
+
+/**
+ * Runs an action for a dialog: success → toast and close; 409 → close and tell the pane what
+ * changed (the current detailed status from the error); other errors stay in the dialog.
+ */
+export function useRunAction(activity: ActivityDetails, label: string, onConflict: (message: string) => void, onDone: () => void) {
+  const mutation = useActivityAction(activity.id);
+  const toast = useToast();
+  const run = async (action: string, body: ActionBody) => {
+    try {
+      const r = await mutation.mutateAsync({ action, body });
+      const message = DONE[action]?.(r) ?? `${label}: ${r.activity.id} is now ${r.activity.detailedStatus}.`;
+      toast({ message, tone: "success", ...(r.customerLink ? { copy: { text: r.customerLink, label: "Copy the customer's link" } } : {}) });
+      onDone();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) {
+        const now = typeof err.details.detailedStatus === "string" ? err.details.detailedStatus : null;
+        onConflict(
+          now
+            ? `Could not ${label.toLowerCase()}: ${activity.id} changed and is now ${now}. The details are up to date.`
+            : `Could not ${label.toLowerCase()}: ${err.message} The details are up to date.`,
+        );
+        onDone();
+      }
+      // Anything else is shown in the dialog (mutation.error).
+    }
+  };
+  const error = mutation.error instanceof ApiError && mutation.error.status !== 409 ? mutation.error : null;
+  return { run, pending: mutation.isPending, error };
+}

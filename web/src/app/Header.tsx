@@ -1,0 +1,49 @@
+import type { LiveState } from "../api/live";
+import { useSignOut } from "../api/queries";
+import type { Me } from "../api/types";
+import { Link } from "./router";
+
+const TABS = [
+  { to: "/activities", label: "Activity stream", match: ["/", "/activities"], icon: "M4 6h16M4 12h16M4 18h10" },
+  { to: "/packages", label: "Packages", match: ["/packages"], icon: "M3 8l9-5 9 5-9 5-9-5Zm0 4 9 5 9-5M3 16l9 5 9-5" },
+  { to: "/share", label: "Share links", match: ["/share"], icon: "M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" },
+];
+
+const LIVE_TEXT: Record<LiveState, string> = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" };
+
+export function Header({ me, live, pathname }: { me: Me; live: LiveState; pathname: string }) {
+  const signOut = useSignOut();
+  return (
+    <header className="app-header">
+      <Link to="/activities" className="brand" aria-label="Bookstream, Activity stream">
+        <span className="brand-mark" aria-hidden="true" />
+        <span className="brand-name">Bookstream</span>
+      </Link>
+      <nav className="tabs" aria-label="Main">
+        {TABS.map((t) => (
+          <Link key={t.to} to={t.to} className="tab" aria-current={t.match.includes(pathname) ? "page" : undefined}>
+            <svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+              <path d={t.icon} />
+            </svg>
+            <span>{t.label}</span>
+          </Link>
+        ))}
+      </nav>
+      <div className="header-right">
+        <span className={`live live-${live}`} data-live={live} title="Updates from other people appear without reloading">
+          <span className="live-dot" aria-hidden="true" />
+          <span className="live-text">{LIVE_TEXT[live]}</span>
+        </span>
+        <div className="account" data-testid="account">
+          <span className="account-name">{me.account.name}</span>
+          <span className="account-user">
+            {me.user.name} · <span className="role">{me.user.role === "admin" ? "Admin" : "Member"}</span>
+          </span>
+        </div>
+        <button type="button" className="button button-ghost" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}

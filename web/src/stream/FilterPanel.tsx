@@ -1,0 +1,91 @@
+import { useId, type ReactNode } from "react";
+import { BOOKING_STATUSES, DETAILED_STATUS_LIST } from "../../../src/domain/lifecycle";
+import { useBookingPages, useUsers } from "../api/queries";
+import { emptyFilters, type Filters } from "./filters";
+
+const TYPES = [
+  { value: "booking", label: "Bookings" },
+  { value: "package", label: "Session packages" },
+  { value: "transaction", label: "Transactions" },
+];
+
+/** Every filter the stream supports; each change applies at once (and lands in the URL). */
+export function FilterPanel({ filters, onChange, hideType, onDone }: { filters: Filters; onChange: (f: Filters) => void; hideType?: boolean; onDone: () => void }) {
+  const pages = useBookingPages();
+  const users = useUsers();
+  const set = <K extends keyof Filters>(k: K, v: Filters[K]) => onChange({ ...filters, [k]: v });
+  const eventTypes = (pages.data ?? []).flatMap((p) => p.eventTypes.map((e) => ({ value: e.id, label: `${e.name} (${p.name})` })));
+  return (
+    <div className="filter-panel" role="group" aria-label="Filters">
+      <div className="filter-grid">
+        {!hideType && <Checks legend="Type" options={TYPES} value={filters.type} onChange={(v) => set("type", v)} />}
+        <Checks legend="Status" options={BOOKING_STATUSES.map((s) => ({ value: s, label: s }))} value={filters.status} onChange={(v) => set("status", v)} />
+        <Checks legend="Detailed status" options={DETAILED_STATUS_LIST.map((s) => ({ value: s, label: s }))} value={filters.detailedStatus} onChange={(v) => set("detailedStatus", v)} scroll />
+        <Checks legend="Booking page" options={(pages.data ?? []).map((p) => ({ value: p.id, label: p.name }))} value={filters.bookingPageId} onChange={(v) => set("bookingPageId", v)} />
+        <Checks legend="Event type" options={eventTypes} value={filters.eventTypeId} onChange={(v) => set("eventTypeId", v)} empty="No event types" />
+        <Checks legend="Owner" options={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))} value={filters.ownerId} onChange={(v) => set("ownerId", v)} />
+        <fieldset className="filter-group">
+          <legend>Meeting time</legend>
+          <DateRange from={filters.startFrom} to={filters.startTo} onChange={(from, to) => onChange({ ...filters, startFrom: from, startTo: to })} what="Meeting" />
+        </fieldset>
+        <fieldset className="filter-group">
+          <legend>Created</legend>
+          <DateRange from={filters.createdFrom} to={filters.createdTo} onChange={(from, to) => onChange({ ...filters, createdFrom: from, createdTo: to })} what="Created" />
+        </fieldset>
+        <fieldset className="filter-group">
+          <legend>Customer</legend>
+          {filters.customerId ? (
+            <div className="chip">
+              <span>{filters.customerName || "One customer"}</span>
+              <button type="button" className="icon-button" aria-label="Remove the customer filter" onClick={() => onChange({ ...filters, customerId: "", customerName: "" })}>
+                <span aria-hidden="true">×</span>
+              </button>
+            </div>
+          ) : (
+            <p className="hint">Open an activity and choose “All activities of this customer”, or search by name or email.</p>
+          )}
+        </fieldset>
+      </div>
+      <div className="filter-actions">
+        <button type="button" className="button" onClick={() => onChange({ ...emptyFilters(), view: filters.view, q: filters.q })}>
+          Clear filters
+        </button>
+        <button type="button" className="button button-primary" onClick={onDone}>
+          Done
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function Checks(props: { legend: string; options: { value: string; label: string }[]; value: string[]; onChange: (v: string[]) => void; scroll?: boolean; empty?: string }) {
+  const { legend, options, value, onChange, scroll, empty } = props;
+  const toggle = (v: string, on: boolean) => onChange(on ? [...value, v] : value.filter((x) => x !== v));
+  return (
+    <fieldset className={`filter-group${scroll ? " filter-scroll" : ""}`}>
+      <legend>
+        {legend}
+        {value.length > 0 && <span className="count-pill">{value.length}</span>}
+      </legend>
+      {options.length === 0 && <p className="hint">{empty ?? "Loading…"}</p>}
+      {options.map((o) => (
+        <label key={o.value} className="check">
+          <input type="checkbox" checked={value.includes(o.value)} onChange={(e) => toggle(o.value, e.target.checked)} />
+          <span>{o.label}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+function DateRange({ from, to, onChange, what }: { from: string; to: string; onChange: (from: string, to: string) => void; what: string }): ReactNode {
+  const id = useId();
+  return (
+    <div className="date-range">
+      <label htmlFor={`${id}-from`}>From</label>
+      <input id={`${id}-from`} className="input" type="date" value={from} max={to || undefined} aria-label={`${what} from`} onChange={(e) => onChange(e.target.value, to)} />
+      <label htmlFor={`${id}-to`}>To</label>
+      <input id={`${id}-to`} className="input" type="date" value={to} min={from || undefined} aria-label={`${what} to`} onChange={(e) => onChange(from, e.target.value)} />
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+import { useCallback, useMemo, useState } from "react";
+import { ApiError } from "../api/client";
+import { flattenStream, useStream } from "../api/stream-cache";
+import type { Me, SavedFilter } from "../api/types";
+import { navigate, setSearch, useLocation } from "../app/router";
+import { DetailsPane } from "../details/DetailsPane";
+import { formatCount, zoneName } from "../ui/format";
+import { FilterPanel } from "./FilterPanel";
+import { countFilters, emptyFilters, filtersToSearch, fromQuery, parseFilters, toApiParams, toQuery, type Filters, type ViewName } from "./filters";
+import { SearchBox } from "./SearchBox";
+import { StreamList } from "./StreamList";
+import { ViewsNav } from "./ViewsNav";
+
+/** The Activity stream (or the Packages tab): views, filters, the list and the Details pane. */
+export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }) {
+  const { search, pathname } = useLocation();
+  const zone = me.user.timeZone;
+  const openId = search.get("open") ?? undefined;
+  const savedId = search.get("saved");
+  const filterString = useMemo(() => filtersToSearch(parseFilters(search)).toString(), [search]);
+  const filters = useMemo(() => parseFilters(new URLSearchParams(filterString)), [filterString]);
+  // "Now" is taken when the filter changes, so the query key (and the list) stays put meanwhile.
+  const apiParams = useMemo(
+    () => toApiParams(filters, zone, new Date(), mode === "packages" ? "package" : undefined).toString(),
+    [filters, zone, mode],
+  );
+  const stream = useStream(apiParams);
+  const items = useMemo(() => flattenStream(stream.data), [stream.data]);
+  const first = stream.data?.pages[0];
+  const [panelOpen, setPanelOpen] = useState(false);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const closeDrawer = useCallback(() => setDrawerOpen(false), []);
+
+  const go = useCallback(
+    (f: Filters, extra: { saved?: string | null; replace?: boolean } = {}) => {
+      const s = filtersToSearch(f);
+      if (extra.saved) s.set("saved", extra.saved);
+      if (openId) s.set("open", openId);
+      setSearch(s, { replace: extra.replace });
+    },
+    [openId],
+  );
+  const setOpen = useCallback(
+    (id: string | null) => {
+      const s = new URLSearchParams(window.location.search);
+      if (id) s.set("open", id);
+      else s.delete("open");
+      setSearch(s);
+    },
+    [],
+  );
+  const pickView = (v: ViewName) => {
+    setDrawerOpen(false);
+    go({ ...emptyFilters(), view: v });
+  };
+  const pickSaved = (f: SavedFilter) => {
+    setDrawerOpen(false);
+    const s = fromQuery(f.query);
+    s.set("saved", f.id);
+    if (pathname !== "/activities") navigate(`/activities?${s}`);
+    else setSearch(s);
+  };
+
+  const error = stream.error instanceof ApiError ? stream.error : stream.error ? new ApiError(0, "unknown", String(stream.error)) : null;
+  const queryInvalid = error?.code === "invalid_query";
+  const state = stream.isPending ? "loading" : error ? "error" : stream.isFetching && !stream.isFetchingNextPage ? "loading" : "ready";
+  const nFilters = countFilters(filters);
+  const isCustom = nFilters > 0 || filters.q.trim() !== "";
+  const title = mode === "packages" ? "Session packages" : "Activity stream";
+
+  return (
+    <div className={`stream-layout${openId ? " has-details" : ""}${mode === "packages" ? " no-nav" : ""}`}>
+      {mode === "stream" && (
+        <ViewsNav
+          view={filters.view}
+          savedId={savedId}
+          isCustom={isCustom}
+          currentQuery={toQuery(filters)}
+          onView={pickView}
+          onSaved={pickSaved}
+          onSavedDeleted={(id) => id === savedId && go(filters)}
+          drawerOpen={drawerOpen}
+          onCloseDrawer={closeDrawer}
+        />
+      )}
+      <section className="stream-main" aria-label={title}>
+        <div className="filter-bar">
+          <h1 className="page-title">{title}</h1>
+          <div className="filter-controls">
+            {mode === "stream" && (
+              <button type="button" className="button views-button" onClick={() => setDrawerOpen(true)}>
+                Views
+              </button>
+            )}
+            <SearchBox value={filters.q} onChange={(q) => go({ ...filters, q }, { replace: true })} error={error} />
+            <button type="button" className="button" aria-expanded={panelOpen} aria-controls="filter-panel" onClick={() => setPanelOpen((o) => !o)}>
+              Filters{nFilters > 0 && <span className="count-pill">{nFilters}</span>}
+            </button>
+          </div>
+          {panelOpen && (
+            <div id="filter-panel">
+              <FilterPanel filters={filters} onChange={(f) => go(f)} hideType={mode === "packages"} onDone={() => setPanelOpen(false)} />
+            </div>
+          )}
+          <p className="stream-count" aria-live="polite">
+            {first?.total !== undefined ? (
+              <>
+                <strong data-testid="stream-total">{formatCount(first.total, first.totalIsLowerBound)}</strong>{" "}
+                {mode === "packages" ? "packages" : first.total === 1 ? "activity" : "activities"}
+              </>
+            ) : error ? (
+              "—"
+            ) : (
+              "Counting…"
+            )}
+            <span className="muted"> · newest updated first · times in {zoneName(zone)}</span>
+          </p>
+        </div>
+        {error && !queryInvalid && (
+          <div className="notice notice-error" role="alert">
+            <p>{error.message}</p>
+            <button type="button" className="button" onClick={() => stream.refetch()}>
+              Try again
+            </button>
+          </div>
+        )}
+        {queryInvalid && <div className="empty">Fix the search above to see activities.</div>}
+        {!error && !stream.isPending && items.length === 0 && (
+          <div className="empty">
+            <p>No {mode === "packages" ? "session packages" : "activities"} match.</p>
+            {isCustom && (
+              <button type="button" className="button" onClick={() => go({ ...emptyFilters(), view: filters.view })}>
+                Clear filters and search
+              </button>
+            )}
+          </div>
+        )}
+        {stream.isPending && <div className="empty" aria-hidden="true">Loading…</div>}
+        <StreamList
+          items={queryInvalid ? [] : items}
+          total={first?.total}
+          hasNextPage={Boolean(stream.hasNextPage) && !queryInvalid}
+          isFetchingNextPage={stream.isFetchingNextPage}
+          fetchNextPage={stream.fetchNextPage}
+          selectedId={openId?.toUpperCase()}
+          onOpen={setOpen}
+          zone={zone}
+          filterKey={apiParams}
+          state={state}
+          label={title}
+        />
+      </section>
+      {openId && (
+        <DetailsPane
+          id={openId}
+          me={me}
+          onClose={() => setOpen(null)}
+          onOpen={setOpen}
+          onCustomer={(id, name) => {
+            const s = filtersToSearch({ ...emptyFilters(), customerId: id, customerName: name });
+            s.set("open", openId);
+            navigate(`/activities?${s}`);
+          }}
+        />
+      )}
+    </div>
+  );
+}
