@@ -1,7 +1,7 @@
 import { DomainError, invalid, notFound, unprocessable } from "../domain/errors.js";
 import type { CreationOrigin } from "../domain/lifecycle.js";
 import { findUser } from "../store/accounts-repo.js";
-import type { ActivityRow } from "../store/activities-repo.js";
+import { findPendingRescheduleRequest, type ActivityRow } from "../store/activities-repo.js";
 import type { Tx } from "../store/database.js";
 import { findPage, findPageBySlug } from "../store/pages-repo.js";
 import type { RescheduleRequest } from "../store/schema.js";
@@ -28,7 +28,10 @@ export interface CustomerRescheduleInput {
  *   "Rescheduled (By customer)" is made on that page;
  * - answering a user's reschedule request: a related new booking "Rescheduled (Initiated by user)"
  *   (same event type) or "Scheduled (By customer)" (any event type); on an approval page, a related
- *   request that becomes "Rescheduled (Approved by user)" when approved.
+ *   request that becomes "Rescheduled (Approved by user)" when approved;
+ * - onto a booking-with-approval page: the customer proposes times; a request "Requested (By
+ *   customer)" pointing at the booking is made, and the booking keeps its time until a user
+ *   approves (then it becomes "Canceled (By customer)" and the two are related).
  */
 export async function customerReschedule(ctx: AppContext, token: string, input: CustomerRescheduleInput) {
   return inTransaction(ctx, async (tx) => {
@@ -43,6 +46,7 @@ export async function customerReschedule(ctx: AppContext, token: string, input: 
       target = other;
     }
     if (a.status === "Canceled") return answerRescheduleRequest(tx, ctx, a, target, input);
+    if (target.mode === "approval") return requestToMove(tx, ctx, a, target, input);
     const start = requireStartFor(target, input);
     if (target.id === original.id) {
       const { minutes } = await meetingLength(tx, target, input.eventTypeId ?? a.event_type_id);
@@ -103,6 +107,43 @@ async function answerRescheduleRequest(tx: Tx, ctx: AppContext, a: ActivityRow, 
   }
   const start = requireStartFor(target, input);
   return bookOn(tx, ctx, a, target, start, eventTypeId, anyEventType ? "customer-rebooks-any-event-type" : "customer-rebooks-same-event-type");
+}
+
+async function requestToMove(tx: Tx, ctx: AppContext, a: ActivityRow, target: PageRow, input: CustomerRescheduleInput) {
+  if (!input.proposedTimes?.length) throw invalid("proposedTimes", `booking page ${target.slug} takes requests: propose times`);
+  const pending = await findPendingRescheduleRequest(tx, a.account_id, a.id);
+  if (pending) {
+    throw new DomainError("action_not_allowed", `A request to move ${a.id} (${pending}) is already waiting for approval; change it from that request's link.`, {
+      activityId: a.id,
+      pendingRequestId: pending,
+      status: a.status,
+      detailedStatus: a.detailed_status,
+    });
+  }
+  const ownerId = target.id === a.booking_page_id ? a.owner_id! : target.owner_id;
+  const { times, eventType } = await checkProposedTimes(tx, ctx, target, input.proposedTimes, input.eventTypeId ?? (target.id === a.booking_page_id ? a.event_type_id : null), {
+    hostId: ownerId,
+    ignoreActivityId: a.id,
+  });
+  const owner = (await findUser(tx, a.account_id, ownerId))!;
+  const { activity, manageToken } = await createBooking(tx, ctx, {
+    accountId: a.account_id,
+    origin: "customer-requests",
+    actor: customerActor(a),
+    data: { reschedules: a.id },
+    fields: {
+      ...bookingFields(target, owner, a.customer_id!, customerOf(a), eventType),
+      start_at: null,
+      end_at: null,
+      proposed_times: times.map((t) => t.toISOString()),
+      latest_proposed_at: times[times.length - 1],
+      reschedules_id: a.id,
+      reschedule_request: null,
+      reason: null,
+      answers: (a.answers as unknown as Record<string, string> | null) ?? null,
+    },
+  });
+  return { activityId: activity.id, accountId: a.account_id, manageLink: manageLink(ctx, manageToken) as string | null, manageToken: manageToken as string | null };
 }
 
 async function bookOn(tx: Tx, ctx: AppContext, a: ActivityRow, page: PageRow, start: Date, eventTypeId: string | null | undefined, origin: CreationOrigin) {

@@ -226,3 +226,15 @@ export async function findDue(conn: Conn, now: Date, limit: number) {
     .execute();
   return { complete, expire };
 }
+
+/** A request still waiting for approval that would move booking `id` (customer reschedule on an approval page). */
+export async function findPendingRescheduleRequest(conn: Conn, accountId: string, id: string): Promise<string | undefined> {
+  const row = await conn
+    .selectFrom("activities")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("reschedules_id", "=", id)
+    .where("status", "=", "Requested")
+    .executeTakeFirst();
+  return row?.id;
+}
