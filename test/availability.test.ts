@@ -153,3 +153,18 @@ describe("hours given by people", () => {
     expect(rangeProblems([["13:00", "15:00"], ["09:00", "13:30"]])[0]).toMatchObject({ path: [0], message: expect.stringContaining("overlaps") });
   });
 });
+
+describe("isoInZone", () => {
+  it("formats like Luxon's ISO output, across both DST changes and in UTC", async () => {
+    const { DateTime } = await import("luxon");
+    const { isoInZone } = await import("../src/domain/availability.js");
+    const zones = ["America/Los_Angeles", "Europe/Berlin", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"];
+    const start = Date.UTC(2027, 0, 1);
+    for (const zone of zones) {
+      for (let ts = start; ts < start + 366 * 86_400_000; ts += 7 * 3_600_000 + 13 * 60_000) {
+        const expected = DateTime.fromMillis(ts, { zone }).set({ millisecond: 0 }).toISO({ suppressMilliseconds: true })!.replace("+00:00", "Z");
+        expect(isoInZone(ts - (ts % 1000), zone)).toBe(expected);
+      }
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { findUser } from "../store/accounts-repo.js";
 import { findPageBySlug } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
 import { chooseHost } from "./assign-host.js";
-import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, reserveHostTime, saveCustomer, type CustomerInput } from "./booking-rules.js";
+import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, saveCustomer, type CustomerInput } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
 
 export interface PublicBookingInput {
@@ -28,8 +28,8 @@ export async function bookOnPublicPage(ctx: AppContext, slug: string, input: Pub
     assertAnswers(page, input.answers);
     const hostId = await chooseHost(tx, page, [{ start: input.start, end }], ctx.clock.now(), input.hostId);
     await assertCustomerMayBook(tx, page, hostId, input.start, end, ctx.clock.now());
+    // The host is locked and free (checked above); the exclusion constraint is the final guard.
     const owner = (await findUser(tx, page.account_id, hostId))!;
-    await reserveHostTime(tx, page.account_id, owner.id, input.start, end);
     const customerId = await saveCustomer(tx, page.account_id, input.customer);
     const { activity, manageToken } = await createBooking(tx, ctx, {
       accountId: page.account_id,

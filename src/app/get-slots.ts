@@ -1,5 +1,4 @@
-import { DateTime } from "luxon";
-import { computeSlots } from "../domain/availability.js";
+import { computeSlots, isoInZone } from "../domain/availability.js";
 import { DomainError, invalid, notFound } from "../domain/errors.js";
 import type { Db } from "../store/database.js";
 import { findEventType, findPageBySlug } from "../store/pages-repo.js";
@@ -32,7 +31,7 @@ export async function getSlots(ctx: AppContext, slug: string, q: SlotsQuery) {
   const chosen = q.hostId ? [q.hostId] : hosts;
   const schedules = await loadHostSchedules(ctx.db, page, chosen, addMinutes(q.from, -1440), addMinutes(q.to, 1440 + minutes), { holds: true });
   const slots = computeSlots(schedules, rulesFor(page, minutes, ctx.clock.now()), q.from, q.to);
-  const local = (d: Date) => DateTime.fromJSDate(d, { zone: q.timeZone }).toISO({ suppressMilliseconds: true })!;
+  const local = (d: Date) => isoInZone(d.getTime(), q.timeZone);
   return {
     bookingPage: { slug: page.slug, name: page.name, timeZone: page.time_zone },
     timeZone: q.timeZone,

@@ -11,14 +11,15 @@ export interface OutboxEventInput {
 
 /** Writes events in the caller's transaction and one pending delivery per registered consumer. */
 export async function enqueueEvents(tx: Tx, events: OutboxEventInput[]): Promise<void> {
+  // One statement per event: the event row and a pending delivery for each registered consumer.
   for (const e of events) {
-    const row = await tx
-      .insertInto("outbox_events")
-      .values({ account_id: e.accountId, activity_id: e.activityId, type: e.type, payload: JSON.stringify(e.payload), created_at: e.at })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await sql`INSERT INTO outbox_deliveries (consumer, event_id, account_id, activity_id)
-              SELECT name, ${row.id}, ${e.accountId}, ${e.activityId} FROM outbox_consumers`.execute(tx);
+    await sql`
+      WITH event AS (
+        INSERT INTO outbox_events (account_id, activity_id, type, payload, created_at)
+        VALUES (${e.accountId}, ${e.activityId}, ${e.type}, ${JSON.stringify(e.payload)}::jsonb, ${e.at})
+        RETURNING id)
+      INSERT INTO outbox_deliveries (consumer, event_id, account_id, activity_id)
+      SELECT c.name, event.id, ${e.accountId}, ${e.activityId} FROM outbox_consumers c CROSS JOIN event`.execute(tx);
   }
 }
 

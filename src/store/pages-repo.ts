@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db, Tx } from "./database.js";
 import type { OpenHours } from "./schema.js";
 
@@ -69,27 +70,23 @@ export async function visiblePageIds(conn: Conn, accountId: string, userId: stri
   return [...new Set([...owned, ...shared].map((r) => r.id))];
 }
 
-/** Finds the customer by e-mail within the account, creating or refreshing the record. */
+/**
+ * Finds the customer by e-mail within the account, creating or refreshing the record, in one
+ * statement (the unique index on (account_id, lower(email)) settles concurrent first bookings).
+ */
 export async function upsertCustomer(
   conn: Conn,
   c: { id: string; account_id: string; name: string; email: string; phone: string | null; time_zone: string | null },
 ): Promise<string> {
-  const existing = await conn
-    .selectFrom("customers")
-    .select("id")
-    .where("account_id", "=", c.account_id)
-    .where((eb) => eb(eb.fn("lower", ["email"]), "=", c.email.toLowerCase()))
-    .executeTakeFirst();
-  if (existing) {
-    await conn
-      .updateTable("customers")
-      .set({ name: c.name, ...(c.phone ? { phone: c.phone } : {}), ...(c.time_zone ? { time_zone: c.time_zone } : {}) })
-      .where("id", "=", existing.id)
-      .execute();
-    return existing.id;
-  }
-  await conn.insertInto("customers").values(c).execute();
-  return c.id;
+  const r = await sql<{ id: string }>`
+    INSERT INTO customers (id, account_id, name, email, phone, time_zone)
+    VALUES (${c.id}, ${c.account_id}, ${c.name}, ${c.email}, ${c.phone}, ${c.time_zone})
+    ON CONFLICT (account_id, lower(email)) DO UPDATE
+      SET name = excluded.name,
+          phone = coalesce(excluded.phone, customers.phone),
+          time_zone = coalesce(excluded.time_zone, customers.time_zone)
+    RETURNING id`.execute(conn);
+  return r.rows[0].id;
 }
 
 export async function findCustomer(conn: Conn, accountId: string, id: string) {
