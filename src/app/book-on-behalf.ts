@@ -2,7 +2,7 @@ import { invalid, notFound } from "../domain/errors.js";
 import { findUser } from "../store/accounts-repo.js";
 import { findCustomer, findPage } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
-import { addMinutes, bookingFields, meetingLength, reserveHostTime, saveCustomer, type CustomerInput } from "./booking-rules.js";
+import { addMinutes, bookingFields, meetingLength, reserveHostTime, saveCustomer, type CustomerInput, atTime } from "./booking-rules.js";
 import type { AppContext, Caller } from "./context.js";
 import type { Tx } from "../store/database.js";
 import { canSee, visibilityOf } from "./permissions.js";
@@ -42,14 +42,7 @@ export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookO
       actor: userActor(caller),
       fields: {
         ...bookingFields(page, owner, customerId, customer, eventType),
-        start_at: input.start,
-        end_at: end,
-        proposed_times: null,
-        latest_proposed_at: null,
-        reschedules_id: null,
-        reschedule_request: null,
-        reason: null,
-        answers: input.answers ?? null,
+        ...atTime(input.start, end, input.answers ?? null),
       },
     });
     return { activityId: activity.id, manageLink: manageLink(ctx, manageToken) };

@@ -3,7 +3,7 @@ import { findUser } from "../store/accounts-repo.js";
 import { findPageBySlug } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
 import { chooseHost } from "./assign-host.js";
-import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, saveCustomer, type CustomerInput } from "./booking-rules.js";
+import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, saveCustomer, type CustomerInput, atTime } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
 
 export interface PublicBookingInput {
@@ -37,14 +37,7 @@ export async function bookOnPublicPage(ctx: AppContext, slug: string, input: Pub
       actor: { type: "customer", id: null, name: input.customer.name },
       fields: {
         ...bookingFields(page, owner, customerId, input.customer, eventType),
-        start_at: input.start,
-        end_at: end,
-        proposed_times: null,
-        latest_proposed_at: null,
-        reschedules_id: null,
-        reschedule_request: null,
-        reason: null,
-        answers: input.answers ?? null,
+        ...atTime(input.start, end, input.answers ?? null),
       },
     });
     return { activityId: activity.id, accountId: page.account_id, manageLink: manageLink(ctx, manageToken), manageToken };

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { DomainError, unprocessable } from "../domain/errors.js";
 import { checkTime, type SlotRules, type Unavailability } from "../domain/availability.js";
 import { lockHostAndFindOverlap } from "../store/activities-repo.js";
+import type { ActivityRow } from "../store/activities-repo.js";
 import type { Tx } from "../store/database.js";
 import { findEventType, upsertCustomer } from "../store/pages-repo.js";
 import { lockHost } from "../store/scheduling-repo.js";
@@ -135,5 +136,56 @@ export function bookingFields(
     customer_email: c.email,
     customer_phone: c.phone ?? null,
     customer_time_zone: c.timeZone ?? null,
+  };
+}
+
+/** The time columns of a booking made for a fixed time. */
+export function atTime(start: Date, end: Date, answers: Record<string, string> | null | undefined, reason: string | null = null) {
+  return {
+    start_at: start,
+    end_at: end,
+    proposed_times: null,
+    latest_proposed_at: null,
+    reschedules_id: null,
+    reschedule_request: null,
+    reason,
+    answers: answers ?? null,
+  };
+}
+
+/** The time columns of a booking request: sorted proposed times, and the booking it would move. */
+export function proposing(times: Date[], answers: Record<string, string> | null | undefined, reschedulesId: string | null = null) {
+  return {
+    start_at: null,
+    end_at: null,
+    proposed_times: times.map((t) => t.toISOString()),
+    latest_proposed_at: times[times.length - 1],
+    reschedules_id: reschedulesId,
+    reschedule_request: null,
+    reason: null,
+    answers: answers ?? null,
+  };
+}
+
+/** A booking's answers to the page's questions, as stored. */
+export function answersOf(a: { answers: unknown }): Record<string, string> | null {
+  return (a.answers as Record<string, string> | null) ?? null;
+}
+
+/** The page, event type, host and customer columns of an existing booking, for the booking that replaces it. */
+export function sameBookingAs(a: ActivityRow) {
+  return {
+    type: "booking" as const,
+    booking_page_id: a.booking_page_id,
+    page_name: a.page_name,
+    event_type_id: a.event_type_id,
+    event_type_name: a.event_type_name,
+    owner_id: a.owner_id,
+    owner_name: a.owner_name,
+    customer_id: a.customer_id,
+    customer_name: a.customer_name,
+    customer_email: a.customer_email,
+    customer_phone: a.customer_phone,
+    customer_time_zone: a.customer_time_zone,
   };
 }

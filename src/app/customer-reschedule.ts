@@ -6,7 +6,7 @@ import type { Tx } from "../store/database.js";
 import { findPage, findPageBySlug } from "../store/pages-repo.js";
 import type { RescheduleRequest } from "../store/schema.js";
 import { applyTransition, createBooking, inTransaction, manageLink } from "./activity-writes.js";
-import { addMinutes, assertCustomerMayBook, bookingFields, meetingLength, reserveHostTime, type PageRow } from "./booking-rules.js";
+import { addMinutes, assertCustomerMayBook, bookingFields, meetingLength, reserveHostTime, type PageRow, atTime, proposing, answersOf } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
 import { activityForToken, assertCustomerMay, customerActor } from "./manage-link.js";
 import { assertWithinPolicy } from "./customer-policy.js";
@@ -93,14 +93,7 @@ async function answerRescheduleRequest(tx: Tx, ctx: AppContext, a: ActivityRow, 
       relatedFrom: { id: a.id, kind: "rescheduled_as" },
       fields: {
         ...bookingFields(target, owner, a.customer_id!, customerOf(a), eventType),
-        start_at: null,
-        end_at: null,
-        proposed_times: times.map((t) => t.toISOString()),
-        latest_proposed_at: times[times.length - 1],
-        reschedules_id: a.id,
-        reschedule_request: null,
-        reason: null,
-        answers: (a.answers as unknown as Record<string, string> | null) ?? null,
+        ...proposing(times, answersOf(a), a.id),
       },
     });
     return { activityId: activity.id, accountId: a.account_id, manageLink: manageLink(ctx, manageToken), manageToken };
@@ -133,14 +126,7 @@ async function requestToMove(tx: Tx, ctx: AppContext, a: ActivityRow, target: Pa
     data: { reschedules: a.id },
     fields: {
       ...bookingFields(target, owner, a.customer_id!, customerOf(a), eventType),
-      start_at: null,
-      end_at: null,
-      proposed_times: times.map((t) => t.toISOString()),
-      latest_proposed_at: times[times.length - 1],
-      reschedules_id: a.id,
-      reschedule_request: null,
-      reason: null,
-      answers: (a.answers as unknown as Record<string, string> | null) ?? null,
+      ...proposing(times, answersOf(a), a.id),
     },
   });
   return { activityId: activity.id, accountId: a.account_id, manageLink: manageLink(ctx, manageToken) as string | null, manageToken: manageToken as string | null };
@@ -164,14 +150,7 @@ async function bookOn(tx: Tx, ctx: AppContext, a: ActivityRow, page: PageRow, st
     relatedFrom: { id: a.id, kind: "rescheduled_as" },
     fields: {
       ...bookingFields(page, owner, a.customer_id!, customerOf(a), eventType),
-      start_at: start,
-      end_at: end,
-      proposed_times: null,
-      latest_proposed_at: null,
-      reschedules_id: null,
-      reschedule_request: null,
-      reason: null,
-      answers: (a.answers as unknown as Record<string, string> | null) ?? null,
+      ...atTime(start, end, answersOf(a)),
     },
   });
   return { activityId: activity.id, accountId: a.account_id, manageLink: manageLink(ctx, manageToken) as string | null, manageToken: manageToken as string | null };

@@ -2,6 +2,7 @@ import { findPage } from "../store/pages-repo.js";
 import type { Tx } from "../store/database.js";
 import type { ActivityRow } from "../store/activities-repo.js";
 import { applyTransition, createBooking, inTransaction, manageLink } from "./activity-writes.js";
+import { proposing, answersOf, sameBookingAs } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
 import { assertWithinPolicy } from "./customer-policy.js";
 import { activityForToken, assertCustomerMay, customerActor } from "./manage-link.js";
@@ -37,26 +38,8 @@ async function newRequestFrom(tx: Tx, ctx: AppContext, a: ActivityRow, origin: C
     actor: customerActor(a),
     relatedFrom: { id: a.id, kind: "resubmitted_as" },
     fields: {
-      type: "booking",
-      booking_page_id: a.booking_page_id,
-      page_name: a.page_name,
-      event_type_id: a.event_type_id,
-      event_type_name: a.event_type_name,
-      owner_id: a.owner_id,
-      owner_name: a.owner_name,
-      customer_id: a.customer_id,
-      customer_name: a.customer_name,
-      customer_email: a.customer_email,
-      customer_phone: a.customer_phone,
-      customer_time_zone: a.customer_time_zone,
-      start_at: null,
-      end_at: null,
-      proposed_times: times.map((t) => t.toISOString()),
-      latest_proposed_at: times[times.length - 1],
-      reschedules_id: a.reschedules_id,
-      reschedule_request: null,
-      reason: null,
-      answers: (a.answers as unknown as Record<string, string> | null) ?? null,
+      ...sameBookingAs(a),
+      ...proposing(times, answersOf(a), a.reschedules_id),
     },
   });
   return { activityId: activity.id, accountId: a.account_id, manageLink: manageLink(ctx, manageToken), manageToken };

@@ -2,7 +2,7 @@ import { invalid, notFound, unprocessable } from "../domain/errors.js";
 import { findUser } from "../store/accounts-repo.js";
 import { findPageBySlug } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
-import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, saveCustomer, type CustomerInput, type PageRow } from "./booking-rules.js";
+import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, saveCustomer, type CustomerInput, type PageRow, proposing } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
 import type { Tx } from "../store/database.js";
 
@@ -56,14 +56,7 @@ export async function requestOnPublicPage(ctx: AppContext, slug: string, input: 
       actor: { type: "customer", id: null, name: input.customer.name },
       fields: {
         ...bookingFields(page, owner, customerId, input.customer, eventType),
-        start_at: null,
-        end_at: null,
-        proposed_times: times.map((t) => t.toISOString()),
-        latest_proposed_at: times[times.length - 1],
-        reschedules_id: null,
-        reschedule_request: null,
-        reason: null,
-        answers: input.answers ?? null,
+        ...proposing(times, input.answers ?? null),
       },
     });
     return { activityId: activity.id, accountId: page.account_id, manageLink: manageLink(ctx, manageToken), manageToken };

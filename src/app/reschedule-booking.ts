@@ -1,6 +1,6 @@
 import { findPage } from "../store/pages-repo.js";
 import { applyTransition, createBooking, inTransaction, manageLink } from "./activity-writes.js";
-import { addMinutes, meetingLength, reserveHostTime } from "./booking-rules.js";
+import { addMinutes, meetingLength, reserveHostTime, answersOf, atTime, sameBookingAs } from "./booking-rules.js";
 import type { AppContext, Caller } from "./context.js";
 import { loadForAction, requireReason, requireStart, userActor } from "./load-for-action.js";
 
@@ -35,26 +35,10 @@ export async function rescheduleBooking(ctx: AppContext, caller: Caller, id: str
       reason,
       relatedFrom: { id: a.id, kind: "rescheduled_as" },
       fields: {
-        type: "booking",
-        booking_page_id: a.booking_page_id,
-        page_name: a.page_name,
+        ...sameBookingAs(a),
         event_type_id: eventType?.id ?? a.event_type_id,
         event_type_name: eventType?.name ?? a.event_type_name,
-        owner_id: a.owner_id,
-        owner_name: a.owner_name,
-        customer_id: a.customer_id,
-        customer_name: a.customer_name,
-        customer_email: a.customer_email,
-        customer_phone: a.customer_phone,
-        customer_time_zone: a.customer_time_zone,
-        start_at: start,
-        end_at: end,
-        proposed_times: null,
-        latest_proposed_at: null,
-        reschedules_id: null,
-        reschedule_request: null,
-        reason,
-        answers: (a.answers as unknown as Record<string, string> | null) ?? null,
+        ...atTime(start, end, answersOf(a), reason),
       },
     });
     return { activity: original, created, manageLink: manageLink(ctx, manageToken) };
