@@ -15,5 +15,5 @@ const newest = (dir) =>
 const stale = !fs.existsSync(dist) || (fs.existsSync(srcDir) && newest(srcDir) > fs.statSync(dist).mtimeMs);
 if (stale) {
   console.log("Building the web app…");
-  execSync("npx vite build --config web/vite.config.ts --logLevel warn", { cwd: root, stdio: "inherit" });
+  execSync("npx vite build --config web/vite.config.ts --logLevel warn", { cwd: root, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
 }

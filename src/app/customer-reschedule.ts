@@ -49,17 +49,25 @@ export async function customerReschedule(ctx: AppContext, token: string, input: 
     if (target.mode === "approval") return requestToMove(tx, ctx, a, target, input);
     const start = requireStartFor(target, input);
     if (target.id === original.id) {
-      const { minutes } = await meetingLength(tx, target, input.eventTypeId ?? a.event_type_id);
+      const { minutes, eventType } = await meetingLength(tx, target, input.eventTypeId ?? a.event_type_id);
       const end = addMinutes(start, minutes);
       await assertCustomerMayBook(tx, target, a.owner_id!, start, end, ctx.clock.now(), { ignoreActivityId: a.id });
       await reserveHostTime(tx, a.account_id, a.owner_id!, start, end, a.id);
+      // The customer may pick another event type of the page; the booking then takes its name.
+      const typeChange = eventType && eventType.id !== a.event_type_id ? { event_type_id: eventType.id, event_type_name: eventType.name } : {};
       const after = await applyTransition(tx, ctx, {
         activity: a,
         transition: { kind: "customer-reschedule-same-page" },
         action: "customer-reschedule",
         actor: customerActor(a),
-        changes: { start_at: start, end_at: end },
-        data: { previousStart: iso(a.start_at), previousEnd: iso(a.end_at), start: start.toISOString(), end: end.toISOString() },
+        changes: { start_at: start, end_at: end, ...typeChange },
+        data: {
+          previousStart: iso(a.start_at),
+          previousEnd: iso(a.end_at),
+          start: start.toISOString(),
+          end: end.toISOString(),
+          ...(typeChange.event_type_id ? { previousEventType: a.event_type_name, eventType: typeChange.event_type_name } : {}),
+        },
       });
       return { activityId: after.id, accountId: a.account_id, manageLink: null as string | null, manageToken: null as string | null };
     }

@@ -5,6 +5,7 @@ import { findEventType, findPageBySlug } from "../store/pages-repo.js";
 import type { AppContext } from "./context.js";
 import { addMinutes, type PageRow } from "./booking-rules.js";
 import { hostsOf, loadHostSchedules, rulesFor } from "./host-schedules.js";
+import { activityForToken } from "./manage-link.js";
 
 export interface SlotsQuery {
   from: Date;
@@ -20,7 +21,7 @@ export interface SlotsQuery {
 export const MAX_SLOT_RANGE_DAYS = 62;
 
 /** The free slots of a booking page in [from, to), computed in the page's zone, shown in the customer's. */
-export async function getSlots(ctx: AppContext, slug: string, q: SlotsQuery) {
+export async function getSlots(ctx: AppContext, slug: string, q: SlotsQuery, opts: { ignoreActivityId?: string; host?: string } = {}) {
   const page = await findPageBySlug(ctx.db, slug);
   if (!page) throw notFound("Booking page", slug);
   if (q.to.getTime() <= q.from.getTime()) throw invalid("to", "must be after from");
@@ -28,8 +29,12 @@ export async function getSlots(ctx: AppContext, slug: string, q: SlotsQuery) {
   const minutes = await durationOn(ctx.db, page, q.eventTypeId);
   const hosts = await hostsOf(ctx.db, page);
   if (q.hostId && !hosts.includes(q.hostId)) throw invalid("hostId", `${q.hostId} does not host booking page ${page.slug}`);
-  const chosen = q.hostId ? [q.hostId] : hosts;
-  const schedules = await loadHostSchedules(ctx.db, page, chosen, addMinutes(q.from, -1440), addMinutes(q.to, 1440 + minutes), { holds: true });
+  // A booking being moved on its own page keeps its host, who may no longer be on the page's team.
+  const chosen = opts.host ? [opts.host] : q.hostId ? [q.hostId] : hosts;
+  const schedules = await loadHostSchedules(ctx.db, page, chosen, addMinutes(q.from, -1440), addMinutes(q.to, 1440 + minutes), {
+    holds: true,
+    ignoreActivityId: opts.ignoreActivityId,
+  });
   const slots = computeSlots(schedules, rulesFor(page, minutes, ctx.clock.now()), q.from, q.to);
   const local = (d: Date) => isoInZone(d.getTime(), q.timeZone);
   return {
@@ -48,4 +53,21 @@ export async function durationOn(conn: Db, page: PageRow, eventTypeId: string | 
     throw new DomainError("validation_failed", `eventTypeId: ${eventTypeId} is not an event type of booking page ${page.slug}`, { field: "eventTypeId" });
   }
   return et.duration_minutes;
+}
+
+/**
+ * Slots for moving the booking behind a manage link: on its own page, its host's free time (its
+ * own current time counts as free); on another page, that page's usual slots.
+ */
+export async function getSlotsForManageLink(ctx: AppContext, token: string, q: Omit<SlotsQuery, "hostId"> & { pageSlug?: string }) {
+  const a = await activityForToken(ctx.db, token);
+  const slug = q.pageSlug ?? a.page_slug ?? "";
+  const samePage = slug.toLowerCase() === (a.page_slug ?? "").toLowerCase();
+  if (!samePage || !a.owner_id) return getSlots(ctx, slug, q);
+  const answer = await getSlots(ctx, slug, q, { host: a.owner_id, ignoreActivityId: a.id });
+  // Times overlapping the booking are free to move to, but its exact current time is no move at all.
+  const sameAsNow = (startUtc: string) =>
+    a.start_at !== null && a.end_at !== null && Date.parse(startUtc) === new Date(a.start_at).getTime() &&
+    Date.parse(startUtc) + answer.durationMinutes * 60_000 === new Date(a.end_at).getTime();
+  return { ...answer, slots: answer.slots.filter((s) => !sameAsNow(s.startUtc)) };
 }

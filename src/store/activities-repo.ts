@@ -78,6 +78,8 @@ export interface ActivityChanges {
   end_at?: Date | null;
   owner_id?: string;
   owner_name?: string;
+  event_type_id?: string | null;
+  event_type_name?: string | null;
   reason?: string | null;
   reschedule_request?: RescheduleRequest | null;
 }

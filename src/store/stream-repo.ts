@@ -64,7 +64,7 @@ export async function queryStream(db: Db, scope: StreamScope, f: StreamFilters, 
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  const next: StreamCursor | null = more && last ? { updatedAt: new Date(last.updated_at).toISOString(), id: last.id } : null;
+  const next: StreamCursor | null = more && last ? cursorAt(last) : null;
   return { rows: page, next };
 }
 
@@ -83,16 +83,21 @@ export async function queryStream(db: Db, scope: StreamScope, f: StreamFilters, 
  * fields). So such a page is found in steps whose costs are bounded (pageOfUncertainMatches):
  *   1. The matches among the next STREAM_WINDOW rows of the stream. A window is a prefix of the
  *      stream, so n matches in it are the first n matches overall.
- *   2. Fewer, but enough that a walk of at most MAX_WINDOW rows should find n at the rate seen:
- *      the same with a window that long.
+ *   2. Fewer: those are all the window's matches, and the rest of the page follows the last of
+ *      them. If the rate seen says a walk of at most MAX_WINDOW rows finds the rest, walk that far.
  *   3. Otherwise the matches are rare: collect them all through their own index (GIN for text, a
- *      btree for a range), sort them, take n (pageOfRareMatches).
+ *      btree for a range), sort them, take what is missing (pageOfRareMatches).
  */
 
 /** Rows of the stream read first when the planner cannot know how many match. */
-export const STREAM_WINDOW = 5_000;
-/** The longest walk along the stream before collecting the matches through their own index. */
-export const MAX_WINDOW = 50_000;
+export const STREAM_WINDOW = 2_000;
+/**
+ * The longest walk along the stream before collecting the matches through their own index instead.
+ * Walking to n matches reads ~n / rate rows, collecting them all ~rate × the account's rows: for
+ * pages of 50 in a million activities the two cross near a rate of 0.7% (a ~7,000-row walk). Walks
+ * are sized at twice the estimate, so this keeps walking down to a rate of about 0.5%.
+ */
+export const MAX_WINDOW = 20_000;
 
 type Where = ReturnType<typeof conditions>;
 type Prefix = { column: "type" | "status" | "detailed_status" | "booking_page_id" | "event_type_id" | "owner_id" | "customer_id"; value: string } | undefined;
@@ -151,16 +156,22 @@ async function pageInIndexOrder(db: Db, where: Where, n: number, cursor?: Stream
 }
 
 async function pageOfUncertainMatches(db: Db, accountId: string, prefix: Prefix, where: Where, n: number, cursor?: StreamCursor): Promise<ActivityRow[]> {
-  const found = await pageWithinWindow(db, accountId, prefix, where, n, STREAM_WINDOW, cursor);
-  if (found.length >= n) return found;
-  // At the rate the window showed, a walk of `walk` rows finds n matches (with a margin of 2).
-  const walk = found.length === 0 ? Infinity : Math.ceil((2 * STREAM_WINDOW * n) / found.length);
+  const first = await pageWithinWindow(db, accountId, prefix, where, n, STREAM_WINDOW, cursor);
+  if (first.length >= n) return first;
+  // Those are all the matches in the window; the rest of the page comes after the last of them.
+  const missing = n - first.length;
+  const from = first.length > 0 ? cursorAt(first[first.length - 1]) : cursor;
+  // At the rate the window showed, a walk of `walk` rows should find the rest twice over.
+  const walk = first.length === 0 ? Infinity : Math.ceil((2 * missing * STREAM_WINDOW) / first.length);
   if (walk <= MAX_WINDOW) {
-    const again = await pageWithinWindow(db, accountId, prefix, where, n, walk, cursor);
-    if (again.length >= n) return again;
+    const more = await pageWithinWindow(db, accountId, prefix, where, missing, walk, from);
+    if (more.length >= missing) return [...first, ...more];
   }
-  return pageOfRareMatches(db, accountId, where, n, cursor);
+  return [...first, ...(await pageOfRareMatches(db, accountId, where, missing, from))];
 }
+
+/** The cursor just after this row (times are millisecond-precise, as the API's cursors assume). */
+const cursorAt = (row: ActivityRow): StreamCursor => ({ updatedAt: new Date(row.updated_at).toISOString(), id: row.id });
 
 /** The full rows of the IDs `ids` selects (at most n), in stream order. */
 async function rowsOf(db: Db, accountId: string, ids: (eb: ExpressionBuilder<Database, "activities">) => any): Promise<ActivityRow[]> {

@@ -34,7 +34,7 @@ export async function ensureWebBuild() {
     const dist = path.join(web, "dist/index.html");
     const sources = Math.max(newestMtime(path.join(web, "src")), fs.statSync(path.join(web, "index.html")).mtimeMs, fs.statSync(path.join(web, "vite.config.ts")).mtimeMs);
     if (!fs.existsSync(dist) || fs.statSync(dist).mtimeMs < sources) {
-      execSync("npx vite build --config web/vite.config.ts --logLevel warn", { cwd: ROOT, stdio: "inherit" });
+      execSync("npx vite build --config web/vite.config.ts --logLevel warn", { cwd: ROOT, stdio: "inherit", env: { ...process.env, NODE_ENV: "production" } });
     }
   } finally {
     await release();

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { bookPackage } from "../../app/book-package.js";
 import type { AppContext } from "../../app/context.js";
 import { getManageView } from "../../app/get-manage-view.js";
-import { getSlots } from "../../app/get-slots.js";
+import { getSlots, getSlotsForManageLink } from "../../app/get-slots.js";
 import { hostsOf } from "../../app/host-schedules.js";
 import { publicMasterPage, routeMasterPage } from "../../app/route-master-page.js";
 import { notFound } from "../../domain/errors.js";
@@ -15,6 +15,17 @@ import { Question, Slug } from "../scheduling-schemas.js";
 const PageSlug = z.object({ slug: Slug.describe("Booking page address") });
 const MasterSlug = z.object({ slug: Slug.describe("Master page address") });
 const Answers = z.record(z.string().max(200), z.string().max(5000)).optional().describe("Answers to the booking page's questions, by question id");
+
+const SlotsAnswer = z.object({
+  bookingPage: z.object({ slug: z.string(), name: z.string(), timeZone: z.string() }),
+  timeZone: z.string(),
+  durationMinutes: z.number(),
+  slots: z.array(z.object({
+    start: z.string().describe("Start in the asked time zone, with its offset"),
+    end: z.string(),
+    startUtc: z.string().describe("The same start in UTC: send it back to book"),
+  })),
+});
 
 /** The customer side of scheduling: free slots, session packages, master pages. No sign-in. */
 export function publicSchedulingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
@@ -30,22 +41,32 @@ export function publicSchedulingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           hostId: z.uuid().optional().describe("Only this team member (after a master page routed to them)"),
         }),
         response: {
-          200: z.object({
-            bookingPage: z.object({ slug: z.string(), name: z.string(), timeZone: z.string() }),
-            timeZone: z.string(),
-            durationMinutes: z.number(),
-            slots: z.array(z.object({
-              start: z.string().describe("Start in the asked time zone, with its offset"),
-              end: z.string(),
-              startUtc: z.string().describe("The same start in UTC: send it back to book"),
-            })),
-          }),
+          200: SlotsAnswer,
           ...errors(400, 404),
         },
       },
     }, async (req) => {
       const q = req.query;
       return getSlots(ctx, req.params.slug, { ...q, from: new Date(q.from), to: new Date(q.to) });
+    });
+
+    app.get("/api/v1/public/manage/:token/slots", {
+      schema: {
+        tags: ["Public"],
+        summary: "Free slots to move the booking behind a manage link (its own host on its own page)",
+        params: z.object({ token: z.string().min(20).max(100).regex(/^[A-Za-z0-9_-]+$/, "not a manage token") }),
+        querystring: z.object({
+          from: IsoDateTime.describe("From (inclusive)"),
+          to: IsoDateTime.describe("To (exclusive); at most 62 days after from"),
+          timeZone: TimeZone.describe("The customer's time zone: slots are given in it"),
+          eventTypeId: z.uuid().optional().describe("The event type picked (its length)"),
+          pageSlug: Slug.optional().describe("Another booking page of the account to move to (default: the booking's own)"),
+        }),
+        response: { 200: SlotsAnswer, ...errors(400, 404) },
+      },
+    }, async (req) => {
+      const q = req.query;
+      return getSlotsForManageLink(ctx, req.params.token, { ...q, from: new Date(q.from), to: new Date(q.to) });
     });
 
     app.get("/api/v1/public/pages/:slug/scheduling", {

@@ -6,6 +6,7 @@ import { Link } from "./router";
 const TABS = [
   { to: "/activities", label: "Activity stream", match: ["/", "/activities"], icon: "M4 6h16M4 12h16M4 18h10" },
   { to: "/packages", label: "Packages", match: ["/packages"], icon: "M3 8l9-5 9 5-9 5-9-5Zm0 4 9 5 9-5M3 16l9 5 9-5" },
+  { to: "/schedule", label: "Schedule", match: ["/schedule"], icon: "M7 3v3M17 3v3M4 9h16M5 5h14a1 1 0 0 1 1 1v13a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1ZM12 12v5M9.5 14.5h5" },
   { to: "/share", label: "Share links", match: ["/share"], icon: "M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" },
 ];
 

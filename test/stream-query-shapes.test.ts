@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "kysely";
+import { parseSearchQuery } from "../src/domain/search-query.js";
+import { activityColumns } from "../src/store/activities-repo.js";
+import { searchCondition } from "../src/store/activity-search.js";
+import { bulkSeed, BENCH_MEMBER_EMAIL } from "../src/store/bulk-seed.js";
+import { openDatabase, type DatabaseHandle } from "../src/store/database.js";
+import { queryStream, STREAM_WINDOW, type StreamCursor, type StreamFilters, type StreamScope } from "../src/store/stream-repo.js";
+
+/**
+ * queryStream picks a query shape by how sure the planner can be of the match rate (a walk along
+ * the stream, a window then a longer walk, or all matches through their own index). Whatever the
+ * shape, a page must hold exactly the rows of the one plain statement: conditions, ORDER BY
+ * (updated_at, id) DESC, LIMIT. Here every shape is driven with generated data (several times
+ * STREAM_WINDOW rows, so windows run out and rare matches take the last path) and compared, page
+ * after page, with that statement.
+ */
+const ACTIVITIES = 8 * STREAM_WINDOW;
+const DAY = 86_400_000;
+
+describe("queryStream returns the plain query's pages, whatever shape it takes", () => {
+  let handle: DatabaseHandle;
+  let accountId: string;
+  let member: { userId: string; pageIds: string[] };
+  let pageId: string;
+  let eventTypeId: string;
+  let rareName: string;
+  let walkName: string;
+
+  beforeAll(async () => {
+    handle = await openDatabase({});
+    ({ accountId } = await bulkSeed(handle, { activities: ACTIVITIES }));
+    const db = handle.db;
+    const memberId = (await sql<{ id: string }>`SELECT id FROM users WHERE email = ${BENCH_MEMBER_EMAIL}`.execute(db)).rows[0].id;
+    const pages = (await sql<{ id: string }>`SELECT id FROM booking_pages WHERE account_id = ${accountId} AND owner_id = ${memberId}`.execute(db)).rows;
+    member = { userId: memberId, pageIds: pages.map((p) => p.id) };
+    pageId = (await sql<{ id: string }>`SELECT id FROM booking_pages WHERE account_id = ${accountId} ORDER BY name LIMIT 1`.execute(db)).rows[0].id;
+    eventTypeId = (await sql<{ id: string }>`SELECT id FROM event_types WHERE account_id = ${accountId} ORDER BY name LIMIT 1`.execute(db)).rows[0].id;
+    // A customer name with a few activities only: rare among the newest rows.
+    rareName = (
+      await sql<{ name: string }>`
+        SELECT customer_name AS name FROM activities WHERE account_id = ${accountId}
+        GROUP BY 1 HAVING count(*) BETWEEN 3 AND 10 ORDER BY 1 LIMIT 1`.execute(db)
+    ).rows[0].name;
+    // A last name with 12–35 matches among the newest STREAM_WINDOW rows: too few for a page, but
+    // enough that the rate they show sends the search on along the stream.
+    walkName = (
+      await sql<{ name: string }>`
+        SELECT substr(customer_name, strpos(customer_name, ' ') + 1) AS name
+        FROM (SELECT customer_name FROM activities WHERE account_id = ${accountId}
+              ORDER BY updated_at DESC, id DESC LIMIT ${STREAM_WINDOW}) AS newest
+        GROUP BY 1 HAVING count(*) BETWEEN 12 AND 35 ORDER BY count(*), 1 LIMIT 1`.execute(db)
+    ).rows[0].name;
+  }, 180_000);
+  afterAll(async () => handle?.close());
+
+  /** The plain statement: every condition, stream order, limit. */
+  async function plainPage(scope: StreamScope, f: StreamFilters, q: string | null, limit: number, cursor?: StreamCursor) {
+    const search = q ? parseSearchQuery(q) : null;
+    let b = activityColumns(handle.db).where("activities.account_id", "=", scope.accountId);
+    if (scope.member) {
+      const { userId, pageIds } = scope.member;
+      b = b.where((eb) => eb.or([eb("activities.owner_id", "=", userId), ...(pageIds.length ? [eb("activities.booking_page_id", "in", pageIds)] : [])]));
+    }
+    if (f.status) b = b.where("activities.status", "in", f.status);
+    if (f.bookingPageId) b = b.where("activities.booking_page_id", "in", f.bookingPageId);
+    if (f.eventTypeId) b = b.where("activities.event_type_id", "in", f.eventTypeId);
+    if (f.startFrom) b = b.where("activities.start_at", ">=", f.startFrom);
+    if (f.startTo) b = b.where("activities.start_at", "<", f.startTo);
+    if (f.createdFrom) b = b.where("activities.created_at", ">=", f.createdFrom);
+    if (f.createdTo) b = b.where("activities.created_at", "<", f.createdTo);
+    if (search) b = b.where(searchCondition(search, scope.accountId) as any);
+    if (cursor) b = b.where((eb) => eb(eb.refTuple("activities.updated_at", "activities.id"), "<", eb.tuple(new Date(cursor.updatedAt) as any, cursor.id)));
+    return (await b.orderBy("activities.updated_at", "desc").orderBy("activities.id", "desc").limit(limit + 1).execute()).map((r) => r.id);
+  }
+
+  /** The statements each queryStream call ran: "walk" (in order, or within a window) or "all matches" (sorted). */
+  let shapes: string[] = [];
+  const recording = () =>
+    handle.db.withPlugin({
+      transformQuery: ({ node }) => {
+        shapes.push(JSON.stringify(node).includes("interval '0 seconds'") ? "all matches" : "walk");
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    });
+
+  async function expectSamePages(scope: StreamScope, f: StreamFilters, q: string | null, pages = 3) {
+    let cursor: StreamCursor | undefined;
+    let seen = 0;
+    const firstPageShapes: string[][] = [];
+    for (let i = 0; i < pages; i++) {
+      shapes = [];
+      const got = await queryStream(recording(), scope, f, q ? parseSearchQuery(q) : null, 50, cursor);
+      firstPageShapes.push(shapes);
+      const want = await plainPage(scope, f, q, 50, cursor);
+      expect(got.rows.map((r) => r.id)).toEqual(want.slice(0, 50));
+      expect(got.next !== null).toBe(want.length > 50);
+      seen += got.rows.length;
+      if (!got.next) break;
+      cursor = got.next;
+    }
+    return { seen, shapes: firstPageShapes[0] };
+  }
+
+  const now = Date.now();
+  const admin = () => ({ accountId });
+
+  it("a common word: found within the first window", async () => {
+    const r = await expectSamePages(admin(), {}, "Intro");
+    expect(r.shapes).toEqual(["walk"]);
+    expect(r.seen).toBeGreaterThan(100);
+  });
+
+  it("a customer's last name: some in the window, the rest a longer walk away", async () => {
+    const r = await expectSamePages(admin(), {}, `name:"${walkName}"`);
+    expect(r.shapes.slice(0, 2)).toEqual(["walk", "walk"]);
+  });
+
+  it("a rare phrase: too few in the window, so all matches come through the text index", async () => {
+    const r = await expectSamePages(admin(), {}, `"${rareName}"`);
+    expect(r.shapes).toEqual(["walk", "all matches"]);
+    expect(r.seen).toBeGreaterThan(0);
+  });
+
+  it("a phrase that matches nothing", async () => {
+    expect((await expectSamePages(admin(), {}, '"zzz qqq"')).seen).toBe(0);
+  });
+
+  it("a creation range far back: no match among the newest rows", async () => {
+    const f = { createdFrom: new Date(now - 500 * DAY), createdTo: new Date(now - 400 * DAY) };
+    const r = await expectSamePages(admin(), f, null);
+    expect(r.shapes.length).toBeGreaterThan(1);
+    expect(r.seen).toBeGreaterThan(0);
+  });
+
+  it("a meeting-start range, alone and with a booking page", async () => {
+    const f = { startFrom: new Date(now), startTo: new Date(now + 30 * DAY) };
+    await expectSamePages(admin(), f, null);
+    await expectSamePages(admin(), { ...f, bookingPageId: [pageId] }, null);
+  });
+
+  it("a member's scope, with and without a word", async () => {
+    await expectSamePages({ accountId, member }, {}, null);
+    await expectSamePages({ accountId, member }, {}, firstName());
+  });
+
+  it("a word within one status's stream, and within two statuses", async () => {
+    await expectSamePages(admin(), { status: ["Expired"] }, `-${firstName()}`);
+    await expectSamePages(admin(), { status: ["Expired", "No-show"] }, lastName());
+  });
+
+  it("an event type with a word; an OR of words; pasted IDs (the planner knows those)", async () => {
+    await expectSamePages(admin(), { eventTypeId: [eventTypeId] }, "a");
+    await expectSamePages(admin(), {}, `${firstName()} OR ${lastName()}`);
+    const ids = (await sql<{ id: string }>`SELECT id FROM activities ORDER BY id LIMIT 3`.execute(handle.db)).rows.map((r) => r.id);
+    expect((await expectSamePages(admin(), {}, ids.join(" "))).shapes).toEqual(["walk"]);
+  });
+
+  const firstName = () => rareName.split(" ")[0];
+  const lastName = () => rareName.split(" ").slice(1).join(" ");
+});

@@ -1,0 +1,56 @@
+import { useQueryClient } from "@tanstack/react-query";
+import { useEffect, type ReactNode } from "react";
+import { onUnauthenticated } from "../api/client";
+import { useLiveUpdates } from "../api/live";
+import { keys, useMe } from "../api/queries";
+import type { Me } from "../api/types";
+import { SignIn } from "../auth/SignIn";
+import { SchedulePage } from "../schedule/SchedulePage";
+import { SharePage } from "../share/SharePage";
+import { StreamPage } from "../stream/StreamPage";
+import { Header } from "./Header";
+import { Link, useLocation } from "./router";
+
+/** The signed-in back office; loaded on demand, so customers' pages never download it. */
+export default function BackOffice() {
+  const me = useMe();
+  const qc = useQueryClient();
+  useEffect(() => onUnauthenticated(() => qc.setQueryData(keys.me, null)), [qc]);
+  if (me.isPending) return <div className="splash">Loading Bookstream…</div>;
+  if (me.isError)
+    return (
+      <div className="splash" role="alert">
+        Could not reach the server. <button className="button" onClick={() => me.refetch()}>Try again</button>
+      </div>
+    );
+  if (!me.data) return <SignIn />;
+  return <SignedIn me={me.data} />;
+}
+
+function SignedIn({ me }: { me: Me }) {
+  const { pathname } = useLocation();
+  const live = useLiveUpdates(true);
+  let page: ReactNode;
+  if (pathname === "/" || pathname === "/activities") page = <StreamPage key="stream" me={me} mode="stream" />;
+  else if (pathname === "/packages") page = <StreamPage key="packages" me={me} mode="packages" />;
+  else if (pathname === "/share") page = <SharePage />;
+  else if (pathname === "/schedule") page = <SchedulePage me={me} />;
+  else
+    page = (
+      <div className="empty">
+        <h1>Page not found</h1>
+        <Link to="/activities">Go to the Activity stream</Link>
+      </div>
+    );
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Header me={me} live={live} pathname={pathname} />
+      <main id="main" className="main">
+        {page}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,118 @@
+import { useEffect, useRef } from "react";
+import type { Created, ManageView } from "../api/public";
+import { CopyButton } from "../ui/CopyButton";
+import { formatDateTime, formatRange, zoneName } from "../ui/format";
+import { downloadIcs, type CalendarEvent } from "./ics";
+
+export interface BookingResult {
+  kind: "booking" | "request" | "package";
+  sessions: Created[];
+  packageId?: string;
+}
+
+const TITLES: Record<BookingResult["kind"], string> = {
+  booking: "You're booked",
+  request: "Request sent",
+  package: "Your sessions are booked",
+};
+
+export const meetingTitle = (v: ManageView) => `${v.bookingPage.name}${v.eventType ? ` – ${v.eventType.name}` : ""}${v.host ? ` with ${v.host}` : ""}`;
+
+export function calendarEvent(v: ManageView, manageLink: string): CalendarEvent | null {
+  if (!v.start || !v.end) return null;
+  return {
+    uid: v.id,
+    start: v.start,
+    end: v.end,
+    summary: meetingTitle(v),
+    location: v.bookingPage.location,
+    url: manageLink,
+    description: `Booking ID: ${v.id}\nView, reschedule or cancel: ${manageLink}`,
+  };
+}
+
+/** After booking: the IDs, the time in the customer's zone, add-to-calendar and the manage link(s). */
+export function Confirmation({ result, zone }: { result: BookingResult; zone: string }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  const first = result.sessions[0];
+  const events = result.sessions.map((s) => calendarEvent(s.activity, s.manageLink)).filter((e): e is CalendarEvent => e !== null);
+  const v = first.activity;
+  return (
+    <section className="confirm" aria-labelledby="confirm-title">
+      <div className="confirm-mark" aria-hidden="true">
+        ✓
+      </div>
+      <h1 id="confirm-title" ref={heading} tabIndex={-1}>
+        {TITLES[result.kind]}
+      </h1>
+      <p className="muted">
+        {result.kind === "request"
+          ? `${v.bookingPage.name}: the host confirms one of the times you proposed. Keep the link below to change or cancel your request.`
+          : `${meetingTitle(v)}. Keep the link below to reschedule or cancel.`}
+      </p>
+      {result.packageId && (
+        <p className="confirm-id">
+          Package ID: <strong data-testid="package-id">{result.packageId}</strong>
+          <CopyButton text={result.packageId} label={`Copy package ID ${result.packageId}`} />
+        </p>
+      )}
+      <ul className="confirm-list">
+        {result.sessions.map((s) => (
+          <li key={s.activity.id} className="confirm-card">
+            <dl className="facts">
+              <div className="fact">
+                <dt>Booking ID</dt>
+                <dd className="confirm-booking-id">
+                  <strong data-testid="booking-id">{s.activity.id}</strong>
+                  <CopyButton text={s.activity.id} label={`Copy booking ID ${s.activity.id}`} />
+                </dd>
+              </div>
+              <div className="fact">
+                <dt>{s.activity.start ? "When" : "Proposed times"}</dt>
+                <dd data-testid="booking-time">
+                  {s.activity.start ? (
+                    formatRange(s.activity.start, s.activity.end, zone)
+                  ) : (
+                    <ul className="plain-list">
+                      {(s.activity.proposedTimes ?? []).map((t) => (
+                        <li key={t}>{formatDateTime(t, zone)}</li>
+                      ))}
+                    </ul>
+                  )}
+                </dd>
+              </div>
+              <div className="fact">
+                <dt>Time zone</dt>
+                <dd>{zoneName(zone)}</dd>
+              </div>
+              {s.activity.bookingPage.location && (
+                <div className="fact">
+                  <dt>Where</dt>
+                  <dd>{s.activity.bookingPage.location}</dd>
+                </div>
+              )}
+              <div className="fact">
+                <dt>Manage</dt>
+                <dd className="manage-link">
+                  <a href={s.manageLink} data-testid="manage-link">
+                    {result.sessions.length > 1 ? `Manage session ${s.activity.id}` : "View, reschedule or cancel"}
+                  </a>
+                  <CopyButton text={s.manageLink} label={`Copy the manage link of ${s.activity.id}`} />
+                </dd>
+              </div>
+            </dl>
+          </li>
+        ))}
+      </ul>
+      {events.length > 0 && (
+        <button type="button" className="button button-primary" onClick={() => downloadIcs(`${result.packageId ?? v.id}.ics`, events)}>
+          <svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" strokeWidth="1.8" aria-hidden="true">
+            <path d="M7 3v3M17 3v3M4 9h16M5 5h14a1 1 0 0 1 1 1v13a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1ZM12 12v5M9.5 14.5h5" />
+          </svg>
+          Add to calendar (.ics)
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,56 @@
+import type { ReactNode } from "react";
+import { preloadBookingPage } from "../api/public";
+import { useLocation } from "../app/router";
+import { BookPage } from "./BookPage";
+import { ManagePage } from "./ManagePage";
+import { MasterPage } from "./MasterPage";
+import { detectZone, weekOf } from "./time";
+
+/** The customer's pages, matched before the back office's sign-in gate (see App's PUBLIC_ROUTES). */
+type Route = (pathname: string) => ReactNode | null;
+
+const segment = (pathname: string, prefix: string): string | null => {
+  const m = new RegExp(`^/${prefix}/([^/]+)/?$`).exec(pathname);
+  if (!m) return null;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return null;
+  }
+};
+
+function BookRoute({ slug }: { slug: string }) {
+  const { search } = useLocation();
+  const host = search.get("host") ?? undefined;
+  return <BookPage key={`${slug}|${host ?? ""}`} slug={slug} hostId={host} routedTo={host ? search.get("with") : null} />;
+}
+
+export const bookRoute: Route = (p) => {
+  const slug = segment(p, "book");
+  return slug ? <BookRoute slug={slug} /> : null;
+};
+
+export const manageRoute: Route = (p) => {
+  const token = segment(p, "manage");
+  return token ? <ManagePage key={token} token={token} /> : null;
+};
+
+/** Master pages: /m/:slug, and /meet/:slug (the link the admin API hands out). */
+export const masterRoute: Route = (p) => {
+  const slug = segment(p, "m") ?? segment(p, "meet");
+  return slug ? <MasterPage key={slug} slug={slug} /> : null;
+};
+
+// A first visit to a booking page: ask for the page, its rules and the first week of slots while
+// React is still starting (the booking page's queries take these answers).
+{
+  const slug = segment(window.location.pathname, "book");
+  if (slug) {
+    const hostId = new URLSearchParams(window.location.search).get("host") ?? undefined;
+    preloadBookingPage(slug, () => {
+      const zone = detectZone();
+      const { from, to } = weekOf(zone, 0);
+      return { from, to, timeZone: zone, hostId };
+    });
+  }
+}
