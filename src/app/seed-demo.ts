@@ -4,6 +4,8 @@ import type { Clock } from "../domain/clock.js";
 import { insertAccount } from "../store/accounts-repo.js";
 import type { Db } from "../store/database.js";
 import { insertBookingPage, insertEventType } from "../store/pages-repo.js";
+import { updatePage } from "../store/page-settings-repo.js";
+import { bookPackage } from "./book-package.js";
 import { approveRequest } from "./approve-request.js";
 import { addUser, callerFromApiToken, createApiToken } from "./auth.js";
 import { bookOnPublicPage } from "./book-on-public-page.js";
@@ -22,6 +24,7 @@ import { setNoShow } from "./set-no-show.js";
 
 export const DEMO_ADMIN = { email: "admin@demo.bookstream.test", password: "bookstream-demo", name: "Ada Admin" };
 export const DEMO_MEMBER = { email: "member@demo.bookstream.test", password: "bookstream-demo", name: "Max Member" };
+const NY = "America/New_York";
 const WEEKDAYS = { mon: [["09:00", "17:00"]], tue: [["09:00", "17:00"]], wed: [["09:00", "17:00"]], thu: [["09:00", "17:00"]], fri: [["09:00", "17:00"]] } as any;
 
 /**
@@ -55,6 +58,8 @@ export async function seedDemo(db: Db, publicUrl: string, opts: { activities?: n
     id: consult.id, account_id: accountId, slug: consult.slug, name: "Consultation (with approval)", owner_id: memberId,
     time_zone: "Europe/London", duration_minutes: 30, mode: "approval", location: "Clinic, room 2", open_hours: WEEKDAYS,
   });
+  // The intro call also sells session packages (up to 6 sessions).
+  await db.transaction().execute((tx) => updatePage(tx, accountId, intro.id, { packages_enabled: true, max_package_sessions: 6 }));
   const longEt = randomUUID();
   await insertEventType(db, { id: randomUUID(), account_id: accountId, booking_page_id: intro.id, name: "Quick chat", duration_minutes: 30 });
   await insertEventType(db, { id: longEt, account_id: accountId, booking_page_id: intro.id, name: "Deep dive", duration_minutes: 30 });
@@ -111,6 +116,13 @@ export async function seedDemo(db: Db, publicUrl: string, opts: { activities?: n
     async () => { const b = await book(); await customerReschedule(ctx, b.manageToken, { start: nextSlot("America/New_York") }); await reassignBooking(ctx, admin, b.activityId, { ownerId: memberId }); },
     async () => { const b = await book(); await rescheduleBooking(ctx, admin, b.activityId, { reason: "Moved at the customer's request by phone", start: nextSlot("America/New_York") }); },
     async () => { const b = await book(); await cancelBooking(ctx, admin, b.activityId, {}); },
+    async () => { const starts = [nextSlot(NY), nextSlot(NY), nextSlot(NY)]; at(starts[0]); await bookPackage(ctx, intro.slug, { starts, customer: customer() }); },
+    async () => {
+      const starts = [nextSlot(NY), nextSlot(NY), nextSlot(NY), nextSlot(NY)];
+      at(starts[0]);
+      const p = await bookPackage(ctx, intro.slug, { starts, customer: customer() });
+      await customerCancel(ctx, tokenOf(p.sessions[1].manageLink), { reason: "Away that week" });
+    },
   ];
   const target = opts.activities ?? 300;
   for (let i = 0; (counters["America/New_York"] ?? 0) < 3 * 150 && (await countAll(db, accountId)) < target; i++) await scenarios[i % scenarios.length]();
