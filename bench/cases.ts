@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from "kysely";
 import { encodeCursor } from "../src/app/list-activities.js";
 import { parseSearchQuery, type SearchNode } from "../src/domain/search-query.js";
-import { findActivity } from "../src/store/activities-repo.js";
+import { findActivity, findActivitiesByIds, listHistory, listRelations } from "../src/store/activities-repo.js";
 import type { Db } from "../src/store/database.js";
 import { queryStream, type StreamCursor, type StreamFilters } from "../src/store/stream-repo.js";
 
@@ -131,7 +131,14 @@ export async function buildCases(db: Db, accountId: string, now: Date): Promise<
       target: "lookup",
       params: p.lookupId,
       httpPath: `/api/v1/activities/${p.lookupId}`,
-      runSql: async () => ((await findActivity(db, accountId, p.lookupId)) ? 1 : 0),
+      // The same queries the details endpoint runs: the activity, then its history and relations.
+      runSql: async () => {
+        const a = await findActivity(db, accountId, p.lookupId);
+        if (!a) return 0;
+        const [, relations] = await Promise.all([listHistory(db, accountId, a.id), listRelations(db, accountId, a.id)]);
+        if (relations.length) await findActivitiesByIds(db, accountId, relations.map((r) => (r.from_id === a.id ? r.to_id : r.from_id)));
+        return 1;
+      },
     },
     list("q: word", "none", `q=${p.firstName}`, {}, {}, p.firstName),
     list("q: phrase", "none", `q="${p.fullName}"`, {}, {}, `"${p.fullName}"`),

@@ -24,7 +24,7 @@ type Log = (line: string) => void;
 const progress = (log: Log, label: string) => {
   let lastShown = 0;
   return (inserted: number, total: number) => {
-    if (inserted === total || inserted - lastShown >= 200_000) {
+    if ((inserted === total && lastShown !== total) || inserted - lastShown >= 200_000) {
       lastShown = inserted;
       log(`  ${label}: ${inserted.toLocaleString("en-US")} / ${total.toLocaleString("en-US")} activities`);
     }

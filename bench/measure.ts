@@ -17,29 +17,21 @@ export interface Summary {
 export const summarise = (samples: number[]): Summary => ({ p50: percentile(samples, 50), p95: percentile(samples, 95), n: samples.length });
 
 /**
- * Times two ways of running the same query, alternating them (A, B, A, B …) so that a change in
- * the machine's background load during the run hits both sides alike. Each side is warmed up first.
+ * Times several ways of running a query, round-robin (A, B, C, A, B, C …), so that a change in the
+ * machine's background load during the run hits all of them alike: the engines and HTTP vs SQL
+ * are compared under the same conditions. Each is warmed up first.
  */
-export async function timePair(
-  a: () => Promise<unknown>,
-  b: () => Promise<unknown>,
-  opts: { warmup: number; iterations: number },
-): Promise<{ a: Summary; b: Summary }> {
-  for (let i = 0; i < opts.warmup; i++) {
-    await a();
-    await b();
-  }
-  const sa: number[] = [];
-  const sb: number[] = [];
+export async function timeRoundRobin(runs: (() => Promise<unknown>)[], opts: { warmup: number; iterations: number }): Promise<Summary[]> {
+  for (let i = 0; i < opts.warmup; i++) for (const run of runs) await run();
+  const samples = runs.map(() => [] as number[]);
   for (let i = 0; i < opts.iterations; i++) {
-    let t = performance.now();
-    await a();
-    sa.push(performance.now() - t);
-    t = performance.now();
-    await b();
-    sb.push(performance.now() - t);
+    for (const [k, run] of runs.entries()) {
+      const t = performance.now();
+      await run();
+      samples[k].push(performance.now() - t);
+    }
   }
-  return { a: summarise(sa), b: summarise(sb) };
+  return samples.map(summarise);
 }
 
 /**
@@ -63,8 +55,24 @@ export function httpClient(baseUrl: string, token: string) {
       req.on("error", reject);
       req.end();
     });
+  /** GET that only waits for the whole body (no decoding): what the timed loops use. */
+  const fetchOnly = (path: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        { host: base.hostname, port: base.port, path, method: "GET", agent, headers: { authorization: `Bearer ${token}`, accept: "application/json" } },
+        (res) => {
+          res.on("data", () => {});
+          res.on("end", () => resolve(res.statusCode ?? 0));
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
   return {
+    token,
     get,
+    fetchOnly,
     /** GET that must answer 200; returns the parsed JSON. */
     async json<T = any>(path: string): Promise<T> {
       const r = await get(path);

@@ -37,10 +37,12 @@ const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : "–");
  * ≤ 1.5 × SQL p95. PGlite rows: HTTP p95 within 3 × PostgreSQL's (when PostgreSQL ran too).
  */
 export function verdict(r: CaseResult, postgresTwin: CaseResult | undefined): Verdict {
+  const check = (ok: boolean, text: string) => `${text} ${ok ? "✓" : "✗"}`;
   if (r.engine === "pglite") {
     if (!postgresTwin) return { met: null, why: "no PostgreSQL run to compare" };
     const k = ratio(r.http.p95, postgresTwin.http.p95);
-    return { met: k <= TARGETS.pgliteOverPostgres, why: `${x(k)} PostgreSQL (≤ ${TARGETS.pgliteOverPostgres}×)` };
+    const ok = k <= TARGETS.pgliteOverPostgres;
+    return { met: ok, why: check(ok, `${x(k)} PostgreSQL (≤ ${TARGETS.pgliteOverPostgres}×)`) };
   }
   const checks: string[] = [];
   let met = true;
@@ -48,12 +50,11 @@ export function verdict(r: CaseResult, postgresTwin: CaseResult | undefined): Ve
     const limit = r.target === "lookup" ? TARGETS.lookupP95Ms : TARGETS.filterP95Ms;
     const ok = r.http.p95 <= limit;
     met &&= ok;
-    checks.push(`p95 ${ok ? "≤" : ">"} ${limit} ms`);
+    checks.push(check(ok, `p95 ≤ ${limit} ms`));
   }
-  const k = ratio(r.http.p95, r.sql.p95);
-  const ok = k <= TARGETS.httpOverSql;
+  const ok = ratio(r.http.p95, r.sql.p95) <= TARGETS.httpOverSql;
   met &&= ok;
-  checks.push(`HTTP/SQL ${ok ? "≤" : ">"} ${TARGETS.httpOverSql}`);
+  checks.push(check(ok, `HTTP/SQL ≤ ${TARGETS.httpOverSql}`));
   return { met, why: checks.join(", ") };
 }
 
@@ -72,7 +73,7 @@ export function renderReport(runs: EngineRun[], meta: { startedAt: string; loadA
   const twin = (r: CaseResult) => pgRun?.results.find((p) => p.name === r.name);
   const lines: string[] = [];
   lines.push(`# Bookstream benchmark — ${meta.startedAt}`, "");
-  lines.push(`Node ${meta.node} on ${meta.host}; load average at start ${meta.loadAverage.map((l) => l.toFixed(2)).join(" / ")} (1/5/15 min).`, "");
+  lines.push(`Node ${meta.node} on ${meta.host}; load average when timing began ${meta.loadAverage.map((l) => l.toFixed(2)).join(" / ")} (1/5/15 min).`, "");
   lines.push("## Data", "");
   for (const r of runs) {
     const s = r.seed.reused

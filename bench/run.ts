@@ -1,14 +1,16 @@
 /**
  * `npm run bench`: seeds a million activities in one account on each engine, starts the real
- * server in this process, and times each stream query over HTTP and as the repository's SQL.
+ * server for each in this process, and times each stream query over HTTP and as the repository's
+ * SQL. The four series of a query (each engine × HTTP/SQL) are timed round-robin, so background
+ * load on the machine weighs on all of them alike.
  *
- * Environment (the bench's own knobs; the server itself gets its config from loadConfig):
+ * Environment (the bench's own knobs; each server gets its config from loadConfig):
  *   BENCH_ACTIVITIES      how many activities (default 1,000,000)
  *   BENCH_ENGINES         pglite,postgres (default both)
  *   BENCH_POSTGRES_URL    PostgreSQL server (default postgres://postgres@127.0.0.1:5432); the data
- *                         goes into its database bookstream_bench, kept between runs
- *   BENCH_ITERATIONS      timed iterations per query (default 200; PGlite drops to 50 for a query
- *                         whose warm-up is slower than 40 ms)
+ *                         goes into its database bookstream_bench, kept and reused between runs
+ *   BENCH_ITERATIONS      timed iterations per query and series (default 200)
+ *   BENCH_EXTRAS=0        skip the scheduling and browser benchmarks (bench/extras.ts)
  * Results: the console, bench-results/latest.json and bench-results/latest.md.
  */
 import fs from "node:fs";
@@ -17,86 +19,114 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createApiToken } from "../src/app/auth.js";
 import { loadConfig } from "../src/config.js";
-import { startServer } from "../src/server.js";
+import { startServer, type RunningServer } from "../src/server.js";
 import { BENCH_ADMIN_EMAIL } from "../src/store/bulk-seed.js";
 import type { Engine } from "../src/store/database.js";
-import { buildCases } from "./cases.js";
+import { buildCases, type BenchCase } from "./cases.js";
 import { preparePglite, preparePostgres, type PreparedEngine } from "./engines.js";
-import { httpClient, timePair } from "./measure.js";
-import { renderReport, type CaseResult, type EngineRun } from "./report.js";
+import { httpClient, timeRoundRobin } from "./measure.js";
+import { renderReport, type EngineRun } from "./report.js";
+import { runExtraBenches } from "./extras.js";
 
 const env = process.env;
 const ACTIVITIES = Number(env.BENCH_ACTIVITIES ?? 1_000_000);
-const ENGINES = (env.BENCH_ENGINES ?? "pglite,postgres").split(",").map((s) => s.trim()).filter(Boolean) as Engine[];
+const ENGINES = (env.BENCH_ENGINES ?? "pglite,postgres").split(",").map((s) => s.trim()).filter(Boolean);
 const POSTGRES_URL = env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";
 const POSTGRES_DB = "bookstream_bench";
 const ITERATIONS = Number(env.BENCH_ITERATIONS ?? 200);
-const MIN_ITERATIONS = 50;
 const WARMUP = 10;
-const SLOW_WARMUP_MS = 40;
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bench-results");
 
 const log = (line: string) => console.log(line);
 
-async function runEngine(engine: Engine): Promise<EngineRun> {
+/** One engine, seeded and served. */
+interface Live {
+  prepared: PreparedEngine;
+  server: RunningServer;
+  client: ReturnType<typeof httpClient>;
+  cases: BenchCase[];
+}
+
+async function prepare(engine: Engine): Promise<PreparedEngine> {
   log(`\n== ${engine}: preparing ${ACTIVITIES.toLocaleString("en-US")} activities`);
-  const prepared: PreparedEngine =
-    engine === "pglite" ? await preparePglite(ACTIVITIES, log) : await preparePostgres(POSTGRES_URL, POSTGRES_DB, ACTIVITIES, log);
-  if (!prepared.seed.reused) {
-    log(`  ${engine}: seeded ${prepared.seed.inserted.toLocaleString("en-US")} activities in ${prepared.seed.seconds.toFixed(1)} s (${prepared.seed.rowsPerSecond.toLocaleString("en-US")} rows/s)`);
-  }
-  try {
-    const config = loadConfig({}, {
-      port: 0,
-      ...prepared.location,
-      demo: false,
-      workers: false,
-      logLevel: "silent",
+  const prepared = engine === "pglite" ? await preparePglite(ACTIVITIES, log) : await preparePostgres(POSTGRES_URL, POSTGRES_DB, ACTIVITIES, log);
+  const s = prepared.seed;
+  if (!s.reused) log(`  ${engine}: seeded ${s.inserted.toLocaleString("en-US")} activities in ${s.seconds.toFixed(1)} s (${s.rowsPerSecond.toLocaleString("en-US")} rows/s)`);
+  return prepared;
+}
+
+async function serve(prepared: PreparedEngine): Promise<Live> {
+  const config = loadConfig({}, { port: 0, ...prepared.location, demo: false, workers: false, logLevel: "silent" });
+  const server = await startServer(config, () => {});
+  const client = httpClient(server.url, await createApiToken(server.handle.db, BENCH_ADMIN_EMAIL, "bench"));
+  const cases = await buildCases(server.handle.db, prepared.accountId, new Date());
+  return { prepared, server, client, cases };
+}
+
+/** Checks one call each way: the HTTP answer is a 200 with the rows the repository returns. */
+async function check(live: Live, c: BenchCase): Promise<number> {
+  const body = await live.client.json(c.httpPath);
+  const rows = await c.runSql();
+  const httpRows = Array.isArray(body.items) ? body.items.length : body.id ? 1 : 0;
+  if (httpRows !== rows) throw new Error(`${live.prepared.engine} ${c.name}: HTTP returned ${httpRows} rows, SQL ${rows}`);
+  return rows;
+}
+
+async function measure(lives: Live[]): Promise<EngineRun[]> {
+  const runs: EngineRun[] = lives.map((l) => ({ engine: l.prepared.engine, activities: l.prepared.activities, seed: l.prepared.seed, iterations: ITERATIONS, results: [] }));
+  log(`\n== timing ${lives[0].cases.length} queries × ${lives.map((l) => l.prepared.engine).join(", ")} × HTTP, SQL: ${ITERATIONS} rounds each`);
+  for (const [i, first] of lives[0].cases.entries()) {
+    const series = lives.flatMap((l) => {
+      const c = l.cases[i];
+      const http = async () => {
+        const status = await l.client.fetchOnly(c.httpPath);
+        if (status !== 200) throw new Error(`${l.prepared.engine} ${c.name}: HTTP ${status}`);
+      };
+      return [http, c.runSql];
     });
-    const server = await startServer(config, () => {});
-    const client = httpClient(server.url, await createApiToken(server.handle.db, BENCH_ADMIN_EMAIL, "bench"));
-    try {
-      const cases = await buildCases(server.handle.db, prepared.accountId, new Date());
-      const results: CaseResult[] = [];
-      let fewest = ITERATIONS;
-      for (const c of cases) {
-        // One checked call each way: the HTTP answer must be a 200 with the rows the SQL returns.
-        const body = await client.json(c.httpPath);
-        const rows = await c.runSql();
-        const httpRows = Array.isArray(body.items) ? body.items.length : body.id ? 1 : 0;
-        if (httpRows !== rows) throw new Error(`${c.name}: HTTP returned ${httpRows} rows, SQL ${rows}`);
-        const t = performance.now();
-        await c.runSql();
-        const slow = engine === "pglite" && performance.now() - t > SLOW_WARMUP_MS;
-        const iterations = slow ? Math.min(ITERATIONS, MIN_ITERATIONS) : ITERATIONS;
-        fewest = Math.min(fewest, iterations);
-        const http = async () => {
-          const r = await client.get(c.httpPath);
-          if (r.status !== 200) throw new Error(`${c.name}: HTTP ${r.status} ${r.body.slice(0, 200)}`);
-        };
-        const { a, b } = await timePair(http, c.runSql, { warmup: WARMUP, iterations });
-        results.push({ name: c.name, engine, target: c.target, params: c.params, rows, http: a, sql: b });
-        log(`  ${c.name.padEnd(26)} HTTP p50 ${a.p50.toFixed(2).padStart(7)} p95 ${a.p95.toFixed(2).padStart(7)} | SQL p50 ${b.p50.toFixed(2).padStart(7)} p95 ${b.p95.toFixed(2).padStart(7)} ms  (${rows} rows, n=${iterations})`);
-      }
-      return { engine, activities: prepared.activities, seed: prepared.seed, iterations: fewest, results };
-    } finally {
-      client.close();
-      await server.stop();
+    const rows = await Promise.all(lives.map((l) => check(l, l.cases[i])));
+    const summaries = await timeRoundRobin(series, { warmup: WARMUP, iterations: ITERATIONS });
+    for (const [k, l] of lives.entries()) {
+      const c = l.cases[i];
+      const [http, sql] = [summaries[2 * k], summaries[2 * k + 1]];
+      runs[k].results.push({ name: c.name, engine: l.prepared.engine, target: c.target, params: c.params, rows: rows[k], http, sql });
+      log(`  ${first.name.padEnd(26)} ${l.prepared.engine.padEnd(8)} HTTP p50 ${http.p50.toFixed(2).padStart(7)} p95 ${http.p95.toFixed(2).padStart(7)} | SQL p50 ${sql.p50.toFixed(2).padStart(7)} p95 ${sql.p95.toFixed(2).padStart(7)} ms  (${rows[k]} rows)`);
     }
-  } finally {
-    await prepared.cleanup();
   }
+  return runs;
 }
 
 async function main() {
+  for (const e of ENGINES) if (e !== "pglite" && e !== "postgres") throw new Error(`BENCH_ENGINES: unknown engine ${e}`);
   const startedAt = new Date().toISOString();
-  const loadAverage = os.loadavg();
-  const runs: EngineRun[] = [];
-  for (const engine of ENGINES) {
-    if (engine !== "pglite" && engine !== "postgres") throw new Error(`BENCH_ENGINES: unknown engine ${engine}`);
-    runs.push(await runEngine(engine));
+  const prepared: PreparedEngine[] = [];
+  const lives: Live[] = [];
+  let report: string;
+  let runs: EngineRun[];
+  const loadAverage: number[] = [];
+  try {
+    for (const engine of ENGINES as Engine[]) prepared.push(await prepare(engine));
+    for (const p of prepared) lives.push(await serve(p));
+    loadAverage.push(...os.loadavg());
+    runs = await measure(lives);
+    report = renderReport(runs, { startedAt, loadAverage, node: process.version, host: `${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 30)} GiB` });
+    if (env.BENCH_EXTRAS !== "0") {
+      const pgLive = lives.find((l) => l.prepared.engine === "postgres");
+      report += await runExtraBenches(
+        {
+          engines: lives.map((l) => ({ engine: l.prepared.engine, databaseUrl: l.prepared.engine === "postgres" ? `${POSTGRES_URL}/${POSTGRES_DB}` : undefined })),
+          streamServer: pgLive ? { url: pgLive.server.url, token: pgLive.client.token } : undefined,
+        },
+        log,
+      );
+    }
+  } finally {
+    for (const l of lives) {
+      l.client.close();
+      await l.server.stop();
+    }
+    for (const p of prepared) await p.cleanup();
   }
-  const report = renderReport(runs, { startedAt, loadAverage, node: process.version, host: `${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 30)} GiB` });
   log(`\n${report}`);
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   fs.writeFileSync(path.join(RESULTS_DIR, "latest.md"), report);
