@@ -9,5 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Servers started by tests check every answer against its schema.
+    env: { BOOKSTREAM_VALIDATE_RESPONSES: "1" },
   },
 });

@@ -16,6 +16,7 @@ const EnvSchema = z.object({
   PUBLIC_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  BOOKSTREAM_VALIDATE_RESPONSES: z.enum(["0", "1"]).default("0"),
 });
 
 export interface Config {
@@ -30,6 +31,8 @@ export interface Config {
   publicUrl: string | undefined;
   logLevel: string;
   signInRateLimit: number;
+  /** Check the stream's answers against their schemas too (on in tests). */
+  validateResponses: boolean;
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -54,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     publicUrl: e.PUBLIC_URL,
     logLevel: e.LOG_LEVEL,
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
+    validateResponses: e.BOOKSTREAM_VALIDATE_RESPONSES === "1",
   };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
   if (overrides.dataDir) config.dataDir = path.resolve(overrides.dataDir);

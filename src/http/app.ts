@@ -29,6 +29,8 @@ export interface HttpOptions {
   /** The built web app (web/dist); served at / when present. */
   webDist?: string;
   secureCookies?: boolean;
+  /** Check every answer against its schema (tests, development); default true. */
+  validateResponses?: boolean;
 }
 
 const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../web/dist");
@@ -55,7 +57,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   app.get("/api/health", { schema: { hide: true } }, async () => ({ ok: true }));
 
   await app.register(accountRoutes(ctx, { signInRateLimit: opts.signInRateLimit ?? 10, secureCookies: opts.secureCookies ?? false }));
-  await app.register(activityRoutes(ctx));
+  await app.register(activityRoutes(ctx, { validateResponses: opts.validateResponses ?? true }));
   await app.register(publicRoutes(ctx));
   await app.register(schedulingRoutes(ctx));
   await app.register(availabilityRoutes(ctx));
