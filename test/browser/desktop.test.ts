@@ -206,6 +206,20 @@ describe("Activity stream on the desktop", () => {
     await shot(page, "desktop-conflict");
   });
 
+  it("refuses an action built on a stale view even when the change still allows it (409)", async () => {
+    const b = await pick("detailedStatus=Scheduled (By customer)", future);
+    await openActivity(b.id);
+    await chooseAction("Set to No-show…");
+    await dialog().getByRole("button", { name: "Yes, set to No-show" }).waitFor();
+    // A colleague reassigns it meanwhile: No-show would still be allowed, but not on what the user saw.
+    const details = (await env.api("GET", `/api/v1/activities/${b.id}`)).body;
+    const other = (await env.api("GET", "/api/v1/users")).body.items.find((u: { id: string }) => u.id !== details.owner.id);
+    expect((await env.api("POST", `/api/v1/activities/${b.id}/actions/reassign`, { ownerId: other.id })).status).toBe(200);
+    await dialog().getByRole("button", { name: "Yes, set to No-show" }).click();
+    await waitForText(pane(page).getByRole("alert"), "is now Scheduled (Reassigned by user)");
+    await expectDetailed("Scheduled (Reassigned by user)");
+  });
+
   it("saves, renames, chooses and deletes a custom filter", async () => {
     await page.goto("/activities?status=No-show");
     await rows(page).first().waitFor();

@@ -20,7 +20,8 @@ export function useRunAction(activity: ActivityDetails, label: string, onConflic
   const toast = useToast();
   const run = async (action: string, body: ActionBody) => {
     try {
-      const r = await mutation.mutateAsync({ action, body });
+      // Act on the version the user is looking at: a change made meanwhile is a 409, not built upon.
+      const r = await mutation.mutateAsync({ action, body: { ...body, expectedVersion: activity.version } });
       const message = DONE[action]?.(r) ?? `${label}: ${r.activity.id} is now ${r.activity.detailedStatus}.`;
       toast({ message, tone: "success", ...(r.customerLink ? { copy: { text: r.customerLink, label: "Copy the customer's link" } } : {}) });
       onDone();

@@ -61,4 +61,6 @@ export interface ActionBody {
   ownerId?: string;
   eventType?: "same" | "any";
   eventTypeId?: string;
+  /** The activity version the user acted on; a change made since answers 409. */
+  expectedVersion?: number;
 }
