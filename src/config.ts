@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   BOOKSTREAM_VALIDATE_RESPONSES: z.enum(["0", "1"]).default("0"),
+  TRUST_PROXY: z.enum(["0", "1"]).default("0"),
 });
 
 export interface Config {
@@ -33,6 +34,8 @@ export interface Config {
   signInRateLimit: number;
   /** Check the stream's answers against their schemas too (on in tests). */
   validateResponses: boolean;
+  /** Running behind a reverse proxy that sets X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -58,6 +61,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     logLevel: e.LOG_LEVEL,
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
     validateResponses: e.BOOKSTREAM_VALIDATE_RESPONSES === "1",
+    trustProxy: e.TRUST_PROXY === "1",
   };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
   if (overrides.dataDir) config.dataDir = path.resolve(overrides.dataDir);

@@ -41,7 +41,15 @@ export async function startServer(config: Config, log: (line: string) => void = 
     workers = await startWorkers(ctx, handle);
     ctx.onEventsCommitted = workers.wake;
   }
-  const app = await buildHttpApp(ctx, { logLevel: config.logLevel, signInRateLimit: config.signInRateLimit, testClock, validateResponses: config.validateResponses });
+  const app = await buildHttpApp(ctx, {
+    logLevel: config.logLevel,
+    signInRateLimit: config.signInRateLimit,
+    testClock,
+    validateResponses: config.validateResponses,
+    trustProxy: config.trustProxy,
+    // Served over HTTPS (PUBLIC_URL https://…): the session cookie is sent over HTTPS only.
+    secureCookies: config.publicUrl?.startsWith("https://") ?? false,
+  });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;

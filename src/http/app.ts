@@ -29,6 +29,11 @@ export interface HttpOptions {
   /** The built web app (web/dist); served at / when present. */
   webDist?: string;
   secureCookies?: boolean;
+  /**
+   * Behind a reverse proxy: take the client's address from X-Forwarded-For. Off by default, or a
+   * client could pick its own address and slip past the sign-in rate limit.
+   */
+  trustProxy?: boolean;
   /** Check every answer against its schema (tests, development); default true. */
   validateResponses?: boolean;
 }
@@ -37,7 +42,7 @@ const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 /** Builds the Fastify app: the API under /api, its OpenAPI document and docs, and the web app. */
 export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: opts.logLevel ?? "info" }, trustProxy: true, bodyLimit: 256 * 1024 }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({ logger: { level: opts.logLevel ?? "info" }, trustProxy: opts.trustProxy ?? false, bodyLimit: 256 * 1024 }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
