@@ -1,4 +1,4 @@
-import { useInfiniteQuery, type InfiniteData, type QueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery, type InfiniteData, type QueryClient } from "@tanstack/react-query";
 import { api } from "./client";
 import type { Activity, StreamPage } from "./types";
 
@@ -25,7 +25,6 @@ async function fetchPage(apiParams: string, cursor: string | null, signal?: Abor
   const p = new URLSearchParams(apiParams);
   p.set("limit", String(cursor ? NEXT_PAGES : FIRST_PAGE));
   if (cursor) p.set("cursor", cursor);
-  else p.set("includeTotal", "true");
   const page = await api<StreamPage>(`/api/v1/activities?${p}`, { signal });
   const last = page.items[page.items.length - 1];
   return { ...page, boundary: last ? { updatedAt: last.updatedAt, id: last.id } : null };
@@ -43,6 +42,34 @@ export function useStream(apiParams: string) {
       const status = (err as unknown as { status?: number }).status;
       return (status === undefined || status === 0 || status >= 500) && n < 2;
     },
+  });
+}
+
+export interface StreamTotal {
+  total?: number;
+  totalIsLowerBound?: boolean;
+}
+
+export const streamTotalKey = (apiParams: string) => ["stream-total", apiParams] as const;
+
+/**
+ * How many activities match, asked for apart from the rows: counting up to the cap can take far
+ * longer than the first page (a common word over a million rows), and the rows must not wait.
+ */
+export function useStreamTotal(apiParams: string, enabled: boolean) {
+  return useQuery({
+    queryKey: streamTotalKey(apiParams),
+    queryFn: async ({ signal }): Promise<StreamTotal> => {
+      const p = new URLSearchParams(apiParams);
+      p.set("limit", "1");
+      p.set("includeTotal", "true");
+      const r = await api<StreamPage>(`/api/v1/activities?${p}`, { signal });
+      return { total: r.total, totalIsLowerBound: r.totalIsLowerBound };
+    },
+    enabled,
+    staleTime: 60_000,
+    gcTime: 5 * 60_000,
+    retry: false,
   });
 }
 
@@ -99,7 +126,8 @@ export async function refreshStreamRows(qc: QueryClient, ids: string[]) {
       c.set("includeTotal", "true");
       try {
         const [matches, count] = await Promise.all([api<StreamPage>(`/api/v1/activities?${p}`), api<StreamPage>(`/api/v1/activities?${c}`)]);
-        qc.setQueryData<StreamData>(query.queryKey, (data) => (data ? mergeChanges(data, new Set(unique), matches.items, count) : data));
+        qc.setQueryData<StreamData>(query.queryKey, (data) => (data ? mergeChanges(data, new Set(unique), matches.items) : data));
+        qc.setQueryData<StreamTotal>(streamTotalKey(apiParams), { total: count.total, totalIsLowerBound: count.totalIsLowerBound });
       } catch {
         /* the stream shows its own error on the next fetch */
       }

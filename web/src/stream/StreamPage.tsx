@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from "react";
 import { ApiError } from "../api/client";
-import { flattenStream, useStream } from "../api/stream-cache";
+import { flattenStream, useStream, useStreamTotal } from "../api/stream-cache";
 import type { Me, SavedFilter } from "../api/types";
 import { navigate, setSearch, useLocation } from "../app/router";
 import { DetailsPane } from "../details/DetailsPane";
@@ -26,7 +26,7 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
   );
   const stream = useStream(apiParams);
   const items = useMemo(() => flattenStream(stream.data), [stream.data]);
-  const first = stream.data?.pages[0];
+  const counted = useStreamTotal(apiParams, !stream.isError).data;
   const [panelOpen, setPanelOpen] = useState(false);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const closeDrawer = useCallback(() => setDrawerOpen(false), []);
@@ -103,10 +103,10 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
             </div>
           )}
           <p className="stream-count" aria-live="polite">
-            {first?.total !== undefined ? (
+            {counted?.total !== undefined ? (
               <>
-                <strong data-testid="stream-total">{formatCount(first.total, first.totalIsLowerBound)}</strong>{" "}
-                {mode === "packages" ? "packages" : first.total === 1 ? "activity" : "activities"}
+                <strong data-testid="stream-total">{formatCount(counted.total, counted.totalIsLowerBound)}</strong>{" "}
+                {mode === "packages" ? "packages" : counted.total === 1 ? "activity" : "activities"}
               </>
             ) : error ? (
               "—"
@@ -138,7 +138,7 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
         {stream.isPending && <div className="empty" aria-hidden="true">Loading…</div>}
         <StreamList
           items={queryInvalid ? [] : items}
-          total={first?.total}
+          total={counted?.total}
           hasNextPage={Boolean(stream.hasNextPage) && !queryInvalid}
           isFetchingNextPage={stream.isFetchingNextPage}
           fetchNextPage={stream.fetchNextPage}
