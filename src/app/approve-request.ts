@@ -2,7 +2,7 @@ import { invalid } from "../domain/errors.js";
 import { findActivity, insertRelation } from "../store/activities-repo.js";
 import { findPage } from "../store/pages-repo.js";
 import { applyTransition, inTransaction } from "./activity-writes.js";
-import { addMinutes, meetingLength, reserveHostTime } from "./booking-rules.js";
+import { addMinutes, meetingLength } from "./booking-rules.js";
 import type { AppContext, Caller } from "./context.js";
 import { loadForAction, userActor } from "./load-for-action.js";
 
@@ -33,7 +33,6 @@ export async function approveRequest(ctx: AppContext, caller: Caller, id: string
     const page = (await findPage(tx, a.account_id, a.booking_page_id!))!;
     const { minutes } = await meetingLength(tx, page, a.event_type_id);
     const end = addMinutes(start, minutes);
-    await reserveHostTime(tx, a.account_id, a.owner_id!, start, end, a.id);
     return applyTransition(tx, ctx, {
       activity: a,
       transition: { kind: "approve", reschedulesBooking: a.reschedules_id !== null },

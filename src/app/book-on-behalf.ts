@@ -2,7 +2,7 @@ import { invalid, notFound } from "../domain/errors.js";
 import { findUser } from "../store/accounts-repo.js";
 import { findCustomer, findPage } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
-import { addMinutes, bookingFields, meetingLength, reserveHostTime, saveCustomer, type CustomerInput, atTime } from "./booking-rules.js";
+import { addMinutes, bookingFields, meetingLength, saveCustomer, type CustomerInput, atTime } from "./booking-rules.js";
 import type { AppContext, Caller } from "./context.js";
 import type { Tx } from "../store/database.js";
 import { canSee, visibilityOf } from "./permissions.js";
@@ -34,7 +34,6 @@ export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookO
     if (!owner) throw invalid("ownerId", `no user ${input.ownerId} in this account`);
     const { minutes, eventType } = await meetingLength(tx, page, input.eventTypeId);
     const end = addMinutes(input.start, minutes);
-    await reserveHostTime(tx, caller.accountId, owner.id, input.start, end);
     const { customerId, customer } = await customerFor(tx, caller.accountId, input);
     const { activity, manageToken } = await createBooking(tx, ctx, {
       accountId: caller.accountId,

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { DomainError, unprocessable } from "../domain/errors.js";
 import { checkTime, type SlotRules, type Unavailability } from "../domain/availability.js";
-import { lockHostAndFindOverlap } from "../store/activities-repo.js";
 import type { ActivityRow } from "../store/activities-repo.js";
 import type { Tx } from "../store/database.js";
 import { findEventType, upsertCustomer } from "../store/pages-repo.js";
@@ -86,17 +85,6 @@ export function assertAnswers(page: PageRow, answers: Record<string, string> | u
     if (q.required && !answers?.[q.id]?.trim()) {
       throw new DomainError("validation_failed", `answers.${q.id}: "${q.label}" must be answered`, { field: `answers.${q.id}` });
     }
-  }
-}
-
-/** Holds the host's calendar for this transaction and refuses a time that overlaps a live booking. */
-export async function reserveHostTime(tx: Tx, accountId: string, ownerId: string, start: Date, end: Date, ignoreId?: string): Promise<void> {
-  const clash = await lockHostAndFindOverlap(tx, accountId, ownerId, start, end, ignoreId);
-  if (clash) {
-    throw new DomainError("slot_unavailable", `The host is already booked between ${start.toISOString()} and ${end.toISOString()}; choose another time.`, {
-      start: start.toISOString(),
-      end: end.toISOString(),
-    });
   }
 }
 

@@ -6,7 +6,7 @@ import type { Tx } from "../store/database.js";
 import { findPage, findPageBySlug } from "../store/pages-repo.js";
 import type { RescheduleRequest } from "../store/schema.js";
 import { applyTransition, createBooking, inTransaction, manageLink } from "./activity-writes.js";
-import { addMinutes, assertCustomerMayBook, bookingFields, meetingLength, reserveHostTime, type PageRow, atTime, proposing, answersOf } from "./booking-rules.js";
+import { addMinutes, assertCustomerMayBook, bookingFields, meetingLength, type PageRow, atTime, proposing, answersOf } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
 import { activityForToken, assertCustomerMay, customerActor } from "./manage-link.js";
 import { assertWithinPolicy } from "./customer-policy.js";
@@ -52,7 +52,6 @@ export async function customerReschedule(ctx: AppContext, token: string, input: 
       const { minutes, eventType } = await meetingLength(tx, target, input.eventTypeId ?? a.event_type_id);
       const end = addMinutes(start, minutes);
       await assertCustomerMayBook(tx, target, a.owner_id!, start, end, ctx.clock.now(), { ignoreActivityId: a.id });
-      await reserveHostTime(tx, a.account_id, a.owner_id!, start, end, a.id);
       // The customer may pick another event type of the page; the booking then takes its name.
       const typeChange = eventType && eventType.id !== a.event_type_id ? { event_type_id: eventType.id, event_type_name: eventType.name } : {};
       const after = await applyTransition(tx, ctx, {
@@ -150,7 +149,6 @@ async function bookOn(tx: Tx, ctx: AppContext, a: ActivityRow, page: PageRow, st
   const ownerId = page.id === a.booking_page_id ? a.owner_id! : page.owner_id;
   await assertCustomerMayBook(tx, page, ownerId, start, end, ctx.clock.now(), { ignoreActivityId: a.id });
   const owner = (await findUser(tx, a.account_id, ownerId))!;
-  await reserveHostTime(tx, a.account_id, owner.id, start, end);
   const { activity, manageToken } = await createBooking(tx, ctx, {
     accountId: a.account_id,
     origin,

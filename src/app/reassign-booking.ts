@@ -1,7 +1,6 @@
 import { DomainError, invalid } from "../domain/errors.js";
 import { findUser } from "../store/accounts-repo.js";
 import { applyTransition, inTransaction } from "./activity-writes.js";
-import { reserveHostTime } from "./booking-rules.js";
 import type { AppContext, Caller } from "./context.js";
 import { loadForAction, userActor } from "./load-for-action.js";
 
@@ -14,7 +13,6 @@ export async function reassignBooking(ctx: AppContext, caller: Caller, id: strin
     const owner = await findUser(tx, a.account_id, ownerId);
     if (!owner) throw invalid("ownerId", `no user ${ownerId} in this account`);
     if (owner.id === a.owner_id) throw new DomainError("conflict", `${a.id} is already assigned to ${owner.name}.`, { ownerId });
-    if (a.start_at && a.end_at) await reserveHostTime(tx, a.account_id, owner.id, new Date(a.start_at), new Date(a.end_at), a.id);
     return applyTransition(tx, ctx, {
       activity: a,
       transition: { kind: "reassign" },

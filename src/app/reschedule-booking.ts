@@ -1,6 +1,6 @@
 import { findPage } from "../store/pages-repo.js";
 import { applyTransition, createBooking, inTransaction, manageLink } from "./activity-writes.js";
-import { addMinutes, meetingLength, reserveHostTime, answersOf, atTime, sameBookingAs } from "./booking-rules.js";
+import { addMinutes, meetingLength, answersOf, atTime, sameBookingAs } from "./booking-rules.js";
 import type { AppContext, Caller } from "./context.js";
 import { loadForAction, requireReason, requireStart, userActor } from "./load-for-action.js";
 
@@ -26,8 +26,6 @@ export async function rescheduleBooking(ctx: AppContext, caller: Caller, id: str
       changes: { reschedule_request: { eventType: body.eventTypeId && body.eventTypeId !== a.event_type_id ? "any" : "same", reason } },
       data: { newStart: start.toISOString() },
     });
-    // Checked after the original is canceled, so moving a booking within its own time is allowed.
-    await reserveHostTime(tx, a.account_id, a.owner_id!, start, end);
     const { activity: created, manageToken } = await createBooking(tx, ctx, {
       accountId: a.account_id,
       origin: "user-reschedules-on-behalf",

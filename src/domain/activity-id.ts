@@ -24,14 +24,3 @@ export function newActivityId(type: ActivityType): string {
   return `${prefix}-${s}`;
 }
 
-export function isActivityId(s: string): boolean {
-  return ACTIVITY_ID_PATTERN.test(s.toUpperCase());
-}
-
-export function activityTypeOf(id: string): ActivityType | undefined {
-  const u = id.toUpperCase();
-  if (u.startsWith("BKNG-")) return "booking";
-  if (u.startsWith("PKG-")) return "package";
-  if (u.startsWith("TXN-")) return "transaction";
-  return undefined;
-}

@@ -198,12 +198,6 @@ export function assertTransitionAllowed(activityId: string, from: DetailedStatus
   return nextDetailedStatus(from, t);
 }
 
-/** User actions that change the booking itself: only its host, its page's owner or an admin. */
-export const ACTIONS_NEEDING_OWNERSHIP: readonly UserAction[] = USER_ACTIONS;
-
-/** Actions whose body must carry a reason (it is shown to the customer). */
-export const REASON_REQUIRED: readonly UserAction[] = ["request-reschedule", "reschedule"];
-
 /** A display colour key per status; the web app maps these to its palette (never the only cue). */
 export const STATUS_TONE: Record<BookingStatus, "info" | "success" | "warning" | "danger" | "neutral"> = {
   Requested: "warning",

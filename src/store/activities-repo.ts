@@ -182,32 +182,6 @@ export async function hasOutgoingRelation(conn: Conn, accountId: string, fromId:
   return Boolean(row);
 }
 
-/**
- * Serialises bookings per host across processes (an advisory lock held to the end of the
- * transaction), then checks for an overlapping live booking of that host.
- */
-export async function lockHostAndFindOverlap(
-  tx: Tx,
-  accountId: string,
-  ownerId: string,
-  start: Date,
-  end: Date,
-  ignoreId?: string,
-): Promise<string | undefined> {
-  await sql`SELECT pg_advisory_xact_lock(hashtext(${ownerId}))`.execute(tx);
-  let q = tx
-    .selectFrom("activities")
-    .select("id")
-    .where("account_id", "=", accountId)
-    .where("owner_id", "=", ownerId)
-    .where("status", "in", ["Scheduled", "Rescheduled"])
-    .where("start_at", "<", end)
-    .where("end_at", ">", start);
-  if (ignoreId) q = q.where("id", "!=", ignoreId);
-  const row = await q.executeTakeFirst();
-  return row?.id;
-}
-
 /** Activities the system must complete (end passed) or expire (all proposed times passed). */
 export async function findDue(conn: Conn, now: Date, limit: number) {
   const complete = await conn

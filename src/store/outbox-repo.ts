@@ -82,11 +82,3 @@ export async function markFailed(tx: Tx, consumer: string, d: ClaimedDelivery, e
     .execute();
 }
 
-export async function deliveryStats(db: Db, consumer: string) {
-  return db
-    .selectFrom("outbox_deliveries")
-    .select(["status", (eb) => eb.fn.countAll<number>().as("n")])
-    .where("consumer", "=", consumer)
-    .groupBy("status")
-    .execute();
-}
