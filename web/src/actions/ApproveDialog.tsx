@@ -4,6 +4,7 @@ import { formatDateTime } from "../ui/format";
 import type { ActionDialogProps } from "./ActionMenu";
 import { DateTimeField } from "./DateTimeField";
 import { useRunAction } from "./use-run-action";
+import { FormFooter } from "./FormFooter";
 
 /** "Find a time": the customer's proposed times first, or any other time; approving schedules it. */
 export function ApproveDialog({ activity, me, onClose, onConflict }: ActionDialogProps) {
@@ -45,19 +46,7 @@ export function ApproveDialog({ activity, me, onClose, onConflict }: ActionDialo
           </label>
         </fieldset>
         {choice === "other" && <DateTimeField label="Start" value={other} onChange={setOther} zone={zone} otherZone={customerZone} required />}
-        {error && (
-          <p className="form-error" role="alert">
-            {error.message}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={pending || !start}>
-            {pending ? "Scheduling…" : "Approve and schedule"}
-          </button>
-        </div>
+        <FormFooter error={error} onCancel={onClose} submitLabel="Approve and schedule" pending={pending} pendingLabel="Scheduling…" disabled={!start} />
       </form>
     </Dialog>
   );

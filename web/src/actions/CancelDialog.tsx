@@ -5,6 +5,7 @@ import { Dialog } from "../ui/Dialog";
 import type { ActionDialogProps } from "./ActionMenu";
 import { DateTimeField } from "./DateTimeField";
 import { useRunAction } from "./use-run-action";
+import { FormFooter } from "./FormFooter";
 
 const CHOICES: Record<string, { label: (request: boolean) => string; hint: string; reasonRequired: boolean }> = {
   cancel: { label: (r) => (r ? "Cancel the booking request" : "Cancel the booking"), hint: "The customer is told; the time is freed.", reasonRequired: false },
@@ -100,19 +101,15 @@ export function CancelDialog(props: ActionDialogProps & { choices: string[]; ini
           </span>
           <textarea className="input" rows={3} maxLength={2000} required={spec?.reasonRequired} value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {error.message}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Keep it
-          </button>
-          <button type="submit" className={`button ${choice === "reschedule" ? "button-primary" : "button-danger"}`} disabled={pending || (choice === "reschedule" && !start)}>
-            {pending ? "Working…" : label}
-          </button>
-        </div>
+        <FormFooter
+          error={error}
+          onCancel={onClose}
+          cancelLabel="Keep it"
+          submitLabel={label}
+          pending={pending}
+          disabled={choice === "reschedule" && !start}
+          tone={choice === "reschedule" ? "primary" : "danger"}
+        />
       </form>
     </Dialog>
   );

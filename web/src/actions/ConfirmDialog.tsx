@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Dialog } from "../ui/Dialog";
 import type { ActionDialogProps } from "./ActionMenu";
 import { useRunAction } from "./use-run-action";
+import { FormFooter } from "./FormFooter";
 
 /** A yes/no confirmation for an action (No-show, and any action this app has no dialog for). */
 export function ConfirmDialog(
@@ -26,19 +27,7 @@ export function ConfirmDialog(
             <textarea className="input" rows={3} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
           </label>
         )}
-        {error && (
-          <p className="form-error" role="alert">
-            {error.message}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            {danger ? "No" : "Cancel"}
-          </button>
-          <button type="submit" className={`button ${danger ? "button-danger" : "button-primary"}`} disabled={pending}>
-            {pending ? "Working…" : confirmLabel}
-          </button>
-        </div>
+        <FormFooter error={error} onCancel={onClose} cancelLabel={danger ? "No" : "Cancel"} submitLabel={confirmLabel} pending={pending} tone={danger ? "danger" : "primary"} />
       </form>
     </Dialog>
   );

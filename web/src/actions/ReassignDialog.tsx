@@ -3,6 +3,7 @@ import { useUsers } from "../api/queries";
 import { Dialog } from "../ui/Dialog";
 import type { ActionDialogProps } from "./ActionMenu";
 import { useRunAction } from "./use-run-action";
+import { FormFooter } from "./FormFooter";
 
 /** Give the booking to another team member. */
 export function ReassignDialog({ activity, onClose, onConflict }: ActionDialogProps) {
@@ -37,19 +38,7 @@ export function ReassignDialog({ activity, onClose, onConflict }: ActionDialogPr
           </span>
           <textarea className="input" rows={2} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
         </label>
-        {error && (
-          <p className="form-error" role="alert">
-            {error.message}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={pending || !ownerId}>
-            {pending ? "Reassigning…" : "Reassign"}
-          </button>
-        </div>
+        <FormFooter error={error} onCancel={onClose} submitLabel="Reassign" pending={pending} pendingLabel="Reassigning…" disabled={!ownerId} />
       </form>
     </Dialog>
   );
