@@ -24,5 +24,16 @@ describe.each(ENGINES)("API smoke on $name", (engine) => {
     expect(details.body.detailedStatus).toBe("Scheduled (By customer)");
     expect(details.body.actions).toEqual(["cancel", "request-reschedule", "reschedule", "reassign", "set-no-show"]);
     expect(details.body.history).toHaveLength(1);
+    // The answer is built from what the booking's transaction read (no re-read): it must be the
+    // very view the manage link shows, and the booking must belong to the customer record.
+    const token = booked.body.manageLink.split("/").pop();
+    const view = await pub.get(`/api/v1/public/manage/${token}`);
+    expect(view.status).toBe(200);
+    expect(booked.body.activity).toEqual(view.body);
+    expect(details.body.customer.id).toBeTruthy();
+    const again = await pub.post(`/api/v1/public/pages/${acct.autoPage.slug}/bookings`, { start: futureSlots(server, 2)[1], customer: { name: "Same Person", email: booked.body.activity.customer.email.toUpperCase() } });
+    expect(again.status).toBe(201);
+    const second = await admin.get(`/api/v1/activities/${again.body.activity.id}`);
+    expect(second.body.customer.id).toBe(details.body.customer.id);
   });
 });

@@ -13,9 +13,8 @@ import {
 } from "../domain/lifecycle.js";
 import {
   findActivity,
-  insertActivity,
+  insertActivityWithRecords,
   insertHistory,
-  insertRelation,
   updateActivityGuarded,
   type ActivityChanges,
   type ActivityRow,
@@ -27,6 +26,7 @@ import { insertManageToken } from "../store/pages-repo.js";
 import type { RelationKind } from "../store/schema.js";
 import type { AppContext } from "./context.js";
 import { isExclusionViolation } from "../store/db-errors.js";
+import { customerRecord, type CustomerInput } from "./booking-rules.js";
 import { placeHolds, releaseHolds } from "./holds.js";
 import { linkReplacementToPackage, onSessionTransition } from "./package-writes.js";
 
@@ -148,6 +148,8 @@ export interface CreateArgs {
   relatedFrom?: { id: string; kind: RelationKind };
   reason?: string | null;
   data?: Record<string, unknown>;
+  /** Find or create this customer (by e-mail) in the booking's own statement, for fields.customer_id. */
+  newCustomer?: CustomerInput;
 }
 
 /** Creates a booking in its starting detailed status, with history, relation, manage link and event. */
@@ -163,32 +165,33 @@ export async function createBooking(tx: Tx, ctx: AppContext, args: CreateArgs): 
     created_at: now,
     updated_at: now,
   };
-  await insertActivity(tx, row).catch(slotTaken(row));
-  if (args.relatedFrom) await insertRelation(tx, args.accountId, args.relatedFrom.id, row.id, args.relatedFrom.kind, now);
+  const manageToken = newManageToken();
+  const activity = { ...row, version: 1, page_owner_id: null, page_slug: null, search: "" } as unknown as ActivityRow;
+  const event: OutboxEvent = { type: "activity.created", activity: snapshot(activity), origin: args.origin, actor: args.actor.type, relatedTo: args.relatedFrom?.id ?? null };
+  const { customerId } = await insertActivityWithRecords(tx, {
+    activity: row,
+    customer: args.newCustomer && customerRecord(args.accountId, args.newCustomer),
+    history: {
+      accountId: args.accountId,
+      activityId: row.id,
+      at: now,
+      actorType: args.actor.type,
+      actorId: args.actor.id,
+      actorName: args.actor.name,
+      action: args.origin,
+      from: null,
+      to: { status: row.status, detailedStatus: row.detailed_status },
+      reason: args.reason ?? null,
+      data: { ...args.data, ...(args.relatedFrom ? { relatedFrom: args.relatedFrom.id } : {}) },
+    },
+    relation: args.relatedFrom && { fromId: args.relatedFrom.id, kind: args.relatedFrom.kind },
+    manageTokenHash: manageToken.hash,
+    events: [{ accountId: args.accountId, activityId: row.id, type: event.type, payload: event as unknown as Record<string, unknown>, at: now }],
+  }).catch(slotTaken(row));
+  activity.customer_id = customerId;
   if (args.relatedFrom?.kind === "rescheduled_as") await linkReplacementToPackage(tx, args.accountId, args.relatedFrom.id, row.id, now);
   await placeHolds(tx, row);
-  await insertHistory(tx, {
-    accountId: args.accountId,
-    activityId: row.id,
-    at: now,
-    actorType: args.actor.type,
-    actorId: args.actor.id,
-    actorName: args.actor.name,
-    action: args.origin,
-    from: null,
-    to: { status: row.status, detailedStatus: row.detailed_status },
-    reason: args.reason ?? null,
-    data: { ...args.data, ...(args.relatedFrom ? { relatedFrom: args.relatedFrom.id } : {}) },
-  });
-  const manageToken = await issueManageToken(tx, args.accountId, row.id);
-  const activity = { ...row, version: 1, page_owner_id: null, page_slug: null, search: "" } as unknown as ActivityRow;
-  await emit(
-    tx,
-    args.accountId,
-    [{ type: "activity.created", activity: snapshot(activity), origin: args.origin, actor: args.actor.type, relatedTo: args.relatedFrom?.id ?? null }],
-    now,
-  );
-  return { activity, manageToken };
+  return { activity, manageToken: manageToken.token };
 }
 
 export function hashToken(token: string): string {
@@ -196,9 +199,14 @@ export function hashToken(token: string): string {
 }
 
 /** A manage link token: 256 random bits, handed out once, stored only as its hash. */
-export async function issueManageToken(tx: Tx, accountId: string, activityId: string): Promise<string> {
+function newManageToken(): { token: string; hash: string } {
   const token = randomBytes(32).toString("base64url");
-  await insertManageToken(tx, { token_hash: hashToken(token), account_id: accountId, activity_id: activityId });
+  return { token, hash: hashToken(token) };
+}
+
+export async function issueManageToken(tx: Tx, accountId: string, activityId: string): Promise<string> {
+  const { token, hash } = newManageToken();
+  await insertManageToken(tx, { token_hash: hash, account_id: accountId, activity_id: activityId });
   return token;
 }
 

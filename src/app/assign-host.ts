@@ -3,16 +3,16 @@ import { DomainError } from "../domain/errors.js";
 import type { Db, Tx } from "../store/database.js";
 import { countLiveBookings } from "../store/scheduling-repo.js";
 import { addMinutes, unavailable, type PageRow } from "./booking-rules.js";
-import { hostsOf, loadHostSchedules, rulesFor } from "./host-schedules.js";
+import { loadHostSchedules, rulesFor } from "./host-schedules.js";
 
 /**
  * Who hosts a customer's booking on a page. A page with one host (its owner) books that host. A
  * team page books the team member the customer picked (hostId), else, round robin, the free
- * member with the fewest upcoming bookings (ties: the team's order). The caller still locks and
+ * member with the fewest upcoming bookings (ties: the team's order). `hosts`: the page's hosts
+ * (findPageForBooking), the team in order or the owner. The caller still locks and
  * re-checks the chosen host (assertCustomerMayBook) before writing.
  */
-export async function chooseHost(conn: Db | Tx, page: PageRow, times: { start: Date; end: Date }[], now: Date, hostId?: string): Promise<string> {
-  const hosts = await hostsOf(conn, page);
+export async function chooseHost(conn: Db | Tx, page: PageRow, hosts: string[], times: { start: Date; end: Date }[], now: Date, hostId?: string): Promise<string> {
   if (hostId) {
     if (!hosts.includes(hostId)) {
       throw new DomainError("validation_failed", `hostId: ${hostId} does not host booking page ${page.slug}`, { field: "hostId" });

@@ -1,10 +1,11 @@
 import { notFound, unprocessable } from "../domain/errors.js";
-import { findUser } from "../store/accounts-repo.js";
-import { findPageBySlug } from "../store/pages-repo.js";
+import { findPageForBooking } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
 import { chooseHost } from "./assign-host.js";
-import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, saveCustomer, type CustomerInput, atTime } from "./booking-rules.js";
+import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, type CustomerInput, atTime } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
+import { presentManageView } from "./get-manage-view.js";
+import { customerActionsFor } from "./manage-link.js";
 
 export interface PublicBookingInput {
   start: Date;
@@ -15,10 +16,14 @@ export interface PublicBookingInput {
   hostId?: string;
 }
 
-/** A customer (or anyone filling the public form for them) books a time on an automatic page. */
+/**
+ * A customer (or anyone filling the public form for them) books a time on an automatic page.
+ * Answers with the new booking's manage view, built from what the transaction read and wrote:
+ * this is the busiest write, and reading the booking back would double its round trips.
+ */
 export async function bookOnPublicPage(ctx: AppContext, slug: string, input: PublicBookingInput) {
   return inTransaction(ctx, async (tx) => {
-    const page = await findPageBySlug(tx, slug);
+    const page = await findPageForBooking(tx, slug, { lockHostId: input.hostId });
     if (!page) throw notFound("Booking page", slug);
     if (page.mode !== "automatic") {
       throw unprocessable(`Booking page ${slug} takes booking requests: propose times with POST /api/v1/public/pages/${slug}/requests.`, { mode: page.mode });
@@ -26,20 +31,23 @@ export async function bookOnPublicPage(ctx: AppContext, slug: string, input: Pub
     const { minutes, eventType } = await meetingLength(tx, page, input.eventTypeId);
     const end = addMinutes(input.start, minutes);
     assertAnswers(page, input.answers);
-    const hostId = await chooseHost(tx, page, [{ start: input.start, end }], ctx.clock.now(), input.hostId);
-    await assertCustomerMayBook(tx, page, hostId, input.start, end, ctx.clock.now());
+    const now = ctx.clock.now();
+    const hostIds = page.hosts.map((h) => h.id);
+    const hostId = await chooseHost(tx, page, hostIds, [{ start: input.start, end }], now, input.hostId);
+    await assertCustomerMayBook(tx, page, hostId, input.start, end, now, { hostLocked: page.locked_host_id === hostId });
     // The host is locked and free (checked above); the exclusion constraint is the final guard.
-    const owner = (await findUser(tx, page.account_id, hostId))!;
-    const customerId = await saveCustomer(tx, page.account_id, input.customer);
+    const owner = page.hosts.find((h) => h.id === hostId)!;
     const { activity, manageToken } = await createBooking(tx, ctx, {
       accountId: page.account_id,
       origin: "customer-books",
       actor: { type: "customer", id: null, name: input.customer.name },
+      newCustomer: input.customer,
       fields: {
-        ...bookingFields(page, owner, customerId, input.customer, eventType),
+        ...bookingFields(page, owner, null, input.customer, eventType),
         ...atTime(input.start, end, input.answers ?? null),
       },
     });
-    return { activityId: activity.id, accountId: page.account_id, manageLink: manageLink(ctx, manageToken), manageToken };
+    const view = presentManageView(activity, page, await customerActionsFor(tx, activity), page.event_types, page.other_pages);
+    return { activityId: activity.id, accountId: page.account_id, manageLink: manageLink(ctx, manageToken), manageToken, view };
   });
 }

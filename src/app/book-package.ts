@@ -1,6 +1,5 @@
 import { DomainError, invalid, notFound, unprocessable } from "../domain/errors.js";
-import { findUser } from "../store/accounts-repo.js";
-import { findPageBySlug } from "../store/pages-repo.js";
+import { findPageForBooking } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink, type ActorInfo } from "./activity-writes.js";
 import { chooseHost } from "./assign-host.js";
 import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, saveCustomer, type CustomerInput } from "./booking-rules.js";
@@ -24,7 +23,7 @@ export interface PackageInput {
  */
 export async function bookPackage(ctx: AppContext, slug: string, input: PackageInput) {
   return inTransaction(ctx, async (tx) => {
-    const page = await findPageBySlug(tx, slug);
+    const page = await findPageForBooking(tx, slug, { lockHostId: input.hostId });
     if (!page) throw notFound("Booking page", slug);
     if (!page.packages_enabled) throw unprocessable(`Booking page ${slug} does not offer session packages.`, { field: "starts" });
     if (page.mode !== "automatic") {
@@ -44,9 +43,9 @@ export async function bookPackage(ctx: AppContext, slug: string, input: PackageI
       }
     }
     const now = ctx.clock.now();
-    const hostId = await chooseHost(tx, page, times, now, input.hostId);
-    for (const t of times) await assertCustomerMayBook(tx, page, hostId, t.start, t.end, now);
-    const host = (await findUser(tx, page.account_id, hostId))!;
+    const hostId = await chooseHost(tx, page, page.hosts.map((h) => h.id), times, now, input.hostId);
+    for (const t of times) await assertCustomerMayBook(tx, page, hostId, t.start, t.end, now, { hostLocked: page.locked_host_id === hostId });
+    const host = page.hosts.find((h) => h.id === hostId)!;
     const customerId = await saveCustomer(tx, page.account_id, input.customer);
     const actor: ActorInfo = { type: "customer", id: null, name: input.customer.name };
     const common = bookingFields(page, host, customerId, input.customer, eventType);

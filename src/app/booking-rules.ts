@@ -3,7 +3,7 @@ import { DomainError, unprocessable } from "../domain/errors.js";
 import { checkTime, type SlotRules, type Unavailability } from "../domain/availability.js";
 import type { ActivityRow } from "../store/activities-repo.js";
 import type { Tx } from "../store/database.js";
-import { findEventType, upsertCustomer } from "../store/pages-repo.js";
+import { findEventType, upsertCustomer, type NewCustomer } from "../store/pages-repo.js";
 import { lockHost } from "../store/scheduling-repo.js";
 import { latestBookable, loadHostSchedules, rulesFor } from "./host-schedules.js";
 import type { Selectable } from "kysely";
@@ -33,7 +33,8 @@ export async function meetingLength(tx: Tx, page: PageRow, eventTypeId: string |
  * within its days ahead, inside the host's hours (weekly hours and date overrides; the page's open
  * hours when the host set none), and clear of the host's bookings and held requests, buffers
  * included. Holds the host (advisory lock) for the rest of the transaction, so the check stays
- * true until the booking is written. Users are not bound by this.
+ * true until the booking is written (`hostLocked`: the caller already holds it). Users are not
+ * bound by this.
  */
 export async function assertCustomerMayBook(
   tx: Tx,
@@ -42,12 +43,12 @@ export async function assertCustomerMayBook(
   start: Date,
   end: Date,
   now: Date,
-  opts: { ignoreActivityId?: string } = {},
+  opts: { ignoreActivityId?: string; hostLocked?: boolean } = {},
 ): Promise<void> {
   if (start.getTime() <= now.getTime()) throw unavailable(page, rulesFor(page, 0, now), "past", start, end);
-  await lockHost(tx, hostId);
+  if (!opts.hostLocked) await lockHost(tx, hostId);
   const rules = rulesFor(page, (end.getTime() - start.getTime()) / 60_000, now);
-  const [schedule] = await loadHostSchedules(tx, page, [hostId], addMinutes(start, -1440), addMinutes(end, 1440), { holds: true, ...opts });
+  const [schedule] = await loadHostSchedules(tx, page, [hostId], addMinutes(start, -1440), addMinutes(end, 1440), { holds: true, ignoreActivityId: opts.ignoreActivityId });
   if (!schedule) throw new DomainError("validation_failed", `hostId: no user ${hostId} in this account`, { field: "hostId" });
   const problem = checkTime(schedule, rules, start, end);
   if (problem) throw unavailable(page, rules, problem, start, end);
@@ -89,14 +90,12 @@ export function assertAnswers(page: PageRow, answers: Record<string, string> | u
 }
 
 export async function saveCustomer(tx: Tx, accountId: string, c: CustomerInput): Promise<string> {
-  return upsertCustomer(tx, {
-    id: randomUUID(),
-    account_id: accountId,
-    name: c.name,
-    email: c.email,
-    phone: c.phone ?? null,
-    time_zone: c.timeZone ?? null,
-  });
+  return upsertCustomer(tx, customerRecord(accountId, c));
+}
+
+/** The customer row to find or create by e-mail (a new id is used only when they are new). */
+export function customerRecord(accountId: string, c: CustomerInput): NewCustomer {
+  return { id: randomUUID(), account_id: accountId, name: c.name, email: c.email, phone: c.phone ?? null, time_zone: c.timeZone ?? null };
 }
 
 export function addMinutes(d: Date, minutes: number): Date {
@@ -107,7 +106,7 @@ export function addMinutes(d: Date, minutes: number): Date {
 export function bookingFields(
   page: PageRow,
   owner: { id: string; name: string },
-  customerId: string,
+  customerId: string | null,
   c: CustomerInput,
   eventType: { id: string; name: string } | null,
 ) {

@@ -1,5 +1,8 @@
 import { findPage, listEventTypes, listPages } from "../store/pages-repo.js";
 import type { RescheduleRequest } from "../store/schema.js";
+import type { CustomerAction } from "../domain/lifecycle.js";
+import type { ActivityRow } from "../store/activities-repo.js";
+import type { PageRow } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
 import { activityForToken, customerActionsFor } from "./manage-link.js";
 import { iso } from "./present-activity.js";
@@ -13,6 +16,20 @@ export async function getManageView(ctx: AppContext, token: string) {
     listEventTypes(ctx.db, a.account_id, page.id),
     listPages(ctx.db, a.account_id),
   ]);
+  const otherPages = pages.filter((p) => p.id !== page.id && p.mode === "automatic");
+  return presentManageView(a, page, actions, eventTypes, otherPages);
+}
+
+export type ManageView = ReturnType<typeof presentManageView>;
+
+/** The manage view from what the caller has already read (a new booking answers with it). */
+export function presentManageView(
+  a: Pick<ActivityRow, "id" | "status" | "detailed_status" | "event_type_id" | "event_type_name" | "owner_name" | "customer_name" | "customer_email" | "customer_time_zone" | "start_at" | "end_at" | "proposed_times" | "reason" | "reschedule_request">,
+  page: Pick<PageRow, "name" | "slug" | "time_zone" | "mode" | "location">,
+  actions: CustomerAction[],
+  eventTypes: { id: string; name: string; duration_minutes: number }[],
+  otherPages: { name: string; slug: string }[],
+) {
   return {
     id: a.id,
     status: a.status,
@@ -28,6 +45,6 @@ export async function getManageView(ctx: AppContext, token: string) {
     rescheduleRequest: (a.reschedule_request as unknown as RescheduleRequest | null) ?? null,
     actions,
     eventTypes: eventTypes.map((e) => ({ id: e.id, name: e.name, durationMinutes: e.duration_minutes })),
-    otherPages: pages.filter((p) => p.id !== page.id && p.mode === "automatic").map((p) => ({ name: p.name, slug: p.slug })),
+    otherPages: otherPages.map((p) => ({ name: p.name, slug: p.slug })),
   };
 }

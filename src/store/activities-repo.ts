@@ -1,5 +1,7 @@
 import { sql, type Selectable } from "kysely";
 import type { Db, Tx } from "./database.js";
+import { outboxCtes, type OutboxEventInput } from "./outbox-repo.js";
+import { customerUpsert, type NewCustomer } from "./pages-repo.js";
 import type { ActivitiesTable, RelationKind, RescheduleRequest } from "./schema.js";
 
 export type ActivityRow = Selectable<ActivitiesTable> & { page_owner_id: string | null; page_slug: string | null; page_location: string | null };
@@ -59,15 +61,54 @@ export interface NewActivity {
 }
 
 export async function insertActivity(tx: Tx, row: NewActivity): Promise<void> {
-  await tx
-    .insertInto("activities")
-    .values({
-      ...row,
-      proposed_times: row.proposed_times === null ? null : JSON.stringify(row.proposed_times),
-      reschedule_request: row.reschedule_request === null ? null : JSON.stringify(row.reschedule_request),
-      answers: row.answers === null ? null : JSON.stringify(row.answers),
-    })
-    .execute();
+  await tx.insertInto("activities").values(activityValues(row)).execute();
+}
+
+/** A new activity's row as the table stores it (JSON columns as text). */
+function activityValues(row: NewActivity) {
+  return {
+    ...row,
+    proposed_times: row.proposed_times === null ? null : JSON.stringify(row.proposed_times),
+    reschedule_request: row.reschedule_request === null ? null : JSON.stringify(row.reschedule_request),
+    answers: row.answers === null ? null : JSON.stringify(row.answers),
+  };
+}
+
+export interface NewActivityRecords {
+  activity: NewActivity;
+  /** Find or create this customer by e-mail in the same statement; the activity becomes theirs. */
+  customer?: NewCustomer;
+  history: HistoryEntry;
+  relation?: { fromId: string; kind: RelationKind };
+  manageTokenHash?: string;
+  events: OutboxEventInput[];
+}
+
+/**
+ * Writes a new activity with its first history row, its relation, its manage-link token and its
+ * outbox events in one statement. Booking is the hot write path and each round trip to the
+ * database costs more than the statement's work; foreign keys are checked at the statement's end,
+ * so the rows may refer to the new activity.
+ */
+export async function insertActivityWithRecords(tx: Tx, r: NewActivityRecords): Promise<{ customerId: string | null }> {
+  const a = r.activity;
+  const ctes = r.customer ? [sql`new_customer AS (${customerUpsert(r.customer)})`] : [];
+  const values = r.customer ? { ...activityValues(a), customer_id: sql<string>`(SELECT id FROM new_customer)` } : activityValues(a);
+  ctes.push(
+    sql`new_activity AS (${tx.insertInto("activities").values(values)})`,
+    sql`new_history AS (${tx.insertInto("activity_history").values(historyValues(r.history))})`,
+  );
+  if (r.relation) {
+    const rel = { account_id: a.account_id, from_id: r.relation.fromId, to_id: a.id, kind: r.relation.kind, created_at: a.created_at };
+    ctes.push(sql`new_relation AS (${tx.insertInto("activity_relations").values(rel)})`);
+  }
+  if (r.manageTokenHash) {
+    ctes.push(sql`new_token AS (${tx.insertInto("manage_tokens").values({ token_hash: r.manageTokenHash, account_id: a.account_id, activity_id: a.id })})`);
+  }
+  if (r.events.length > 0) ctes.push(...outboxCtes(r.events));
+  const customer = r.customer ? sql`(SELECT id FROM new_customer)` : sql`${a.customer_id}::uuid`;
+  const result = await sql<{ customer_id: string | null }>`WITH ${sql.join(ctes)} SELECT ${customer} AS customer_id`.execute(tx);
+  return { customerId: result.rows[0].customer_id };
 }
 
 export interface ActivityChanges {
@@ -126,24 +167,25 @@ export interface HistoryEntry {
 }
 
 export async function insertHistory(tx: Tx, e: HistoryEntry): Promise<void> {
-  await tx
-    .insertInto("activity_history")
-    .values({
-      account_id: e.accountId,
-      activity_id: e.activityId,
-      at: e.at,
-      actor_type: e.actorType,
-      actor_id: e.actorId,
-      actor_name: e.actorName,
-      action: e.action,
-      from_status: e.from?.status ?? null,
-      from_detailed_status: e.from?.detailedStatus ?? null,
-      to_status: e.to.status,
-      to_detailed_status: e.to.detailedStatus,
-      reason: e.reason ?? null,
-      data: JSON.stringify(e.data ?? {}),
-    })
-    .execute();
+  await tx.insertInto("activity_history").values(historyValues(e)).execute();
+}
+
+function historyValues(e: HistoryEntry) {
+  return {
+    account_id: e.accountId,
+    activity_id: e.activityId,
+    at: e.at,
+    actor_type: e.actorType,
+    actor_id: e.actorId,
+    actor_name: e.actorName,
+    action: e.action,
+    from_status: e.from?.status ?? null,
+    from_detailed_status: e.from?.detailedStatus ?? null,
+    to_status: e.to.status,
+    to_detailed_status: e.to.detailedStatus,
+    reason: e.reason ?? null,
+    data: JSON.stringify(e.data ?? {}),
+  };
 }
 
 export async function listHistory(conn: Conn, accountId: string, activityId: string) {

@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type RawBuilder } from "kysely";
 import type { Db, Tx } from "./database.js";
 
 export interface OutboxEventInput {
@@ -11,16 +11,25 @@ export interface OutboxEventInput {
 
 /** Writes events in the caller's transaction and one pending delivery per registered consumer. */
 export async function enqueueEvents(tx: Tx, events: OutboxEventInput[]): Promise<void> {
-  // One statement per event: the event row and a pending delivery for each registered consumer.
-  for (const e of events) {
-    await sql`
-      WITH event AS (
-        INSERT INTO outbox_events (account_id, activity_id, type, payload, created_at)
-        VALUES (${e.accountId}, ${e.activityId}, ${e.type}, ${JSON.stringify(e.payload)}::jsonb, ${e.at})
-        RETURNING id)
+  if (events.length === 0) return;
+  await sql`WITH ${sql.join(outboxCtes(events))} SELECT 1`.execute(tx);
+}
+
+/**
+ * The events and their deliveries as two WITH clauses (outbox_event, outbox_delivery), so a caller
+ * can write them in the same statement as the change they report: one round trip, not three.
+ * Event ids follow the order given (the sequence is drawn row by row), which keeps per-activity order.
+ */
+export function outboxCtes(events: OutboxEventInput[]): RawBuilder<unknown>[] {
+  const rows = events.map((e) => sql`(${e.accountId}::uuid, ${e.activityId}, ${e.type}, ${JSON.stringify(e.payload)}::jsonb, ${e.at}::timestamptz)`);
+  return [
+    sql`outbox_event AS (
+      INSERT INTO outbox_events (account_id, activity_id, type, payload, created_at) VALUES ${sql.join(rows)}
+      RETURNING id, account_id, activity_id)`,
+    sql`outbox_delivery AS (
       INSERT INTO outbox_deliveries (consumer, event_id, account_id, activity_id)
-      SELECT c.name, event.id, ${e.accountId}, ${e.activityId} FROM outbox_consumers c CROSS JOIN event`.execute(tx);
-  }
+      SELECT c.name, e.id, e.account_id, e.activity_id FROM outbox_consumers c CROSS JOIN outbox_event e)`,
+  ];
 }
 
 export async function registerConsumer(db: Db, name: string): Promise<void> {

@@ -1,6 +1,6 @@
-import { sql } from "kysely";
+import { sql, type Selectable } from "kysely";
 import type { Db, Tx } from "./database.js";
-import type { OpenHours } from "./schema.js";
+import type { BookingPagesTable, OpenHours } from "./schema.js";
 
 type Conn = Db | Tx;
 
@@ -35,6 +35,52 @@ export async function insertEventType(conn: Conn, e: { id: string; account_id: s
 export async function findPageBySlug(conn: Conn, slug: string) {
   return conn.selectFrom("booking_pages").selectAll().where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase())).executeTakeFirst();
 }
+
+/**
+ * A booking page by slug with everything a customer's booking on it reads, in one round trip: its
+ * hosts (the team in order, else the owner) with names, its event types and the account's other
+ * automatic pages (the answer's "move to another page" choices).
+ *
+ * With `lockHostId`, or when the page has a single host, it also takes that host's scheduling lock
+ * (the same key as lockHost) in this statement, so the availability read that follows already
+ * runs under it: one round trip less on the busiest write. `lockedHostId` says whom it locked.
+ */
+export async function findPageForBooking(tx: Tx, slug: string, opts: { lockHostId?: string } = {}): Promise<PageForBooking | undefined> {
+  const lockHostId = opts.lockHostId ?? null;
+  const r = await sql<PageForBooking & { locked: unknown }>`
+    SELECT p.*, hosts.list AS hosts, event_types.list AS event_types, other_pages.list AS other_pages,
+           l.locked_host_id,
+           -- STRICT: no host to lock (a team page, no host chosen yet) takes no lock.
+           pg_advisory_xact_lock(hashtext(l.locked_host_id)) AS locked
+      FROM booking_pages p
+     CROSS JOIN LATERAL (SELECT coalesce(
+             (SELECT json_agg(json_build_object('id', u.id, 'name', u.name) ORDER BY h.position)
+                FROM booking_page_hosts h JOIN users u ON u.id = h.user_id
+               WHERE h.account_id = p.account_id AND h.booking_page_id = p.id),
+             (SELECT json_build_array(json_build_object('id', u.id, 'name', u.name)) FROM users u WHERE u.id = p.owner_id)) AS list) hosts
+     CROSS JOIN LATERAL (SELECT coalesce(
+             (SELECT json_agg(json_build_object('id', e.id, 'name', e.name, 'duration_minutes', e.duration_minutes) ORDER BY e.name)
+                FROM event_types e WHERE e.account_id = p.account_id AND e.booking_page_id = p.id), '[]') AS list) event_types
+     CROSS JOIN LATERAL (SELECT coalesce(
+             (SELECT json_agg(json_build_object('name', o.name, 'slug', o.slug) ORDER BY o.name)
+                FROM booking_pages o WHERE o.account_id = p.account_id AND o.id <> p.id AND o.mode = 'automatic'), '[]') AS list) other_pages
+     CROSS JOIN LATERAL (SELECT CASE
+             WHEN ${lockHostId}::uuid IS NOT NULL THEN ${lockHostId}::uuid::text
+             WHEN NOT EXISTS (SELECT 1 FROM booking_page_hosts h WHERE h.account_id = p.account_id AND h.booking_page_id = p.id) THEN p.owner_id::text
+           END AS locked_host_id) l
+     WHERE lower(p.slug) = ${slug.toLowerCase()}`.execute(tx);
+  const row = r.rows[0];
+  if (!row) return undefined;
+  const { locked: _, ...page } = row;
+  return page;
+}
+
+export type PageForBooking = Selectable<BookingPagesTable> & {
+  hosts: { id: string; name: string }[];
+  event_types: { id: string; name: string; duration_minutes: number }[];
+  other_pages: { name: string; slug: string }[];
+  locked_host_id: string | null;
+};
 
 export async function findPage(conn: Conn, accountId: string, id: string) {
   return conn.selectFrom("booking_pages").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
@@ -74,19 +120,30 @@ export async function visiblePageIds(conn: Conn, accountId: string, userId: stri
  * Finds the customer by e-mail within the account, creating or refreshing the record, in one
  * statement (the unique index on (account_id, lower(email)) settles concurrent first bookings).
  */
-export async function upsertCustomer(
-  conn: Conn,
-  c: { id: string; account_id: string; name: string; email: string; phone: string | null; time_zone: string | null },
-): Promise<string> {
-  const r = await sql<{ id: string }>`
+export async function upsertCustomer(conn: Conn, c: NewCustomer): Promise<string> {
+  const r = await customerUpsert(c).execute(conn);
+  return r.rows[0].id;
+}
+
+export interface NewCustomer {
+  id: string;
+  account_id: string;
+  name: string;
+  email: string;
+  phone: string | null;
+  time_zone: string | null;
+}
+
+/** The upsert as a statement of its own, or as a WITH clause of a bigger write (returns id). */
+export function customerUpsert(c: NewCustomer) {
+  return sql<{ id: string }>`
     INSERT INTO customers (id, account_id, name, email, phone, time_zone)
     VALUES (${c.id}, ${c.account_id}, ${c.name}, ${c.email}, ${c.phone}, ${c.time_zone})
     ON CONFLICT (account_id, lower(email)) DO UPDATE
       SET name = excluded.name,
           phone = coalesce(excluded.phone, customers.phone),
           time_zone = coalesce(excluded.time_zone, customers.time_zone)
-    RETURNING id`.execute(conn);
-  return r.rows[0].id;
+    RETURNING id`;
 }
 
 export async function findCustomer(conn: Conn, accountId: string, id: string) {

@@ -60,7 +60,7 @@ export function publicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     }, async (req, reply) => {
       const r = await bookOnPublicPage(ctx, req.params.slug, { ...req.body, start: new Date(req.body.start) });
       reply.status(201);
-      return { activity: await getManageView(ctx, r.manageToken), manageLink: r.manageLink };
+      return { activity: r.view, manageLink: r.manageLink };
     });
 
     app.post("/api/v1/public/pages/:slug/requests", {
