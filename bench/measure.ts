@@ -1,4 +1,5 @@
 import http from "node:http";
+import net from "node:net";
 
 /** Latency samples in milliseconds, summarised by nearest-rank percentiles. */
 export function percentile(samples: number[], p: number): number {
@@ -56,19 +57,7 @@ export function httpClient(baseUrl: string, token: string) {
       req.end();
     });
   /** GET that only waits for the whole body (no decoding): what the timed loops use. */
-  const fetchOnly = (path: string) =>
-    new Promise<number>((resolve, reject) => {
-      const req = http.request(
-        { host: base.hostname, port: base.port, path, method: "GET", agent, headers: { authorization: `Bearer ${token}`, accept: "application/json" } },
-        (res) => {
-          res.on("data", () => {});
-          res.on("end", () => resolve(res.statusCode ?? 0));
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end();
-    });
+  const fetchOnly = rawGetter(base, token);
   return {
     token,
     get,
@@ -79,6 +68,65 @@ export function httpClient(baseUrl: string, token: string) {
       if (r.status !== 200) throw new Error(`GET ${path} → ${r.status}: ${r.body.slice(0, 300)}`);
       return JSON.parse(r.body) as T;
     },
-    close: () => agent.destroy(),
+    close: () => {
+      agent.destroy();
+      fetchOnly.close();
+    },
   };
+}
+
+/**
+ * The timed loops' GET: one keep-alive socket, a request written as one string, the answer read
+ * up to its Content-Length. node:http's client costs a few hundred microseconds per request on
+ * this machine, all of it on the same event loop as the server under test; this costs a few tens,
+ * so the HTTP column is the server's time, as a browser (its own process) would see it.
+ */
+function rawGetter(base: URL, token: string) {
+  let socket: net.Socket | undefined;
+  let pending: { resolve: (status: number) => void; reject: (err: Error) => void } | undefined;
+  let buffered: Buffer = Buffer.alloc(0);
+  const onData = (chunk: Buffer) => {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    const headEnd = buffered.indexOf("\r\n\r\n");
+    if (headEnd < 0 || !pending) return;
+    const head = buffered.subarray(0, headEnd).toString("latin1");
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    if (!length) return fail(new Error(`bench client: an answer without Content-Length: ${head.split("\r\n")[0]}`));
+    const end = headEnd + 4 + Number(length[1]);
+    if (buffered.length < end) return;
+    const status = Number(head.slice(9, 12));
+    buffered = buffered.subarray(end);
+    const p = pending;
+    pending = undefined;
+    p.resolve(status);
+  };
+  const fail = (err: Error) => {
+    socket?.destroy();
+    socket = undefined;
+    buffered = Buffer.alloc(0);
+    const p = pending;
+    pending = undefined;
+    p?.reject(err);
+  };
+  const connect = () => {
+    const s = net.connect({ host: base.hostname, port: Number(base.port), noDelay: true });
+    s.on("data", onData);
+    s.on("error", fail);
+    s.on("close", () => socket === s && fail(new Error("bench client: the server closed the connection")));
+    return s;
+  };
+  const get = (path: string) =>
+    new Promise<number>((resolve, reject) => {
+      if (pending) return reject(new Error("bench client: one request at a time"));
+      pending = { resolve, reject };
+      socket ??= connect();
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${base.host}\r\nAuthorization: Bearer ${token}\r\nAccept: application/json\r\n\r\n`);
+    });
+  return Object.assign(get, {
+    close: () => {
+      const s = socket;
+      socket = undefined;
+      s?.destroy();
+    },
+  });
 }

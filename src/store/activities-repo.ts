@@ -1,5 +1,6 @@
 import { sql, type Selectable } from "kysely";
 import type { Db, Tx } from "./database.js";
+import { executePrepared } from "./prepared.js";
 import { outboxCtes, type OutboxEventInput } from "./outbox-repo.js";
 import { customerUpsert, type NewCustomer } from "./pages-repo.js";
 import type { ActivitiesTable, RelationKind, RescheduleRequest } from "./schema.js";
@@ -107,7 +108,7 @@ export async function insertActivityWithRecords(tx: Tx, r: NewActivityRecords): 
   }
   if (r.events.length > 0) ctes.push(...outboxCtes(r.events));
   const customer = r.customer ? sql`(SELECT id FROM new_customer)` : sql`${a.customer_id}::uuid`;
-  const result = await sql<{ customer_id: string | null }>`WITH ${sql.join(ctes)} SELECT ${customer} AS customer_id`.execute(tx);
+  const result = await executePrepared(tx, sql<{ customer_id: string | null }>`WITH ${sql.join(ctes)} SELECT ${customer} AS customer_id`);
   return { customerId: result.rows[0].customer_id };
 }
 

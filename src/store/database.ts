@@ -3,6 +3,7 @@ import pg from "pg";
 import { PGlitePool } from "./pglite-pool.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { migrate } from "./migrate.js";
+import { preparedNameOf } from "./prepared.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
@@ -46,7 +47,15 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
   // No parallel query: every statement here is a bounded page or a point write, and on a small
   // server starting workers costs more than it saves (a rare-matches stream page: 31 ms with two
   // workers, 14 ms without). Set per connection, so the server's own setting is left alone.
-  const pool = new pg.Pool({ connectionString: url, max, options: "-c max_parallel_workers_per_gather=0" });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    Client: PreparingClient,
+    // Awaited before the pool hands the new connection out.
+    onConnect: async (client) => {
+      await client.query("SET max_parallel_workers_per_gather = 0");
+    },
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -57,6 +66,16 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     },
     close: () => db.destroy(),
   };
+}
+
+/** A client that runs the texts marked by executePrepared as named (prepared) statements. */
+class PreparingClient extends pg.Client {
+  query(...args: any[]): any {
+    const [text, values] = args;
+    const name = args.length === 2 && typeof text === "string" ? preparedNameOf(text) : undefined;
+    if (name) return super.query({ name, text, values });
+    return (super.query as (...a: any[]) => any)(...args);
+  }
 }
 
 async function openPGlite(dataDir: string | undefined): Promise<DatabaseHandle> {

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from "kysely";
 import type { Db, Tx } from "./database.js";
+import { executePrepared } from "./prepared.js";
 import type { BookingPagesTable, OpenHours } from "./schema.js";
 
 type Conn = Db | Tx;
@@ -47,7 +48,7 @@ export async function findPageBySlug(conn: Conn, slug: string) {
  */
 export async function findPageForBooking(tx: Tx, slug: string, opts: { lockHostId?: string } = {}): Promise<PageForBooking | undefined> {
   const lockHostId = opts.lockHostId ?? null;
-  const r = await sql<PageForBooking & { locked: unknown }>`
+  const query = sql<PageForBooking & { locked: unknown }>`
     SELECT p.*, hosts.list AS hosts, event_types.list AS event_types, other_pages.list AS other_pages,
            l.locked_host_id,
            -- STRICT: no host to lock (a team page, no host chosen yet) takes no lock.
@@ -68,7 +69,8 @@ export async function findPageForBooking(tx: Tx, slug: string, opts: { lockHostI
              WHEN ${lockHostId}::uuid IS NOT NULL THEN ${lockHostId}::uuid::text
              WHEN NOT EXISTS (SELECT 1 FROM booking_page_hosts h WHERE h.account_id = p.account_id AND h.booking_page_id = p.id) THEN p.owner_id::text
            END AS locked_host_id) l
-     WHERE lower(p.slug) = ${slug.toLowerCase()}`.execute(tx);
+     WHERE lower(p.slug) = ${slug.toLowerCase()}`;
+  const r = await executePrepared(tx, query);
   const row = r.rows[0];
   if (!row) return undefined;
   const { locked: _, ...page } = row;
