@@ -34,7 +34,8 @@ const ENGINES = (env.BENCH_ENGINES ?? "pglite,postgres").split(",").map((s) => s
 const POSTGRES_URL = env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";
 const POSTGRES_DB = "bookstream_bench";
 const ITERATIONS = Number(env.BENCH_ITERATIONS ?? 200);
-const WARMUP = 10;
+/** Untimed rounds per query first: the server's code paths for it are compiled (JIT) by then. */
+const WARMUP = 50;
 const RESULTS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../bench-results");
 
 const log = (line: string) => console.log(line);
