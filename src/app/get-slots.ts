@@ -1,10 +1,12 @@
-import { computeSlots, isoInZone } from "../domain/availability.js";
+import { freeSlotStarts } from "../domain/availability.js";
+import { isoInZone, utcIso } from "../domain/zone-clock.js";
 import { DomainError, invalid, notFound } from "../domain/errors.js";
 import type { Db } from "../store/database.js";
-import { findEventType, findPageBySlug } from "../store/pages-repo.js";
+import { findEventType } from "../store/pages-repo.js";
+import { findPageWithTeam } from "../store/scheduling-repo.js";
 import type { AppContext } from "./context.js";
 import { addMinutes, type PageRow } from "./booking-rules.js";
-import { hostsOf, loadHostSchedules, rulesFor } from "./host-schedules.js";
+import { loadHostSchedules, rulesFor, teamOrOwner } from "./host-schedules.js";
 import { activityForToken } from "./manage-link.js";
 
 export interface SlotsQuery {
@@ -22,12 +24,12 @@ export const MAX_SLOT_RANGE_DAYS = 62;
 
 /** The free slots of a booking page in [from, to), computed in the page's zone, shown in the customer's. */
 export async function getSlots(ctx: AppContext, slug: string, q: SlotsQuery, opts: { ignoreActivityId?: string; host?: string } = {}) {
-  const page = await findPageBySlug(ctx.db, slug);
+  const page = await findPageWithTeam(ctx.db, slug);
   if (!page) throw notFound("Booking page", slug);
   if (q.to.getTime() <= q.from.getTime()) throw invalid("to", "must be after from");
   if (q.to.getTime() - q.from.getTime() > MAX_SLOT_RANGE_DAYS * 86_400_000) throw invalid("to", `at most ${MAX_SLOT_RANGE_DAYS} days after from`);
   const minutes = await durationOn(ctx.db, page, q.eventTypeId);
-  const hosts = await hostsOf(ctx.db, page);
+  const hosts = teamOrOwner(page, page.team_user_ids);
   if (q.hostId && !hosts.includes(q.hostId)) throw invalid("hostId", `${q.hostId} does not host booking page ${page.slug}`);
   // A booking being moved on its own page keeps its host, who may no longer be on the page's team.
   const chosen = opts.host ? [opts.host] : q.hostId ? [q.hostId] : hosts;
@@ -35,13 +37,18 @@ export async function getSlots(ctx: AppContext, slug: string, q: SlotsQuery, opt
     holds: true,
     ignoreActivityId: opts.ignoreActivityId,
   });
-  const slots = computeSlots(schedules, rulesFor(page, minutes, ctx.clock.now()), q.from, q.to);
-  const local = (d: Date) => isoInZone(d.getTime(), q.timeZone);
+  const starts = freeSlotStarts(schedules, rulesFor(page, minutes, ctx.clock.now()), q.from, q.to);
+  const duration = minutes * 60_000;
+  const slots = new Array<{ start: string; end: string; startUtc: string }>(starts.length);
+  for (let i = 0; i < starts.length; i++) {
+    const s = starts[i];
+    slots[i] = { start: isoInZone(s, q.timeZone), end: isoInZone(s + duration, q.timeZone), startUtc: utcIso(s) };
+  }
   return {
     bookingPage: { slug: page.slug, name: page.name, timeZone: page.time_zone },
     timeZone: q.timeZone,
     durationMinutes: minutes,
-    slots: slots.map((s) => ({ start: local(s.start), end: local(s.end), startUtc: s.start.toISOString() })),
+    slots,
   };
 }
 

@@ -15,7 +15,11 @@ const DAY = 86_400_000;
 
 /** Who hosts a page's meetings: its team in order, else its owner. */
 export async function hostsOf(conn: Db | Tx, page: PageRow): Promise<string[]> {
-  const team = await listPageHosts(conn, page.account_id, page.id);
+  return teamOrOwner(page, await listPageHosts(conn, page.account_id, page.id));
+}
+
+/** hostsOf for a page whose team (listPageHosts) was read already. */
+export function teamOrOwner(page: PageRow, team: string[]): string[] {
   return team.length > 0 ? team : [page.owner_id];
 }
 
@@ -27,26 +31,31 @@ export interface LoadOptions {
 
 /** Schedules of `hostIds` covering [from, to), in the order given (unknown users are left out). */
 export async function loadHostSchedules(conn: Db | Tx, page: PageRow, hostIds: string[], from: Date, to: Date, opts: LoadOptions): Promise<HostSchedule[]> {
-  const users = await loadUserAvailability(conn, page.account_id, hostIds);
-  const byId = new Map(users.map((u) => [u.userId, u]));
   // Local dates differ by at most a day between zones: read a day more on each side.
   const fromDay = new Date(from.getTime() - 2 * DAY).toISOString().slice(0, 10);
   const toDay = new Date(to.getTime() + 2 * DAY).toISOString().slice(0, 10);
-  const [overrides, busy] = await Promise.all([
+  // Independent reads: on PostgreSQL they run side by side on pooled connections.
+  const [users, overrides, busy] = await Promise.all([
+    loadUserAvailability(conn, page.account_id, hostIds),
     listOverrides(conn, page.account_id, hostIds, fromDay, toDay),
     loadBusy(conn, page.account_id, hostIds, from, to, opts),
   ]);
+  const byId = new Map(users.map((u) => [u.userId, u]));
+  const overridesOf = new Map<string, Record<string, HoursRange[]>>();
+  for (const o of overrides) {
+    let own = overridesOf.get(o.userId);
+    if (!own) overridesOf.set(o.userId, (own = {}));
+    own[o.day] = o.ranges;
+  }
   return hostIds.flatMap((id) => {
     const u = byId.get(id);
     if (!u) return [];
-    const own: Record<string, HoursRange[]> = {};
-    for (const o of overrides) if (o.userId === id) own[o.day] = o.ranges;
     return [
       {
         hostId: id,
         timeZone: u.weekly ? u.timeZone : page.time_zone,
         weekly: (u.weekly ?? page.open_hours) as WeeklyHours,
-        overrides: own,
+        overrides: overridesOf.get(id) ?? {},
         busy: busy.get(id) ?? [],
       },
     ];

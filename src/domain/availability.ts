@@ -1,5 +1,8 @@
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
 import type { Weekday, WeeklyHours } from "./open-hours.js";
+import { DAY, HOUR, isoDate, localDay, MINUTE, offsetMs, wallClock, wallClockInstants, weekdayIndex, type LocalDate } from "./zone-clock.js";
+
+export { isoInZone, wallClockInstants } from "./zone-clock.js";
 
 /**
  * Free slots, pure. Each host's working time comes from their weekly hours in their own time zone,
@@ -50,8 +53,6 @@ export interface Slot {
 export type Unavailability = "past" | "notice" | "too_far" | "outside_hours" | "busy";
 
 const WEEKDAYS: Weekday[] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const MINUTE = 60_000;
-const DAY = 86_400_000;
 
 /** The earliest and the (exclusive) latest start a customer may pick now. */
 export function bookingWindow(rules: SlotRules): Interval {
@@ -67,50 +68,74 @@ export function bookingWindow(rules: SlotRules): Interval {
 /** A host's working time within [from, to), merged into disjoint sorted intervals. */
 export function workingIntervals(host: HostSchedule, from: number, to: number): Interval[] {
   const out: Interval[] = [];
-  let day = localDate(host.timeZone, from - DAY);
+  const zone = host.timeZone;
   const last = to + DAY;
-  for (; ; day = nextDate(day)) {
-    const midnight = wallClock(host.timeZone, day, 0, "earliest");
-    if (midnight >= last) break;
+  for (let day = localDay(zone, from - DAY); ; day++) {
+    if (wallClock(zone, day, 0, "earliest") >= last) break;
     const ranges = host.overrides[isoDate(day)] ?? host.weekly[WEEKDAYS[weekdayIndex(day)]] ?? [];
     for (const [a, b] of ranges) {
-      const start = wallClock(host.timeZone, day, minutesOf(a), "earliest");
-      const end = b === "24:00" ? wallClock(host.timeZone, nextDate(day), 0, "earliest") : wallClock(host.timeZone, day, minutesOf(b), "latest");
+      const start = wallClock(zone, day, minutesOf(a), "earliest");
+      const end = b === "24:00" ? wallClock(zone, day + 1, 0, "earliest") : wallClock(zone, day, minutesOf(b), "latest");
       const s = Math.max(start, from);
       const e = Math.min(end, to);
       if (s < e) out.push({ start: s, end: e });
     }
   }
-  return merge(out);
+  return mergeOwn(out);
 }
 
 /** Merges overlapping or touching intervals; returns them sorted. */
 export function merge(intervals: Interval[]): Interval[] {
-  const sorted = [...intervals].sort((x, y) => x.start - y.start);
-  const out: Interval[] = [];
-  for (const i of sorted) {
-    const prev = out[out.length - 1];
+  return mergeOwn(intervals.map((i) => ({ start: i.start, end: i.end })));
+}
+
+/** merge() for a list nobody else holds: sorts and merges it in place. */
+function mergeOwn(list: Interval[]): Interval[] {
+  if (!isSortedAndDisjoint(list)) list.sort((x, y) => x.start - y.start);
+  let n = 0;
+  for (const i of list) {
+    const prev = n > 0 ? list[n - 1] : undefined;
     if (prev && i.start <= prev.end) prev.end = Math.max(prev.end, i.end);
-    else out.push({ ...i });
+    else list[n++] = i;
   }
-  return out;
+  list.length = n;
+  return list;
+}
+
+/** The list itself when merging would not change it (busy time usually is): no copy to read it. */
+function merged(intervals: Interval[]): readonly Interval[] {
+  return isSortedAndDisjoint(intervals) ? intervals : merge(intervals);
+}
+
+function isSortedAndDisjoint(list: readonly Interval[]): boolean {
+  for (let k = 1; k < list.length; k++) {
+    if (!(list[k].start >= list[k - 1].start && list[k].start > list[k - 1].end)) return false;
+  }
+  return true;
 }
 
 /** Slot starts on the page's wall clock within [from, to), DST-correct, ascending. */
 export function slotStarts(pageTimeZone: string, stepMinutes: number, from: number, to: number): number[] {
   const starts: number[] = [];
-  for (let day = localDate(pageTimeZone, from); wallClock(pageTimeZone, day, 0, "earliest") < to; day = nextDate(day)) {
-    const utcMidnight = Date.UTC(day.y, day.m - 1, day.d);
+  let ascending = true;
+  const add = (t: number) => {
+    if (t < from || t >= to) return;
+    if (starts.length > 0 && t < starts[starts.length - 1]) ascending = false;
+    starts.push(t);
+  };
+  for (let day = localDay(pageTimeZone, from); wallClock(pageTimeZone, day, 0, "earliest") < to; day++) {
+    const utcMidnight = day * DAY;
     const before = offsetMs(pageTimeZone, utcMidnight - 14 * HOUR);
     const after = offsetMs(pageTimeZone, utcMidnight + DAY + 12 * HOUR);
     for (let m = 0; m < 1440; m += stepMinutes) {
       // Most days keep one offset; on a change day a start in the spring-forward gap does not
       // exist (skipped) and one in the repeated fall-back hour exists twice (both are slots).
-      if (before === after) starts.push(utcMidnight + m * MINUTE - before);
-      else starts.push(...wallClockInstants(pageTimeZone, day, m));
+      if (before === after) add(utcMidnight + m * MINUTE - before);
+      else for (const t of wallClockInstants(pageTimeZone, dateOf(day), m)) add(t);
     }
   }
-  return starts.filter((t) => t >= from && t < to).sort((a, b) => a - b);
+  // Only a fall-back day lists starts out of order (the repeated hour's second pass).
+  return ascending ? starts : starts.sort((a, b) => a - b);
 }
 
 /** Why a host cannot take [start, end) under these rules, or null when they can. */
@@ -128,47 +153,93 @@ export function checkTime(host: HostSchedule, rules: SlotRules, start: Date, end
 export function hostProblem(host: HostSchedule, rules: Pick<SlotRules, "bufferBeforeMinutes" | "bufferAfterMinutes">, s: number, e: number): "outside_hours" | "busy" | null {
   const working = workingIntervals(host, s - DAY, e + DAY);
   if (!covers(working, s, e)) return "outside_hours";
-  const busy = merge(host.busy);
+  const busy = merged(host.busy);
   if (overlapsAny(busy, s - rules.bufferBeforeMinutes * MINUTE, e + rules.bufferAfterMinutes * MINUTE)) return "busy";
   return null;
 }
 
 /** The free slots in [from, to) for any of the hosts, in the page's rules. */
 export function computeSlots(hosts: HostSchedule[], rules: SlotRules, from: Date, to: Date): Slot[] {
-  const window = bookingWindow(rules);
-  const lo = Math.max(from.getTime(), window.start, rules.now.getTime() + 1);
-  const hi = Math.min(to.getTime(), window.end);
-  if (lo >= hi) return [];
-  const duration = rules.durationMinutes * MINUTE;
-  const before = rules.bufferBeforeMinutes * MINUTE;
-  const after = rules.bufferAfterMinutes * MINUTE;
-  const prepared = hosts.map((h) => ({
-    id: h.hostId,
-    working: workingIntervals(h, lo, hi + duration),
-    busy: merge(h.busy),
-  }));
   const slots: Slot[] = [];
-  for (const s of slotStarts(rules.pageTimeZone, rules.stepMinutes, lo, hi)) {
-    const e = s + duration;
-    const free = prepared.filter((h) => covers(h.working, s, e) && !overlapsAny(h.busy, s - before, e + after)).map((h) => h.id);
+  const scan = startScan(hosts, rules, from, to);
+  if (!scan) return slots;
+  for (const s of scan.starts) {
+    const e = s + scan.duration;
+    const free: string[] = [];
+    for (const c of scan.cursors) if (scan.isFree(c, s, e)) free.push(c.id);
     if (free.length > 0) slots.push({ start: new Date(s), end: new Date(e), hostIds: free });
   }
   return slots;
 }
 
+/**
+ * The starts of computeSlots' slots, without their host lists or Dates: a booking page shows
+ * whether anyone is free, so the scan stops at the first free host.
+ */
+export function freeSlotStarts(hosts: HostSchedule[], rules: SlotRules, from: Date, to: Date): number[] {
+  const out: number[] = [];
+  const scan = startScan(hosts, rules, from, to);
+  if (!scan) return out;
+  for (const s of scan.starts) {
+    const e = s + scan.duration;
+    for (const c of scan.cursors) {
+      if (scan.isFree(c, s, e)) {
+        out.push(s);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A host's working and busy time, with positions that only move forward: slot starts are visited
+ * in ascending order, so each check continues where the last one stopped instead of searching.
+ */
+interface HostCursor {
+  id: string;
+  working: readonly Interval[];
+  busy: readonly Interval[];
+  /** The last working interval starting at or before the current start (-1: none yet). */
+  w: number;
+  /** The last busy interval starting before the current end plus buffer (-1: none yet). */
+  b: number;
+}
+
+function startScan(hosts: HostSchedule[], rules: SlotRules, from: Date, to: Date) {
+  const window = bookingWindow(rules);
+  const lo = Math.max(from.getTime(), window.start, rules.now.getTime() + 1);
+  const hi = Math.min(to.getTime(), window.end);
+  if (lo >= hi) return null;
+  const duration = rules.durationMinutes * MINUTE;
+  const before = rules.bufferBeforeMinutes * MINUTE;
+  const after = rules.bufferAfterMinutes * MINUTE;
+  const cursors: HostCursor[] = hosts.map((h) => ({ id: h.hostId, working: workingIntervals(h, lo, hi + duration), busy: merged(h.busy), w: -1, b: -1 }));
+  /** covers(working, s, e) && !overlapsAny(busy, s - before, e + after), for ascending s. */
+  const isFree = (c: HostCursor, s: number, e: number): boolean => {
+    const { working, busy } = c;
+    while (c.w + 1 < working.length && working[c.w + 1].start <= s) c.w++;
+    if (!(c.w >= 0 && working[c.w].end >= e)) return false;
+    const last = e + after - 1;
+    while (c.b + 1 < busy.length && busy[c.b + 1].start <= last) c.b++;
+    return !(c.b >= 0 && busy[c.b].end > s - before);
+  };
+  return { starts: slotStarts(rules.pageTimeZone, rules.stepMinutes, lo, hi), duration, cursors, isFree };
+}
+
 /** Whether one interval of the sorted, disjoint list contains [s, e). */
-function covers(sorted: Interval[], s: number, e: number): boolean {
+function covers(sorted: readonly Interval[], s: number, e: number): boolean {
   const i = lastStartingAtOrBefore(sorted, s);
   return i >= 0 && sorted[i].end >= e;
 }
 
 /** Whether [s, e) overlaps any interval of the sorted, disjoint list. */
-function overlapsAny(sorted: Interval[], s: number, e: number): boolean {
+function overlapsAny(sorted: readonly Interval[], s: number, e: number): boolean {
   const i = lastStartingAtOrBefore(sorted, e - 1);
   return i >= 0 && sorted[i].end > s;
 }
 
-function lastStartingAtOrBefore(sorted: Interval[], t: number): number {
+function lastStartingAtOrBefore(sorted: readonly Interval[], t: number): number {
   let lo = 0;
   let hi = sorted.length - 1;
   let found = -1;
@@ -182,84 +253,21 @@ function lastStartingAtOrBefore(sorted: Interval[], t: number): number {
   return found;
 }
 
-interface LocalDate {
-  y: number;
-  m: number;
-  d: number;
-}
+const hoursAndMinutes = new Map<string, number>();
 
-const HOUR = 3_600_000;
-const zones = new Map<string, IANAZone>();
-
-const QUARTER = 15 * MINUTE;
-const offsets = new Map<string, Map<number, number>>();
-
-/**
- * The zone's UTC offset at an instant, in milliseconds. Offsets change only on quarter-hour
- * instants (true of every zone since 1970), so they are cached per zone and quarter hour
- * (numeric keys: this runs ~100,000 times for a 60-day team page).
- */
-function offsetMs(zone: string, ts: number): number {
-  let byQuarter = offsets.get(zone);
-  if (!byQuarter) offsets.set(zone, (byQuarter = new Map()));
-  const q = Math.floor(ts / QUARTER);
-  const hit = byQuarter.get(q);
-  if (hit !== undefined) return hit;
-  let z = zones.get(zone);
-  if (!z) zones.set(zone, (z = IANAZone.create(zone)));
-  const o = z.offset(ts) * MINUTE;
-  if (byQuarter.size > 100_000) byQuarter.clear();
-  byQuarter.set(q, o);
-  return o;
-}
-
-/** Every instant at which the zone's clock reads `minutes` past midnight of `day`: 0, 1 or 2. */
-export function wallClockInstants(zone: string, day: LocalDate, minutes: number): number[] {
-  const local = Date.UTC(day.y, day.m - 1, day.d) + minutes * MINUTE;
-  // Offsets lie within −12 h…+14 h, so the instant lies in [local − 14 h, local + 12 h]; with at
-  // most one change in that window, the offsets at its two ends are the only candidates.
-  const found = new Set<number>();
-  for (const o of [offsetMs(zone, local - 14 * HOUR), offsetMs(zone, local + 12 * HOUR)]) {
-    if (offsetMs(zone, local - o) === o) found.add(local - o);
-  }
-  return [...found].sort((a, b) => a - b);
-}
-
-/** One instant for a range bound: in a gap, the time the clock jumps to; when repeated, the earliest or latest. */
-function wallClock(zone: string, day: LocalDate, minutes: number, pick: "earliest" | "latest"): number {
-  const all = wallClockInstants(zone, day, minutes);
-  if (all.length === 0) return Date.UTC(day.y, day.m - 1, day.d) + minutes * MINUTE - offsetMs(zone, Date.UTC(day.y, day.m - 1, day.d) + minutes * MINUTE - 14 * HOUR);
-  return pick === "earliest" ? all[0] : all[all.length - 1];
-}
-
-function localDate(zone: string, ts: number): LocalDate {
-  const d = new Date(ts + offsetMs(zone, ts));
-  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate() };
-}
-
-function nextDate(day: LocalDate): LocalDate {
-  const d = new Date(Date.UTC(day.y, day.m - 1, day.d + 1));
-  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate() };
-}
-
-const pad = (n: number) => String(n).padStart(2, "0");
-const isoDate = (day: LocalDate) => `${day.y}-${pad(day.m)}-${pad(day.d)}`;
-/** 0 = Monday … 6 = Sunday. */
-const weekdayIndex = (day: LocalDate) => (new Date(Date.UTC(day.y, day.m - 1, day.d)).getUTCDay() + 6) % 7;
-
+/** "09:30" → 570 (cached: every host's ranges are read for every day). */
 function minutesOf(hm: string): number {
-  const [h, m] = hm.split(":").map(Number);
-  return h * 60 + m;
+  let minutes = hoursAndMinutes.get(hm);
+  if (minutes === undefined) {
+    const [h, m] = hm.split(":").map(Number);
+    minutes = h * 60 + m;
+    if (hoursAndMinutes.size > 10_000) hoursAndMinutes.clear();
+    hoursAndMinutes.set(hm, minutes);
+  }
+  return minutes;
 }
 
-/**
- * An instant as ISO 8601 local time with offset in `zone` (e.g. 2027-03-14T09:00:00-07:00).
- * Uses the cached offsets above: formatting thousands of slots through Intl costs tens of ms.
- */
-export function isoInZone(ts: number, zone: string): string {
-  const offset = offsetMs(zone, ts);
-  const local = new Date(ts + offset).toISOString().slice(0, 19);
-  if (offset === 0) return `${local}Z`;
-  const abs = Math.abs(offset) / MINUTE;
-  return `${local}${offset < 0 ? "-" : "+"}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+function dateOf(dayNum: number): LocalDate {
+  const d = new Date(dayNum * DAY);
+  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate() };
 }

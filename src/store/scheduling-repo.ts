@@ -22,6 +22,22 @@ export async function listPageHosts(conn: Conn, accountId: string, pageId: strin
   return rows.map((r) => r.user_id);
 }
 
+/**
+ * A booking page by slug (as findPageBySlug reads it) with its team's user ids in order (empty when
+ * the page's owner hosts), in one round trip: the slots read starts from both.
+ */
+export async function findPageWithTeam(conn: Conn, slug: string) {
+  return conn
+    .selectFrom("booking_pages as p")
+    .selectAll("p")
+    .select(
+      sql<string[]>`coalesce((SELECT json_agg(h.user_id ORDER BY h.position) FROM booking_page_hosts h
+                               WHERE h.account_id = p.account_id AND h.booking_page_id = p.id), '[]')`.as("team_user_ids"),
+    )
+    .where((eb) => eb(eb.fn("lower", ["p.slug"]), "=", slug.toLowerCase()))
+    .executeTakeFirst();
+}
+
 export async function replacePageHosts(tx: Tx, accountId: string, pageId: string, userIds: string[]): Promise<void> {
   await tx.deleteFrom("booking_page_hosts").where("account_id", "=", accountId).where("booking_page_id", "=", pageId).execute();
   if (userIds.length === 0) return;
@@ -117,6 +133,11 @@ export async function deleteOverride(tx: Tx, accountId: string, userId: string, 
  * Busy time of the hosts overlapping [from, to): their live bookings (buffers included) and,
  * when asked, the holds of pending requests. `ignoreActivityId` leaves one activity out (a
  * booking being moved, a request being approved).
+ *
+ * A 60-day team page has thousands of these, so they come back in one round trip as one row per
+ * host with its intervals as a JSON array of [start, end] epoch milliseconds (what the availability
+ * core works in): row-by-row transfer and timestamp parsing cost more than the query itself, most
+ * of all on PGlite.
  */
 export async function loadBusy(
   conn: Conn,
@@ -131,7 +152,7 @@ export async function loadBusy(
   const range = sql`tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')`;
   let q = conn
     .selectFrom("activities")
-    .select(["owner_id", sql<Date>`lower(blocked)`.as("b_start"), sql<Date>`upper(blocked)`.as("b_end")])
+    .select(["owner_id", "blocked"])
     .where("account_id", "=", accountId)
     .where("owner_id", "in", hostIds)
     .where("type", "=", "booking")
@@ -140,16 +161,26 @@ export async function loadBusy(
     .where("end_at", ">", sql<Date>`${from}::timestamptz - ${MAX_BUFFER}::interval`)
     .where(sql<boolean>`blocked && ${range}`);
   if (opts.ignoreActivityId) q = q.where("id", "!=", opts.ignoreActivityId);
-  for (const r of await q.execute()) busy.get(r.owner_id!)!.push({ start: new Date(r.b_start).getTime(), end: new Date(r.b_end).getTime() });
   if (opts.holds) {
     let h = conn
       .selectFrom("booking_holds")
-      .select(["owner_id", sql<Date>`lower(blocked)`.as("b_start"), sql<Date>`upper(blocked)`.as("b_end")])
+      .select(["owner_id", "blocked"])
       .where("account_id", "=", accountId)
       .where("owner_id", "in", hostIds)
       .where(sql<boolean>`blocked && ${range}`);
     if (opts.ignoreActivityId) h = h.where("activity_id", "!=", opts.ignoreActivityId);
-    for (const r of await h.execute()) busy.get(r.owner_id)!.push({ start: new Date(r.b_start).getTime(), end: new Date(r.b_end).getTime() });
+    q = q.unionAll(h);
+  }
+  // Whole milliseconds, as a JavaScript Date keeps them.
+  const ms = (bound: "lower" | "upper") => sql.raw(`floor(extract(epoch from ${bound}(blocked)) * 1000)`);
+  const rows = await conn
+    .selectFrom(q.as("busy"))
+    .select(["owner_id", sql<[number, number][]>`json_agg(json_build_array(${ms("lower")}, ${ms("upper")}))`.as("intervals")])
+    .groupBy("owner_id")
+    .execute();
+  for (const r of rows) {
+    const own = busy.get(r.owner_id!)!;
+    for (const [start, end] of r.intervals) own.push({ start, end });
   }
   return busy;
 }
