@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { HoursRange, Interval } from "../domain/availability.js";
 import type { Db, Tx } from "./database.js";
+import { executePrepared } from "./prepared.js";
 import type { OpenHours } from "./schema.js";
 
 /** Availability, team hosts, busy time, holds and round-robin counts: the SQL behind scheduling. */
@@ -76,13 +77,13 @@ export interface UserAvailabilityRow {
 /** Users with their time zone and weekly hours (null when they set none). */
 export async function loadUserAvailability(conn: Conn, accountId: string, userIds: string[]): Promise<UserAvailabilityRow[]> {
   if (userIds.length === 0) return [];
-  const rows = await conn
+  const q = conn
     .selectFrom("users")
     .leftJoin("user_weekly_hours", "user_weekly_hours.user_id", "users.id")
     .select(["users.id", "users.name", "users.time_zone", "user_weekly_hours.hours"])
     .where("users.account_id", "=", accountId)
-    .where("users.id", "in", userIds)
-    .execute();
+    .where("users.id", "in", userIds);
+  const { rows } = await executePrepared(conn, q);
   return rows.map((r) => ({ userId: r.id, name: r.name, timeZone: r.time_zone, weekly: (r.hours as OpenHours | null) ?? null }));
 }
 
@@ -112,7 +113,7 @@ export async function listOverrides(conn: Conn, accountId: string, userIds: stri
     .where("user_id", "in", userIds);
   if (fromDay) q = q.where("day", ">=", fromDay);
   if (toDay) q = q.where("day", "<=", toDay);
-  const rows = await q.orderBy("day").execute();
+  const { rows } = await executePrepared(conn, q.orderBy("day"));
   return rows.map((r) => ({ userId: r.user_id, day: r.day, ranges: r.ranges as unknown as HoursRange[] }));
 }
 
@@ -173,11 +174,13 @@ export async function loadBusy(
   }
   // Whole milliseconds, as a JavaScript Date keeps them.
   const ms = (bound: "lower" | "upper") => sql.raw(`floor(extract(epoch from ${bound}(blocked)) * 1000)`);
-  const rows = await conn
-    .selectFrom(q.as("busy"))
-    .select(["owner_id", sql<[number, number][]>`json_agg(json_build_array(${ms("lower")}, ${ms("upper")}))`.as("intervals")])
-    .groupBy("owner_id")
-    .execute();
+  const { rows } = await executePrepared(
+    conn,
+    conn
+      .selectFrom(q.as("busy"))
+      .select(["owner_id", sql<[number, number][]>`json_agg(json_build_array(${ms("lower")}, ${ms("upper")}))`.as("intervals")])
+      .groupBy("owner_id"),
+  );
   for (const r of rows) {
     const own = busy.get(r.owner_id!)!;
     for (const [start, end] of r.intervals) own.push({ start, end });
