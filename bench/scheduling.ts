@@ -101,7 +101,8 @@ export async function benchBookingThroughput(opts: { databaseUrl?: string; clien
   const total = opts.bookings ?? 1000;
   const handle: DatabaseHandle = await openDatabase({ databaseUrl: opts.databaseUrl, poolSize: 20 });
   const ctx: AppContext = { db: handle.db, clock: systemClock, publicUrl: "http://bench.test" };
-  const app = await buildHttpApp(ctx, { logLevel: "silent", webDist: "/nonexistent" });
+  // As a production server runs (BOOKSTREAM_VALIDATE_RESPONSES unset).
+  const app = await buildHttpApp(ctx, { logLevel: "silent", webDist: "/nonexistent", validateResponses: false });
   try {
     await app.listen({ port: 0, host: "127.0.0.1" });
     const addr = app.server.address();

@@ -63,7 +63,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
 
   await app.register(accountRoutes(ctx, { signInRateLimit: opts.signInRateLimit ?? 10, secureCookies: opts.secureCookies ?? false }));
   await app.register(activityRoutes(ctx, { validateResponses: opts.validateResponses ?? true }));
-  await app.register(publicRoutes(ctx));
+  await app.register(publicRoutes(ctx, { validateResponses: opts.validateResponses ?? true }));
   await app.register(schedulingRoutes(ctx));
   await app.register(availabilityRoutes(ctx));
   await app.register(publicSchedulingRoutes(ctx));

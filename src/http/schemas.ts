@@ -115,3 +115,13 @@ export const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
     .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(item))
     .optional();
+
+/**
+ * Route options for the busiest answers, built field by field from their schema's own shape
+ * (presentActivity, getActivityDetails, presentManageView): outside tests they may skip checking
+ * each answer against the schema, which on a page of 50 activities is a large share of the
+ * request. Tests and development keep the check (BOOKSTREAM_VALIDATE_RESPONSES=1).
+ */
+export function answerChecking(validateResponses: boolean) {
+  return validateResponses ? {} : { serializerCompiler: () => (data: unknown) => JSON.stringify(data) };
+}

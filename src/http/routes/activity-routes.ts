@@ -13,7 +13,7 @@ import { setNoShow } from "../../app/set-no-show.js";
 import { BOOKING_STATUSES, DETAILED_STATUS_LIST, USER_ACTIONS, type UserAction } from "../../domain/lifecycle.js";
 import { SEARCH_GRAMMAR_HELP } from "../../domain/search-query.js";
 import { callerOf, requireCaller } from "../auth.js";
-import { Activity, ActivityDetails, ActivityId, IsoDateTime, csv, errors } from "../schemas.js";
+import { Activity, ActivityDetails, ActivityId, IsoDateTime, answerChecking, csv, errors } from "../schemas.js";
 
 const StreamQuery = z.object({
   type: csv(z.enum(["booking", "package", "transaction"])).describe("Comma-separated activity types"),
@@ -54,16 +54,8 @@ const ActionResult = z.object({
   customerLink: z.string().optional().describe("The link sent to the customer (request-reschedule, request-new-times)"),
 });
 
-/**
- * The stream's two read routes build their answers field by field from the schema's own shape
- * (presentActivity, getActivityDetails), so outside tests they may skip checking each answer
- * against the schema: on a page of 50 activities that check is a large share of the request.
- * Tests and development keep it on (BOOKSTREAM_VALIDATE_RESPONSES=1).
- */
-const plainJson = () => (data: unknown) => JSON.stringify(data);
-
 export function activityRoutes(ctx: AppContext, opts: { validateResponses: boolean } = { validateResponses: true }): FastifyPluginAsyncZod {
-  const fastRead = opts.validateResponses ? {} : { serializerCompiler: plainJson };
+  const fastRead = answerChecking(opts.validateResponses);
   return async (app) => {
     app.addHook("preHandler", requireCaller(ctx));
 

@@ -9,7 +9,7 @@ import { getManageView } from "../../app/get-manage-view.js";
 import { requestOnPublicPage } from "../../app/request-on-public-page.js";
 import { notFound } from "../../domain/errors.js";
 import { findPageBySlug, listEventTypes } from "../../store/pages-repo.js";
-import { CustomerInput, IsoDateTime, ManageView, errors } from "../schemas.js";
+import { CustomerInput, IsoDateTime, ManageView, answerChecking, errors } from "../schemas.js";
 
 const Slug = z.object({ slug: z.string().min(1).max(100).regex(/^[A-Za-z0-9-]+$/, "letters, digits and dashes") });
 const Token = z.object({ token: z.string().min(20).max(100).regex(/^[A-Za-z0-9_-]+$/, "not a manage token") });
@@ -18,7 +18,7 @@ const Created = z.object({ activity: ManageView, manageLink: z.string().describe
 const Proposed = z.array(IsoDateTime).min(1).max(10).describe("Proposed start times");
 
 /** The customer side: no sign-in; booking pages by slug, a booking by its manage-link token. */
-export function publicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
+export function publicRoutes(ctx: AppContext, opts: { validateResponses: boolean } = { validateResponses: true }): FastifyPluginAsyncZod {
   return async (app) => {
     app.get("/api/v1/public/pages/:slug", {
       schema: {
@@ -47,6 +47,7 @@ export function publicRoutes(ctx: AppContext): FastifyPluginAsyncZod {
     });
 
     app.post("/api/v1/public/pages/:slug/bookings", {
+      ...answerChecking(opts.validateResponses),
       schema: {
         tags: ["Public"],
         summary: "Book a time (automatic booking pages)",
