@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import type { HostSchedule, HoursRange, SlotRules } from "../domain/availability.js";
 import type { WeeklyHours } from "../domain/open-hours.js";
 import type { Db, Tx } from "../store/database.js";
-import { listPageHosts, listOverrides, loadBusy, loadUserAvailability } from "../store/scheduling-repo.js";
+import { listPageHosts, loadScheduleInputs } from "../store/scheduling-repo.js";
 import type { PageRow } from "./booking-rules.js";
 
 /**
@@ -34,12 +34,7 @@ export async function loadHostSchedules(conn: Db | Tx, page: PageRow, hostIds: s
   // Local dates differ by at most a day between zones: read a day more on each side.
   const fromDay = new Date(from.getTime() - 2 * DAY).toISOString().slice(0, 10);
   const toDay = new Date(to.getTime() + 2 * DAY).toISOString().slice(0, 10);
-  // Independent reads: on PostgreSQL they run side by side on pooled connections.
-  const [users, overrides, busy] = await Promise.all([
-    loadUserAvailability(conn, page.account_id, hostIds),
-    listOverrides(conn, page.account_id, hostIds, fromDay, toDay),
-    loadBusy(conn, page.account_id, hostIds, from, to, opts),
-  ]);
+  const { users, overrides, busy } = await loadScheduleInputs(conn, page.account_id, hostIds, { from: fromDay, to: toDay }, from, to, opts);
   const byId = new Map(users.map((u) => [u.userId, u]));
   const overridesOf = new Map<string, Record<string, HoursRange[]>>();
   for (const o of overrides) {

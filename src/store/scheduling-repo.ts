@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type Expression } from "kysely";
 import type { HoursRange, Interval } from "../domain/availability.js";
 import type { Db, Tx } from "./database.js";
 import { executePrepared } from "./prepared.js";
@@ -77,15 +77,25 @@ export interface UserAvailabilityRow {
 /** Users with their time zone and weekly hours (null when they set none). */
 export async function loadUserAvailability(conn: Conn, accountId: string, userIds: string[]): Promise<UserAvailabilityRow[]> {
   if (userIds.length === 0) return [];
-  const q = conn
+  const { rows } = await executePrepared(conn, userAvailabilityQuery(conn, accountId, userIds));
+  return rows.map(toUserAvailability);
+}
+
+function userAvailabilityQuery(conn: Conn, accountId: string, userIds: string[]) {
+  return conn
     .selectFrom("users")
     .leftJoin("user_weekly_hours", "user_weekly_hours.user_id", "users.id")
     .select(["users.id", "users.name", "users.time_zone", "user_weekly_hours.hours"])
     .where("users.account_id", "=", accountId)
     .where("users.id", "in", userIds);
-  const { rows } = await executePrepared(conn, q);
-  return rows.map((r) => ({ userId: r.id, name: r.name, timeZone: r.time_zone, weekly: (r.hours as OpenHours | null) ?? null }));
 }
+
+const toUserAvailability = (r: { id: string; name: string; time_zone: string; hours: unknown }): UserAvailabilityRow => ({
+  userId: r.id,
+  name: r.name,
+  timeZone: r.time_zone,
+  weekly: (r.hours as OpenHours | null) ?? null,
+});
 
 export async function upsertWeeklyHours(tx: Tx, accountId: string, userId: string, hours: OpenHours, at: Date): Promise<void> {
   await tx
@@ -106,6 +116,11 @@ export async function setUserTimeZone(tx: Tx, accountId: string, userId: string,
 /** Date overrides of several users between two local dates (inclusive), as YYYY-MM-DD keys. */
 export async function listOverrides(conn: Conn, accountId: string, userIds: string[], fromDay?: string, toDay?: string) {
   if (userIds.length === 0) return [];
+  const { rows } = await executePrepared(conn, overridesQuery(conn, accountId, userIds, fromDay, toDay));
+  return rows.map(toOverride);
+}
+
+function overridesQuery(conn: Conn, accountId: string, userIds: string[], fromDay?: string, toDay?: string) {
   let q = conn
     .selectFrom("user_date_overrides")
     .select(["user_id", sql<string>`to_char(day, 'YYYY-MM-DD')`.as("day"), "ranges"])
@@ -113,9 +128,10 @@ export async function listOverrides(conn: Conn, accountId: string, userIds: stri
     .where("user_id", "in", userIds);
   if (fromDay) q = q.where("day", ">=", fromDay);
   if (toDay) q = q.where("day", "<=", toDay);
-  const { rows } = await executePrepared(conn, q.orderBy("day"));
-  return rows.map((r) => ({ userId: r.user_id, day: r.day, ranges: r.ranges as unknown as HoursRange[] }));
+  return q.orderBy("day");
 }
+
+const toOverride = (r: { user_id: string; day: string; ranges: unknown }) => ({ userId: r.user_id, day: r.day, ranges: r.ranges as HoursRange[] });
 
 export async function upsertOverride(tx: Tx, accountId: string, userId: string, day: string, ranges: HoursRange[]): Promise<void> {
   await tx
@@ -135,21 +151,12 @@ export async function deleteOverride(tx: Tx, accountId: string, userId: string, 
  * when asked, the holds of pending requests. `ignoreActivityId` leaves one activity out (a
  * booking being moved, a request being approved).
  *
- * A 60-day team page has thousands of these, so they come back in one round trip as one row per
+ * A 60-day team page has thousands of these, so they come as one row per
  * host with its intervals as a JSON array of [start, end] epoch milliseconds (what the availability
  * core works in): row-by-row transfer and timestamp parsing cost more than the query itself, most
  * of all on PGlite.
  */
-export async function loadBusy(
-  conn: Conn,
-  accountId: string,
-  hostIds: string[],
-  from: Date,
-  to: Date,
-  opts: { holds: boolean; ignoreActivityId?: string },
-): Promise<Map<string, Interval[]>> {
-  const busy = new Map<string, Interval[]>(hostIds.map((h) => [h, []]));
-  if (hostIds.length === 0) return busy;
+function busyQuery(conn: Conn, accountId: string, hostIds: string[], from: Date, to: Date, opts: BusyOptions) {
   const range = sql`tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')`;
   let q = conn
     .selectFrom("activities")
@@ -174,18 +181,46 @@ export async function loadBusy(
   }
   // Whole milliseconds, as a JavaScript Date keeps them.
   const ms = (bound: "lower" | "upper") => sql.raw(`floor(extract(epoch from ${bound}(blocked)) * 1000)`);
-  const { rows } = await executePrepared(
-    conn,
-    conn
-      .selectFrom(q.as("busy"))
-      .select(["owner_id", sql<[number, number][]>`json_agg(json_build_array(${ms("lower")}, ${ms("upper")}))`.as("intervals")])
-      .groupBy("owner_id"),
-  );
+  return conn
+    .selectFrom(q.as("busy"))
+    .select([sql<string>`owner_id`.as("owner_id"), sql<[number, number][]>`json_agg(json_build_array(${ms("lower")}, ${ms("upper")}))`.as("intervals")])
+    .groupBy("owner_id");
+}
+
+function toBusy(hostIds: string[], rows: { owner_id: string; intervals: [number, number][] }[]): Map<string, Interval[]> {
+  const busy = new Map<string, Interval[]>(hostIds.map((h) => [h, []]));
   for (const r of rows) {
-    const own = busy.get(r.owner_id!)!;
+    const own = busy.get(r.owner_id)!;
     for (const [start, end] of r.intervals) own.push({ start, end });
   }
   return busy;
+}
+
+export interface BusyOptions {
+  holds: boolean;
+  ignoreActivityId?: string;
+}
+
+/**
+ * What the availability core needs about `hostIds` (their hours, date overrides between two local
+ * dates, busy time overlapping [from, to)) in one round trip: the three reads above as JSON
+ * columns of one row. Inside a booking's transaction they would otherwise go one after another.
+ */
+export async function loadScheduleInputs(conn: Conn, accountId: string, hostIds: string[], days: { from: string; to: string }, from: Date, to: Date, opts: BusyOptions) {
+  if (hostIds.length === 0) return { users: [], overrides: [], busy: new Map<string, Interval[]>() };
+  const all = <R>(q: { compile(): unknown } & Expression<R>) => sql<R[]>`(SELECT coalesce(json_agg(r), '[]') FROM (${q}) r)`;
+  const { rows } = await executePrepared(
+    conn,
+    sql<{
+      users: { id: string; name: string; time_zone: string; hours: unknown }[];
+      overrides: { user_id: string; day: string; ranges: unknown }[];
+      busy: { owner_id: string; intervals: [number, number][] }[];
+    }>`SELECT ${all(userAvailabilityQuery(conn, accountId, hostIds))} AS users,
+              ${all(overridesQuery(conn, accountId, hostIds, days.from, days.to))} AS overrides,
+              ${all(busyQuery(conn, accountId, hostIds, from, to, opts))} AS busy`,
+  );
+  const r = rows[0];
+  return { users: r.users.map(toUserAvailability), overrides: r.overrides.map(toOverride), busy: toBusy(hostIds, r.busy) };
 }
 
 /** Serialises scheduling for one host across processes until the transaction ends (re-entrant). */
