@@ -49,7 +49,7 @@ export async function findPageBySlug(conn: Conn, slug: string) {
 export async function findPageForBooking(tx: Tx, slug: string, opts: { lockHostId?: string } = {}): Promise<PageForBooking | undefined> {
   const lockHostId = opts.lockHostId ?? null;
   const query = sql<PageForBooking & { locked: unknown }>`
-    SELECT p.*, hosts.list AS hosts, event_types.list AS event_types, other_pages.list AS other_pages,
+    SELECT ${sql.join(PAGE_COLUMNS.map((c) => sql.ref(`p.${c}`)))}, hosts.list AS hosts, event_types.list AS event_types, other_pages.list AS other_pages,
            l.locked_host_id,
            -- STRICT: no host to lock (a team page, no host chosen yet) takes no lock.
            pg_advisory_xact_lock(hashtext(l.locked_host_id)) AS locked
@@ -76,6 +76,20 @@ export async function findPageForBooking(tx: Tx, slug: string, opts: { lockHostI
   const { locked: _, ...page } = row;
   return page;
 }
+
+/**
+ * Every column of booking_pages, named: a prepared statement that says `p.*` fails once a migration
+ * adds a column ("cached plan must not change result type") on connections that prepared it before.
+ */
+const PAGE_COLUMNS = [
+  "id", "account_id", "slug", "name", "owner_id", "time_zone", "duration_minutes", "mode", "location", "open_hours",
+  "created_at", "updated_at", "min_notice_minutes", "max_days_ahead", "buffer_before_minutes", "buffer_after_minutes",
+  "slot_interval_minutes", "proposals_required", "holds_requested_slots", "policy_minutes", "packages_enabled",
+  "max_package_sessions", "questions", "video_link",
+] as const satisfies readonly (keyof BookingPagesTable)[];
+// Compile-time check that the list is complete: a column added to the table must be added above.
+const pageColumnsComplete: Exclude<keyof BookingPagesTable, (typeof PAGE_COLUMNS)[number]> extends never ? true : never = true;
+void pageColumnsComplete;
 
 export type PageForBooking = Selectable<BookingPagesTable> & {
   hosts: { id: string; name: string }[];
