@@ -31,7 +31,10 @@ export async function runExtraBenches(t: ExtraTargets, log: (line: string) => vo
     const slots = await benchSlotComputation({ databaseUrl: e.databaseUrl });
     log(`  slots: ${slots.slotsPerRequest} slots per request; p50 ${slots.p50Ms.toFixed(1)} ms, p95 ${slots.p95Ms.toFixed(1)} ms`);
     const booking = await benchBookingThroughput({ databaseUrl: e.databaseUrl });
-    log(`  booking: ${booking.bookingsPerSecond.toFixed(0)} bookings/s (${booking.bookings} in ${booking.seconds.toFixed(1)} s), failed ${booking.failed}, double bookings ${booking.doubleBookings}`);
+    log(
+      `  booking: ${booking.bookingsPerSecond.toFixed(0)} bookings/s (${booking.bookings} in ${booking.seconds.toFixed(1)} s), failed ${booking.failed}, double bookings ${booking.doubleBookings}; ` +
+        `CPU per booking: server ${booking.serverCpuMsPerBooking.toFixed(2)} ms, load generator ${booking.clientCpuMsPerBooking.toFixed(2)} ms`,
+    );
     const pg = e.engine === "postgres";
     lines.push(
       `| ${e.engine} | ${slots.p50Ms.toFixed(1)} | ${slots.p95Ms.toFixed(1)} | ${pg ? (slots.p95Ms <= 50 ? "yes" : "NO") : "n/a"} | ${booking.bookingsPerSecond.toFixed(0)} | ${booking.failed} | ${booking.doubleBookings} | ${pg ? (booking.bookingsPerSecond >= 300 ? "yes" : "NO") : "n/a"} |`,

@@ -94,6 +94,9 @@ export interface BookingBenchResult {
   bookingsPerSecond: number;
   failed: number;
   doubleBookings: number;
+  /** CPU per booking of the server process (API and its database client) and of the load generator. */
+  serverCpuMsPerBooking: number;
+  clientCpuMsPerBooking: number;
 }
 
 export async function benchBookingThroughput(opts: { databaseUrl?: string; clients?: number; bookings?: number } = {}): Promise<BookingBenchResult> {
@@ -125,7 +128,9 @@ export async function benchBookingThroughput(opts: { databaseUrl?: string; clien
     const base = Math.ceil((Date.now() + 2 * 86_400_000) / 3_600_000) * 3_600_000;
     const jobs = Array.from({ length: total }, (_, i) => ({ slug: slugs[i % slugs.length], start: new Date(base + Math.floor(i / slugs.length) * 1_800_000).toISOString(), n: i }));
     // The clients run in their own process, so the server under test keeps its CPU.
+    const cpu0 = process.cpuUsage();
     const load = await runLoadClient({ url, clients, jobs, tag: accountId.slice(0, 6) });
+    const serverCpu = process.cpuUsage(cpu0);
     const failed = load.failed;
     const seconds = load.seconds;
     const dup = await handle.executeSql(
@@ -134,7 +139,10 @@ export async function benchBookingThroughput(opts: { databaseUrl?: string; clien
        WHERE a.account_id = $1 AND b.account_id = $1 AND a.status IN ('Scheduled','Rescheduled') AND b.status IN ('Scheduled','Rescheduled')`,
       [accountId],
     );
-    return { clients, bookings: total - failed, seconds, bookingsPerSecond: (total - failed) / seconds, failed, doubleBookings: Number(dup.rows[0].n) };
+    return {
+      clients, bookings: total - failed, seconds, bookingsPerSecond: (total - failed) / seconds, failed, doubleBookings: Number(dup.rows[0].n),
+      serverCpuMsPerBooking: (serverCpu.user + serverCpu.system) / 1000 / total, clientCpuMsPerBooking: load.clientCpuMs / total,
+    };
   } finally {
     await app.close();
     await handle.close();
@@ -143,7 +151,7 @@ export async function benchBookingThroughput(opts: { databaseUrl?: string; clien
 
 function runLoadClient(input: { url: string; clients: number; jobs: { slug: string; start: string; n: number }[]; tag: string }) {
   const script = fileURLToPath(new URL("./booking-load-client.ts", import.meta.url));
-  return new Promise<{ seconds: number; ok: number; failed: number; statuses: Record<string, number> }>((resolve, reject) => {
+  return new Promise<{ seconds: number; ok: number; failed: number; statuses: Record<string, number>; clientCpuMs: number }>((resolve, reject) => {
     execFile(process.execPath, ["--import", "tsx", script, JSON.stringify(input)], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`load client failed: ${stderr || err.message}`));
       else resolve(JSON.parse(stdout));
