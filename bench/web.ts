@@ -26,7 +26,16 @@ export interface WebBenchOptions {
 export interface WebBenchResult {
   firstRowsMs: number;
   filterChange: { samples: number; p50Ms: number; p95Ms: number; maxMs: number };
-  scroll: { rows: number; frames: number; droppedFrames: number; droppedPct: number; maxFrameMs: number; durationMs: number };
+  scroll: {
+    rows: number;
+    frames: number;
+    droppedFrames: number;
+    droppedPct: number;
+    maxFrameMs: number;
+    durationMs: number;
+    /** Diagnostics: the five longest frames (ms), the rows loaded when each ended and whether a page arrived in it. */
+    longestFrames: { ms: number; rowsLoaded: number; pageArrived: boolean }[];
+  };
 }
 
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
@@ -110,6 +119,8 @@ function scrollRows(page: Page, target: number): Promise<WebBenchResult["scroll"
     let dropped = 0;
     let maxFrame = 0;
     let stuckSince = 0;
+    const longest: { ms: number; rowsLoaded: number; pageArrived: boolean }[] = [];
+    let loaded = Number(list.dataset.loaded);
     return new Promise<WebBenchResult["scroll"]>((resolve) => {
       const tick = (t: number) => {
         const d = t - last;
@@ -117,6 +128,12 @@ function scrollRows(page: Page, target: number): Promise<WebBenchResult["scroll"
         if (frames++ > 0) {
           if (d > 20) dropped++;
           maxFrame = Math.max(maxFrame, d);
+          const nowLoaded = Number(list.dataset.loaded);
+          if (longest.length < 5 || d > longest[longest.length - 1].ms) {
+            longest.push({ ms: d, rowsLoaded: nowLoaded, pageArrived: nowLoaded !== loaded });
+            longest.sort((a, b) => b.ms - a.ms).splice(5);
+          }
+          loaded = nowLoaded;
         }
         const reachable = list.scrollHeight - list.clientHeight;
         if (list.scrollTop < reachable - 1) {
@@ -126,7 +143,7 @@ function scrollRows(page: Page, target: number): Promise<WebBenchResult["scroll"
         const rows = Math.floor((list.scrollTop + list.clientHeight) / rowH);
         if (rows >= targetRows || (stuckSince && t - stuckSince > 1_000) || t - start > 180_000) {
           const r = (x: number) => Math.round(x * 10) / 10;
-          resolve({ rows: Math.min(rows, targetRows), frames, droppedFrames: dropped, droppedPct: r((100 * dropped) / Math.max(1, frames - 1)), maxFrameMs: r(maxFrame), durationMs: Math.round(t - start) });
+          resolve({ rows: Math.min(rows, targetRows), frames, droppedFrames: dropped, droppedPct: r((100 * dropped) / Math.max(1, frames - 1)), maxFrameMs: r(maxFrame), durationMs: Math.round(t - start), longestFrames: longest.map((f) => ({ ...f, ms: r(f.ms) })) });
         } else requestAnimationFrame(tick);
       };
       requestAnimationFrame(tick);
@@ -156,4 +173,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   console.log(`web: first rows visible      ${r.firstRowsMs} ms after navigation start`);
   console.log(`web: filter change reflected p50 ${r.filterChange.p50Ms} ms, p95 ${r.filterChange.p95Ms} ms, max ${r.filterChange.maxMs} ms (${r.filterChange.samples} changes)`);
   console.log(`web: scrolled ${r.scroll.rows} rows in ${r.scroll.durationMs} ms: ${r.scroll.frames} frames, ${r.scroll.droppedFrames} over 20 ms (${r.scroll.droppedPct}%), worst ${r.scroll.maxFrameMs} ms`);
+  const frame = (f: WebBenchResult["scroll"]["longestFrames"][number]) => `${f.ms} ms (${f.rowsLoaded} rows loaded${f.pageArrived ? ", a page arrived" : ""})`;
+  console.log(`web: longest frames ${r.scroll.longestFrames.map(frame).join(", ")}`);
 }

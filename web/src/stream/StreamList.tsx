@@ -1,7 +1,8 @@
-import { useVirtualizer } from "@tanstack/react-virtual";
+import { useVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from "react";
+import { NEXT_PAGES } from "../api/stream-cache";
 import type { Activity } from "../api/types";
-import { useMediaQuery } from "../ui/use-media-query";
+import { rowsToRender } from "./overscan";
 import { StreamRow } from "./StreamRow";
 
 let markedFirstRows = false;
@@ -9,7 +10,11 @@ let markedFirstRows = false;
 /**
  * The virtualised stream: only the rows in view (plus a margin) are in the DOM, so tens of
  * thousands of loaded rows scroll smoothly. A listbox: arrow keys, Page Up/Down, Home/End move,
- * Enter opens; the next page loads before the end is reached.
+ * Enter opens; the next page loads while a page's worth of rows is still ahead.
+ *
+ * It re-renders on every scrolled frame, so it keeps that render small: rows are memoised and
+ * get stable props, and work that depends on the page rather than the scroll position (the
+ * phone/desktop media query, for one) is done by the parent.
  */
 export function StreamList(props: {
   items: Activity[];
@@ -23,14 +28,19 @@ export function StreamList(props: {
   filterKey: string;
   state: "loading" | "ready" | "error";
   label: string;
+  rowHeight: number;
 }) {
-  const { items, total, hasNextPage, isFetchingNextPage, fetchNextPage, selectedId, onOpen, zone, filterKey, state, label } = props;
-  const phone = useMediaQuery("(max-width: 640px)");
-  const rowHeight = phone ? 96 : 64;
+  const { items, total, hasNextPage, isFetchingNextPage, fetchNextPage, selectedId, onOpen, zone, filterKey, state, label, rowHeight } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const count = items.length + (hasNextPage ? 1 : 0);
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => rowHeight, overscan: 12 });
+  const virtualizer: Virtualizer<HTMLDivElement, Element> = useVirtualizer({
+    count,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    // Called while rendering, after the scroll handler has set the direction.
+    rangeExtractor: (range) => rowsToRender(range, virtualizer.scrollDirection),
+  });
 
   useEffect(() => virtualizer.measure(), [rowHeight, virtualizer]);
   useEffect(() => {
@@ -46,9 +56,15 @@ export function StreamList(props: {
 
   const virtualItems = virtualizer.getVirtualItems();
   const lastIndex = virtualItems[virtualItems.length - 1]?.index ?? 0;
+  // Once the list is scrolled, the next page loads while a page of rows is still ahead; before
+  // that, only when the loaded rows do not fill the view (someone flicking through filters does
+  // not make the server read 200 more rows for each). A flag rather than the index is the effect's
+  // input, so the effect runs when it flips, not on every scrolled frame.
+  const wantsNextPage =
+    hasNextPage && !isFetchingNextPage && (virtualizer.scrollOffset ? lastIndex >= items.length - NEXT_PAGES : lastIndex >= items.length);
   useEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastIndex >= items.length - 30) fetchNextPage();
-  }, [lastIndex, items.length, hasNextPage, isFetchingNextPage, fetchNextPage]);
+    if (wantsNextPage) fetchNextPage();
+  }, [wantsNextPage, fetchNextPage]);
 
   const open = useCallback(
     (id: string, index: number) => {

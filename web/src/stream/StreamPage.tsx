@@ -5,6 +5,7 @@ import type { Me, SavedFilter } from "../api/types";
 import { navigate, setSearch, useLocation } from "../app/router";
 import { DetailsPane } from "../details/DetailsPane";
 import { formatCount, zoneName } from "../ui/format";
+import { useMediaQuery } from "../ui/use-media-query";
 import { FilterPanel } from "./FilterPanel";
 import { countFilters, emptyFilters, filtersToSearch, fromQuery, parseFilters, toApiParams, toQuery, type Filters, type ViewName } from "./filters";
 import { SearchBox } from "./SearchBox";
@@ -27,6 +28,8 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
   const stream = useStream(apiParams);
   const items = useMemo(() => flattenStream(stream.data), [stream.data]);
   const counted = useStreamTotal(apiParams, !stream.isError).data;
+  // Asked here, not in the list, which re-renders on every scrolled frame.
+  const rowHeight = useMediaQuery("(max-width: 640px)") ? 96 : 64;
   const [panelOpen, setPanelOpen] = useState(false);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const closeDrawer = useCallback(() => setDrawerOpen(false), []);
@@ -148,6 +151,7 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
           filterKey={apiParams}
           state={state}
           label={title}
+          rowHeight={rowHeight}
         />
       </section>
       {openId && (
