@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from "react";
 import { errorMessage } from "../api/client";
 import { useCustomer, useCustomerSearch, type Customer } from "../api/schedule";
-import { CopyLink } from "./CopyLink";
+import { CopyButton } from "../ui/CopyButton";
 import { zoneName } from "../ui/format";
 import { TimeZonePicker } from "../public/TimeZonePicker";
 
@@ -59,7 +59,7 @@ export function CustomerPicker(props: { customerId: string | null; onCustomerId:
           </span>
         </div>
         <div className="customer-actions">
-          <CopyLink text={link} label="Copy schedule link" small />
+          <CopyButton text={link} label="Copy schedule link" showLabel />
           <button type="button" className="button button-small" onClick={() => onCustomerId(null)}>
             Change customer
           </button>

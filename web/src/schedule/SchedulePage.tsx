@@ -7,7 +7,7 @@ import { useBookingPages } from "../api/queries";
 import { scheduleOnBehalf, useFindATime, type FindATimeQuery, type FreeMember } from "../api/schedule";
 import type { ActivityDetails, Me } from "../api/types";
 import { Link, setSearch, useLocation } from "../app/router";
-import { CopyLink } from "./CopyLink";
+import { CopyButton } from "../ui/CopyButton";
 import { formatRange, zoneName } from "../ui/format";
 import { whenLabel } from "../public/time";
 import { CustomerPicker, isNewCustomerValid, type CustomerChoice } from "./CustomerPicker";
@@ -220,7 +220,7 @@ function Scheduled({ result, zone, onAgain }: { result: { activity: ActivityDeta
         <Link className="button" to={`/activities?q=${a.id}&open=${a.id}`}>
           Open in the Activity stream
         </Link>
-        <CopyLink text={result.manageLink} label="Copy the customer's manage link" />
+        <CopyButton text={result.manageLink} label="Copy the customer's manage link" className="button" showLabel />
         <button type="button" className="button button-ghost" onClick={onAgain}>
           Schedule another
         </button>

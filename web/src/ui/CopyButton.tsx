@@ -19,8 +19,11 @@ export async function copyText(text: string): Promise<boolean> {
   }
 }
 
-/** Copies `text`; says so in words (announced to screen readers). */
-export function CopyButton({ text, label, className }: { text: string; label: string; className?: string }) {
+/**
+ * Copies `text`; says so in words (announced to screen readers). The button shows "Copy" with
+ * `label` as its accessible name, or, with `showLabel`, shows the label itself ("Copy schedule link").
+ */
+export function CopyButton({ text, label, className, showLabel }: { text: string; label: string; className?: string; showLabel?: boolean }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   useEffect(() => {
     if (state === "idle") return;
@@ -29,8 +32,13 @@ export function CopyButton({ text, label, className }: { text: string; label: st
   }, [state]);
   return (
     <>
-      <button type="button" className={className ?? "button button-small"} aria-label={label} onClick={async () => setState((await copyText(text)) ? "copied" : "failed")}>
-        {state === "copied" ? "Copied" : "Copy"}
+      <button
+        type="button"
+        className={className ?? "button button-small"}
+        aria-label={showLabel ? undefined : label}
+        onClick={async () => setState((await copyText(text)) ? "copied" : "failed")}
+      >
+        {state === "copied" ? "Copied" : showLabel ? label : "Copy"}
       </button>
       <span className="sr-only" role="status">
         {state === "copied" ? "Copied to the clipboard" : state === "failed" ? "Could not copy; select the text and copy it" : ""}
