@@ -10,6 +10,7 @@ import { firstAccount } from "./store/accounts-repo.js";
 import { openDatabase, type DatabaseHandle } from "./store/database.js";
 import { insertAccount } from "./store/accounts-repo.js";
 import { randomUUID } from "node:crypto";
+import { tuneRuntimeForServer } from "./runtime-tuning.js";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -21,6 +22,7 @@ export interface RunningServer {
 
 /** Opens the database (migrating it), seeds on first start, starts HTTP and the background jobs. */
 export async function startServer(config: Config, log: (line: string) => void = console.log): Promise<RunningServer> {
+  tuneRuntimeForServer();
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   const testClock = config.testClock ? new AdjustableClock() : undefined;
   const publicUrl = config.publicUrl ?? `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`;

@@ -1,10 +1,11 @@
-import type { ActivityRow } from "../store/activities-repo.js";
+import type { StreamRow } from "../store/activities-repo.js";
 import type { RelationKind } from "../store/schema.js";
+import { utcIso } from "../domain/zone-clock.js";
 import type { Caller } from "./context.js";
 import { actionsFor } from "./permissions.js";
 
 /** The API's view of an activity (a stream row). `actions` are what this caller may do now. */
-export function presentActivity(a: ActivityRow, caller: Caller) {
+export function presentActivity(a: StreamRow, caller: Caller) {
   return {
     id: a.id,
     type: a.type,
@@ -42,4 +43,8 @@ export function relationLabel(kind: RelationKind, viewedIsFrom: boolean): string
   return names[kind][viewedIsFrom ? 0 : 1];
 }
 
-export const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
+/**
+ * An instant as the API writes it (2027-03-14T16:00:00.000Z). Through utcIso: a stream page has
+ * 200 of them, and Date's toISOString (~0.4 µs each) was most of the cost of presenting a page.
+ */
+export const iso = (d: Date | string | null | undefined) => (d ? utcIso(d instanceof Date ? d.getTime() : Date.parse(d)) : null);

@@ -5,15 +5,47 @@ import { outboxCtes, type OutboxEventInput } from "./outbox-repo.js";
 import { customerUpsert, type NewCustomer } from "./pages-repo.js";
 import type { ActivitiesTable, RelationKind, RescheduleRequest } from "./schema.js";
 
-export type ActivityRow = Selectable<ActivitiesTable> & { page_owner_id: string | null; page_slug: string | null; page_location: string | null };
+/** An activity as the details view reads it: every column but the derived `search` and `blocked`. */
+export type ActivityRow = Omit<Selectable<ActivitiesTable>, "search" | "blocked"> & { page_owner_id: string | null; page_slug: string | null; page_location: string | null };
 type Conn = Db | Tx;
 
-/** Columns the stream and details need, with the booking page's owner (for permissions). */
+/**
+ * The columns a stream row shows (and its cursor and permissions need). A page of the stream is
+ * the API's busiest answer: every column read is parsed by the driver, so the page reads only
+ * these, not the request's answers, the search vector or the bookkeeping columns.
+ */
+const STREAM_COLUMNS = [
+  "id", "type", "status", "detailed_status", "booking_page_id", "event_type_id", "owner_id", "customer_id",
+  "customer_name", "customer_email", "customer_phone", "customer_time_zone", "page_name", "event_type_name", "owner_name",
+  "start_at", "end_at", "proposed_times", "reason", "created_at", "updated_at",
+] as const satisfies readonly (keyof ActivityRow)[];
+export type StreamRow = Pick<ActivityRow, (typeof STREAM_COLUMNS)[number] | "page_owner_id" | "page_slug">;
+
+/** Every column but `search` and `blocked` (derived, never shown); listed so a new column is a compile error here. */
+const DETAIL_COLUMNS = [
+  ...STREAM_COLUMNS, "account_id", "latest_proposed_at", "reschedules_id", "reschedule_request", "answers", "version",
+] as const satisfies readonly (keyof ActivityRow)[];
+type Missing = Exclude<keyof Omit<Selectable<ActivitiesTable>, "search" | "blocked">, (typeof DETAIL_COLUMNS)[number]>;
+const detailColumnsComplete: [Missing] extends [never] ? true : Missing = true;
+void detailColumnsComplete;
+
+const qualified = <C extends string>(columns: readonly C[]) => columns.map((c) => `activities.${c}` as `activities.${C}`);
+
+/** A stream page's columns, with the booking page's owner (for permissions) and slug. */
+export function streamColumns(conn: Conn) {
+  return conn
+    .selectFrom("activities")
+    .leftJoin("booking_pages", "booking_pages.id", "activities.booking_page_id")
+    .select(qualified(STREAM_COLUMNS))
+    .select(["booking_pages.owner_id as page_owner_id", "booking_pages.slug as page_slug"]);
+}
+
+/** An activity's columns for its details, with the booking page's owner, slug and location. */
 export function activityColumns(conn: Conn) {
   return conn
     .selectFrom("activities")
     .leftJoin("booking_pages", "booking_pages.id", "activities.booking_page_id")
-    .selectAll("activities")
+    .select(qualified(DETAIL_COLUMNS))
     .select(["booking_pages.owner_id as page_owner_id", "booking_pages.slug as page_slug", "booking_pages.location as page_location"]);
 }
 

@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder } from "kysely";
 import type { SearchNode } from "../domain/search-query.js";
-import { activityColumns, type ActivityRow } from "./activities-repo.js";
+import { streamColumns, type StreamRow } from "./activities-repo.js";
 import { searchCondition } from "./activity-search.js";
 import type { Db } from "./database.js";
 import type { Database } from "./schema.js";
@@ -149,13 +149,13 @@ function orderedPrefix(f: StreamFilters): Prefix {
   return undefined;
 }
 
-async function pageInIndexOrder(db: Db, where: Where, n: number, cursor?: StreamCursor): Promise<ActivityRow[]> {
-  let q = activityColumns(db).where(where as any);
+async function pageInIndexOrder(db: Db, where: Where, n: number, cursor?: StreamCursor): Promise<StreamRow[]> {
+  let q = streamColumns(db).where(where as any);
   if (cursor) q = q.where(afterCursor(cursor));
-  return (await q.orderBy("activities.updated_at", "desc").orderBy("activities.id", "desc").limit(n).execute()) as ActivityRow[];
+  return (await q.orderBy("activities.updated_at", "desc").orderBy("activities.id", "desc").limit(n).execute()) as StreamRow[];
 }
 
-async function pageOfUncertainMatches(db: Db, accountId: string, prefix: Prefix, where: Where, n: number, cursor?: StreamCursor): Promise<ActivityRow[]> {
+async function pageOfUncertainMatches(db: Db, accountId: string, prefix: Prefix, where: Where, n: number, cursor?: StreamCursor): Promise<StreamRow[]> {
   const first = await pageWithinWindow(db, accountId, prefix, where, n, STREAM_WINDOW, cursor);
   if (first.length >= n) return first;
   // Those are all the matches in the window; the rest of the page comes after the last of them.
@@ -171,16 +171,16 @@ async function pageOfUncertainMatches(db: Db, accountId: string, prefix: Prefix,
 }
 
 /** The cursor just after this row (times are millisecond-precise, as the API's cursors assume). */
-const cursorAt = (row: ActivityRow): StreamCursor => ({ updatedAt: new Date(row.updated_at).toISOString(), id: row.id });
+const cursorAt = (row: StreamRow): StreamCursor => ({ updatedAt: new Date(row.updated_at).toISOString(), id: row.id });
 
 /** The full rows of the IDs `ids` selects (at most n), in stream order. */
-async function rowsOf(db: Db, accountId: string, ids: (eb: ExpressionBuilder<Database, "activities">) => any): Promise<ActivityRow[]> {
-  return (await activityColumns(db)
+async function rowsOf(db: Db, accountId: string, ids: (eb: ExpressionBuilder<Database, "activities">) => any): Promise<StreamRow[]> {
+  return (await streamColumns(db)
     .where("activities.account_id", "=", accountId)
     .where("activities.id", "in", ids)
     .orderBy("activities.updated_at", "desc")
     .orderBy("activities.id", "desc")
-    .execute()) as ActivityRow[];
+    .execute()) as StreamRow[];
 }
 
 /** The matches among the next `size` rows of the (prefix's) stream. */
