@@ -1,12 +1,25 @@
 /**
  * The load generator for the booking-throughput benchmark, run as its own process so that the
- * clients' CPU is not taken from the server under test. Input (argv[2], JSON):
- * {url, clients, jobs:[{slug, start, n}], tag}; prints {seconds, ok, failed, statuses, clientCpuMs}
- * as JSON (the generator's own CPU: on a small machine it is CPU the server did not get).
+ * clients' CPU is not taken from the server under test. Input (argv[2], JSON): a LoadPlan; prints
+ * {seconds, ok, failed, statuses, clientCpuMs} as JSON (the generator's own CPU: on a small
+ * machine it is CPU the server did not get).
  * node:http with one keep-alive socket per client (as 50 browsers would hold), rather than fetch:
  * it costs the load generator less CPU, which on a small machine is CPU the server gets.
  */
 import http from "node:http";
+
+/** Bookings `first` … `first + count - 1`; booking n is on page n mod slugs, at half hour n div slugs from baseMs. */
+export interface LoadPlan {
+  url: string;
+  clients: number;
+  slugs: string[];
+  baseMs: number;
+  slotMs: number;
+  first: number;
+  count: number;
+  /** Makes the customers' e-mails unique per run. */
+  tag: string;
+}
 
 interface Job {
   slug: string;
@@ -14,7 +27,13 @@ interface Job {
   n: number;
 }
 
-const { url, clients, jobs, tag } = JSON.parse(process.argv[2]) as { url: string; clients: number; jobs: Job[]; tag: string };
+const plan = JSON.parse(process.argv[2] ?? "null") as LoadPlan | null;
+if (!plan) throw new Error("usage: booking-load-client.ts '<LoadPlan as JSON>'");
+const { url, clients, slugs, baseMs, slotMs, first, count, tag } = plan;
+const jobs: Job[] = Array.from({ length: count }, (_, k) => {
+  const n = first + k;
+  return { slug: slugs[n % slugs.length], start: new Date(baseMs + Math.floor(n / slugs.length) * slotMs).toISOString(), n };
+});
 const base = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
 

@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: seeds a million activities in one account on each engine, starts the real
  * server for each in this process, and times each stream query over HTTP and as the repository's
- * SQL. The four series of a query (each engine × HTTP/SQL) are timed round-robin, so background
- * load on the machine weighs on all of them alike.
+ * SQL. A query's HTTP and SQL series are timed round-robin, so background load on the machine
+ * weighs on both alike. The engines are timed one after the other: a PGlite query runs on this
+ * process's own thread, and interleaved with PostgreSQL's it put its work and garbage collection
+ * into PostgreSQL's figures (in production each server has its process to itself).
  *
  * Environment (the bench's own knobs; each server gets its config from loadConfig):
  *   BENCH_ACTIVITIES      how many activities (default 1,000,000)
@@ -81,31 +83,27 @@ async function check(live: Live, c: BenchCase): Promise<number> {
 }
 
 async function measure(lives: Live[]): Promise<EngineRun[]> {
-  const runs: EngineRun[] = lives.map((l) => ({ engine: l.prepared.engine, activities: l.prepared.activities, seed: l.prepared.seed, iterations: ITERATIONS, results: [] }));
-  log(`\n== warming up: ${SERVER_WARMUP_ROUNDS} untimed rounds of every query`);
-  for (let r = 0; r < SERVER_WARMUP_ROUNDS; r++) {
-    for (const l of lives) for (const c of l.cases) {
-      await l.client.fetchOnly(c.httpPath);
-      await c.runSql();
+  const runs: EngineRun[] = [];
+  for (const l of lives) {
+    const engine = l.prepared.engine;
+    const run: EngineRun = { engine, activities: l.prepared.activities, seed: l.prepared.seed, iterations: ITERATIONS, results: [] };
+    runs.push(run);
+    log(`\n== ${engine}: warming up (${SERVER_WARMUP_ROUNDS} untimed rounds of every query), then timing ${l.cases.length} queries × HTTP, SQL: ${ITERATIONS} rounds each`);
+    for (let r = 0; r < SERVER_WARMUP_ROUNDS; r++) {
+      for (const c of l.cases) {
+        await l.client.fetchOnly(c.httpPath);
+        await c.runSql();
+      }
     }
-  }
-  log(`\n== timing ${lives[0].cases.length} queries × ${lives.map((l) => l.prepared.engine).join(", ")} × HTTP, SQL: ${ITERATIONS} rounds each`);
-  for (const [i, first] of lives[0].cases.entries()) {
-    const series = lives.flatMap((l) => {
-      const c = l.cases[i];
+    for (const c of l.cases) {
       const http = async () => {
         const status = await l.client.fetchOnly(c.httpPath);
-        if (status !== 200) throw new Error(`${l.prepared.engine} ${c.name}: HTTP ${status}`);
+        if (status !== 200) throw new Error(`${engine} ${c.name}: HTTP ${status}`);
       };
-      return [http, c.runSql];
-    });
-    const rows = await Promise.all(lives.map((l) => check(l, l.cases[i])));
-    const summaries = await timeRoundRobin(series, { warmup: WARMUP, iterations: ITERATIONS });
-    for (const [k, l] of lives.entries()) {
-      const c = l.cases[i];
-      const [http, sql] = [summaries[2 * k], summaries[2 * k + 1]];
-      runs[k].results.push({ name: c.name, engine: l.prepared.engine, target: c.target, params: c.params, rows: rows[k], http, sql });
-      log(`  ${first.name.padEnd(26)} ${l.prepared.engine.padEnd(8)} HTTP p50 ${http.p50.toFixed(2).padStart(7)} p95 ${http.p95.toFixed(2).padStart(7)} | SQL p50 ${sql.p50.toFixed(2).padStart(7)} p95 ${sql.p95.toFixed(2).padStart(7)} ms  (${rows[k]} rows)`);
+      const rows = await check(l, c);
+      const [httpSummary, sqlSummary] = await timeRoundRobin([http, c.runSql], { warmup: WARMUP, iterations: ITERATIONS });
+      run.results.push({ name: c.name, engine, target: c.target, params: c.params, rows, http: httpSummary, sql: sqlSummary });
+      log(`  ${c.name.padEnd(26)} ${engine.padEnd(8)} HTTP p50 ${httpSummary.p50.toFixed(2).padStart(7)} p95 ${httpSummary.p95.toFixed(2).padStart(7)} | SQL p50 ${sqlSummary.p50.toFixed(2).padStart(7)} p95 ${sqlSummary.p95.toFixed(2).padStart(7)} ms  (${rows} rows)`);
     }
   }
   return runs;

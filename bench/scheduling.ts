@@ -6,6 +6,7 @@ import { getSlots } from "../src/app/get-slots.js";
 import { systemClock } from "../src/domain/clock.js";
 import { buildHttpApp } from "../src/http/app.js";
 import { tuneRuntimeForServer } from "../src/runtime-tuning.js";
+import type { LoadPlan } from "./booking-load-client.js";
 import { insertAccount, insertUser } from "../src/store/accounts-repo.js";
 import { openDatabase, type DatabaseHandle } from "../src/store/database.js";
 import { insertBookingPage } from "../src/store/pages-repo.js";
@@ -135,13 +136,13 @@ export async function benchBookingThroughput(opts: { databaseUrl?: string; clien
       slugs.push(`${slug}-${h}`);
     }
     const base = Math.ceil((Date.now() + 2 * 86_400_000) / 3_600_000) * 3_600_000;
-    const job = (i: number) => ({ slug: slugs[i % slugs.length], start: new Date(base + Math.floor(i / slugs.length) * 1_800_000).toISOString(), n: i });
-    const jobs = Array.from({ length: total }, (_, i) => job(i));
-    // The clients run in their own process, so the server under test keeps its CPU.
-    const warmup = await runLoadClient({ url, clients, jobs: Array.from({ length: BOOKING_WARMUP }, (_, i) => job(total + i)), tag: accountId.slice(0, 6) });
+    // Job i books page i mod 10 at the (i div 10)-th half hour from `base`. The clients run in
+    // their own process, so the server under test keeps its CPU.
+    const plan = { url, clients, slugs, baseMs: base, slotMs: 1_800_000, tag: accountId.slice(0, 6) };
+    const warmup = await runLoadClient({ ...plan, first: total, count: BOOKING_WARMUP });
     if (warmup.failed > 0) throw new Error(`booking bench: ${warmup.failed} of the ${BOOKING_WARMUP} warm-up bookings failed: ${JSON.stringify(warmup.statuses)}`);
     const cpu0 = process.cpuUsage();
-    const load = await runLoadClient({ url, clients, jobs, tag: accountId.slice(0, 6) });
+    const load = await runLoadClient({ ...plan, first: 0, count: total });
     const serverCpu = process.cpuUsage(cpu0);
     const failed = load.failed;
     const seconds = load.seconds;
@@ -161,7 +162,7 @@ export async function benchBookingThroughput(opts: { databaseUrl?: string; clien
   }
 }
 
-function runLoadClient(input: { url: string; clients: number; jobs: { slug: string; start: string; n: number }[]; tag: string }) {
+function runLoadClient(input: LoadPlan) {
   const script = fileURLToPath(new URL("./booking-load-client.ts", import.meta.url));
   return new Promise<{ seconds: number; ok: number; failed: number; statuses: Record<string, number>; clientCpuMs: number }>((resolve, reject) => {
     execFile(process.execPath, ["--import", "tsx", script, JSON.stringify(input)], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
