@@ -28,7 +28,7 @@ import { buildCases, type BenchCase } from "./cases.js";
 import { preparePglite, preparePostgres, type PreparedEngine } from "./engines.js";
 import { httpClient, timeRoundRobin } from "./measure.js";
 import { renderReport, type EngineRun } from "./report.js";
-import { runExtraBenches } from "./extras.js";
+import { ensureWebBuild, runExtraBenches } from "./extras.js";
 
 const env = process.env;
 const ACTIVITIES = Number(env.BENCH_ACTIVITIES ?? 1_000_000);
@@ -118,6 +118,7 @@ async function main() {
   let runs: EngineRun[];
   const loadAverage: number[] = [];
   try {
+    if (env.BENCH_EXTRAS !== "0") ensureWebBuild();
     for (const engine of ENGINES as Engine[]) prepared.push(await prepare(engine));
     for (const p of prepared) lives.push(await serve(p));
     loadAverage.push(...os.loadavg());
