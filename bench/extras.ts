@@ -63,6 +63,7 @@ export async function runExtraBenches(t: ExtraTargets, log: (line: string) => vo
     });
     if (w) {
       log(`  first rows ${w.firstRowsMs.toFixed(0)} ms; filter change p95 ${w.filterChange.p95Ms.toFixed(0)} ms; scroll ${w.scroll.rows} rows, ${w.scroll.droppedFrames}/${w.scroll.frames} frames over 20 ms`);
+      log(`  longest frames: ${w.scroll.longestFrames.map((f) => `${f.ms} ms (${f.rowsLoaded} rows loaded${f.pageArrived ? ", a page arrived" : ""})`).join(", ")}`);
       lines.push(
         "| measure | figure | target |",
         "|:--|--:|:--|",
