@@ -51,6 +51,7 @@ describe.each(ENGINES)("API errors on $name", (engine) => {
     ["a bad customer e-mail", () => pub().post(bookings(), { start: slot(), customer: { ...customer(), email: "not-an-email" } }), "body.customer.email"],
     ["a booking without its customer", () => pub().post(bookings(), { start: slot() }), "body.customer"],
     ["an extra body property", () => pub().post(bookings(), { start: slot(), customer: customer(), coupon: "FREE" }), "body.coupon"],
+    ["an event type the page does not have", () => pub().post(bookings(), { start: slot(), customer: customer(), eventTypeId: "00000000-0000-4000-8000-000000000000" }), "eventTypeId"],
     ["an extra property in an action body", () => admin().post(action("cancel"), { reason: "x", force: true }), "body.force"],
     ["an unknown action name", () => admin().post(action("delete"), {}), "params.action"],
     ["a malformed activity ID", () => admin().get("/api/v1/activities/BKNG_12!"), "params.id"],

@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { computeSlots, freeSlotStarts, type HostSchedule, type SlotRules } from "../src/domain/availability.js";
+import { checkTime, computeSlots, freeSlotStarts, slotStarts, type HostSchedule, type SlotRules } from "../src/domain/availability.js";
 import { isoInZone, utcIso } from "../src/domain/zone-clock.js";
 
 /** The fast paths behind the slots endpoint give what the plain ones give. */
@@ -38,6 +38,13 @@ describe("the slot scan for a booking page", () => {
       };
       const expected = computeSlots(hosts, rules, from, to).map((s) => s.start.getTime());
       expect(freeSlotStarts(hosts, rules, from, to)).toEqual(expected);
+      // computeSlots shares the forward scan; checkTime (a booking's own check, by binary search)
+      // does not: every candidate start is free for some host exactly when it is listed.
+      const duration = rules.durationMinutes * 60_000;
+      const byCheck = slotStarts(rules.pageTimeZone, rules.stepMinutes, from.getTime(), to.getTime()).filter((t) =>
+        hosts.some((h) => checkTime(h, rules, new Date(t), new Date(t + duration)) === null),
+      );
+      expect(expected).toEqual(byCheck);
       total += expected.length;
     }
     expect(total).toBeGreaterThan(1_000);

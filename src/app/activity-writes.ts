@@ -166,7 +166,7 @@ export async function createBooking(tx: Tx, ctx: AppContext, args: CreateArgs): 
     updated_at: now,
   };
   const manageToken = newManageToken();
-  const activity = { ...row, version: 1, page_owner_id: null, page_slug: null, search: "" } as unknown as ActivityRow;
+  const activity = { ...row, version: 1, page_owner_id: null, page_slug: null, page_location: null } as ActivityRow;
   const event: OutboxEvent = { type: "activity.created", activity: snapshot(activity), origin: args.origin, actor: args.actor.type, relatedTo: args.relatedFrom?.id ?? null };
   const { customerId } = await insertActivityWithRecords(tx, {
     activity: row,

@@ -2,7 +2,7 @@ import { notFound, unprocessable } from "../domain/errors.js";
 import { findPageForBooking } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
 import { chooseHost } from "./assign-host.js";
-import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, type CustomerInput, atTime } from "./booking-rules.js";
+import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLengthOn, type CustomerInput, atTime } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
 import { presentManageView } from "./get-manage-view.js";
 import { customerActionsFor } from "./manage-link.js";
@@ -28,7 +28,7 @@ export async function bookOnPublicPage(ctx: AppContext, slug: string, input: Pub
     if (page.mode !== "automatic") {
       throw unprocessable(`Booking page ${slug} takes booking requests: propose times with POST /api/v1/public/pages/${slug}/requests.`, { mode: page.mode });
     }
-    const { minutes, eventType } = await meetingLength(tx, page, input.eventTypeId);
+    const { minutes, eventType } = meetingLengthOn(page, input.eventTypeId);
     const end = addMinutes(input.start, minutes);
     assertAnswers(page, input.answers);
     const now = ctx.clock.now();

@@ -2,7 +2,7 @@ import { DomainError, invalid, notFound, unprocessable } from "../domain/errors.
 import { findPageForBooking } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink, type ActorInfo } from "./activity-writes.js";
 import { chooseHost } from "./assign-host.js";
-import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLength, saveCustomer, type CustomerInput } from "./booking-rules.js";
+import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLengthOn, saveCustomer, type CustomerInput } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
 import { announcePackage, insertPackage } from "./package-writes.js";
 
@@ -34,7 +34,7 @@ export async function bookPackage(ctx: AppContext, slug: string, input: PackageI
       throw invalid("starts", `booking page ${slug} allows up to ${page.max_package_sessions} sessions in a package; ${input.starts.length} given`);
     }
     assertAnswers(page, input.answers);
-    const { minutes, eventType } = await meetingLength(tx, page, input.eventTypeId);
+    const { minutes, eventType } = meetingLengthOn(page, input.eventTypeId);
     const times = [...input.starts].sort((a, b) => a.getTime() - b.getTime()).map((start) => ({ start, end: addMinutes(start, minutes) }));
     const gap = (page.buffer_before_minutes + page.buffer_after_minutes) * 60_000;
     for (let i = 1; i < times.length; i++) {

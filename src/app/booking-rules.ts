@@ -22,7 +22,20 @@ export interface CustomerInput {
 export async function meetingLength(tx: Tx, page: PageRow, eventTypeId: string | null | undefined) {
   if (!eventTypeId) return { minutes: page.duration_minutes, eventType: null };
   const et = await findEventType(tx, page.account_id, eventTypeId);
-  if (!et || et.booking_page_id !== page.id) {
+  return lengthOfEventType(page, eventTypeId, et?.booking_page_id === page.id ? et : undefined);
+}
+
+/** meetingLength on a page whose event types were read with it (findPageForBooking): no query. */
+export function meetingLengthOn(page: PageRow & { event_types: PageEventType[] }, eventTypeId: string | null | undefined) {
+  if (!eventTypeId) return { minutes: page.duration_minutes, eventType: null };
+  const id = eventTypeId.toLowerCase();
+  return lengthOfEventType(page, eventTypeId, page.event_types.find((e) => e.id === id));
+}
+
+type PageEventType = { id: string; name: string; duration_minutes: number };
+
+function lengthOfEventType<E extends PageEventType>(page: PageRow, eventTypeId: string, et: E | undefined) {
+  if (!et) {
     throw new DomainError("validation_failed", `eventTypeId: ${eventTypeId} is not an event type of booking page ${page.slug}`, { field: "eventTypeId" });
   }
   return { minutes: et.duration_minutes, eventType: et };

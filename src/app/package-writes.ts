@@ -43,7 +43,7 @@ export async function insertPackage(tx: Tx, ctx: AppContext, accountId: string, 
     to: { status: row.status, detailedStatus: row.detailed_status },
     data: { sessions },
   });
-  return { ...row, version: 1, page_owner_id: null, page_slug: null, search: "", blocked: null } as unknown as ActivityRow;
+  return { ...row, version: 1, page_owner_id: null, page_slug: null, page_location: null } as ActivityRow;
 }
 
 /** The package.created event, once its sessions exist. */

@@ -3,7 +3,7 @@ import type { Db, Tx } from "./database.js";
 import { executePrepared } from "./prepared.js";
 import { outboxCtes, type OutboxEventInput } from "./outbox-repo.js";
 import { customerUpsert, type NewCustomer } from "./pages-repo.js";
-import type { ActivitiesTable, RelationKind, RescheduleRequest } from "./schema.js";
+import type { ActivitiesTable, ListsEvery, RelationKind, RescheduleRequest } from "./schema.js";
 
 /** An activity as the details view reads it: every column but the derived `search` and `blocked`. */
 export type ActivityRow = Omit<Selectable<ActivitiesTable>, "search" | "blocked"> & { page_owner_id: string | null; page_slug: string | null; page_location: string | null };
@@ -25,8 +25,7 @@ export type StreamRow = Pick<ActivityRow, (typeof STREAM_COLUMNS)[number] | "pag
 const DETAIL_COLUMNS = [
   ...STREAM_COLUMNS, "account_id", "latest_proposed_at", "reschedules_id", "reschedule_request", "answers", "version",
 ] as const satisfies readonly (keyof ActivityRow)[];
-type Missing = Exclude<keyof Omit<Selectable<ActivitiesTable>, "search" | "blocked">, (typeof DETAIL_COLUMNS)[number]>;
-const detailColumnsComplete: [Missing] extends [never] ? true : Missing = true;
+const detailColumnsComplete: ListsEvery<Exclude<keyof ActivitiesTable, "search" | "blocked">, (typeof DETAIL_COLUMNS)[number]> = true;
 void detailColumnsComplete;
 
 const qualified = <C extends string>(columns: readonly C[]) => columns.map((c) => `activities.${c}` as `activities.${C}`);

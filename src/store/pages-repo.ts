@@ -1,7 +1,7 @@
 import { sql, type Selectable } from "kysely";
 import type { Db, Tx } from "./database.js";
 import { executePrepared } from "./prepared.js";
-import type { BookingPagesTable, OpenHours } from "./schema.js";
+import type { BookingPagesTable, ListsEvery, OpenHours } from "./schema.js";
 
 type Conn = Db | Tx;
 
@@ -87,8 +87,7 @@ const PAGE_COLUMNS = [
   "slot_interval_minutes", "proposals_required", "holds_requested_slots", "policy_minutes", "packages_enabled",
   "max_package_sessions", "questions", "video_link",
 ] as const satisfies readonly (keyof BookingPagesTable)[];
-// Compile-time check that the list is complete: a column added to the table must be added above.
-const pageColumnsComplete: Exclude<keyof BookingPagesTable, (typeof PAGE_COLUMNS)[number]> extends never ? true : never = true;
+const pageColumnsComplete: ListsEvery<keyof BookingPagesTable, (typeof PAGE_COLUMNS)[number]> = true;
 void pageColumnsComplete;
 
 export type PageForBooking = Selectable<BookingPagesTable> & {

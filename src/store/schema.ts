@@ -15,6 +15,12 @@ export interface ApiTokensTable {
   id: string; account_id: string; user_id: string; name: string; token_hash: string;
   created_at: DefaultedTimestamp; last_used_at: Timestamp | null;
 }
+/**
+ * `true` when the column list `Listed` names every one of `Columns`; otherwise the missing ones, so
+ * `const x: ListsEvery<…> = true` stops compiling when a migration adds a column the list lacks.
+ */
+export type ListsEvery<Columns, Listed> = [Exclude<Columns, Listed>] extends [never] ? true : { missing: Exclude<Columns, Listed> };
+
 export type OpenHours = Partial<Record<"mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun", [string, string][]>>;
 export interface BookingPagesTable {
   id: string; account_id: string; slug: string; name: string; owner_id: string; time_zone: string;
