@@ -130,7 +130,7 @@ export async function startSalesforcePeer(opts: SalesforcePeerOptions = {}): Pro
         const result = dataCall(role, req, call, url, body);
         return { ...result, headers: { ...result.headers, "Sforce-Limit-Info": `api-usage=${usage.used}/${usage.limit}` } };
       }
-      if (call.path === "/services/data") return json(200, versionsList(latest));
+      if (call.endpoint === "GET /services/data") return json(200, versionsList(latest));
       return oauth.handle(call.method, url, body, req.headers["content-type"], req.headers.authorization) ?? json(404, [{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }]);
     } catch (e) {
       if (e instanceof SalesforceError) return json(e.status, e.body());
