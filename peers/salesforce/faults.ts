@@ -97,8 +97,20 @@ function validateRule(rule: FaultRule) {
   if (rule.phase !== undefined && rule.phase !== "before" && rule.phase !== "after") throw new Error('phase must be "before" or "after"');
 }
 
-/** The answer a failing call gets (not for "slow" and "hang", which change timing only). */
-export function faultAnswer(kind: FaultKind, recordId: string | undefined): { status: number; body: SalesforceErrorBody[] } {
+/**
+ * The answer a failing call gets (not for "slow" and "hang", which change timing only). The OAuth
+ * endpoints answer in OAuth's shape, `{error, error_description}`, as Salesforce's token endpoint does.
+ */
+export function faultAnswer(kind: FaultKind, recordId: string | undefined, oauth: boolean): { status: number; body: unknown } {
+  if (oauth) {
+    if (kind === "invalid-session") return { status: 400, body: { error: "invalid_grant", error_description: "expired access/refresh token" } };
+    if (kind === "request-limit") return { status: 403, body: { error: "rate_limit_exceeded", error_description: "too many requests" } };
+    return { status: kind === "server-unavailable" ? 503 : 500, body: { error: "unknown_error", error_description: "retry your request" } };
+  }
+  return dataFault(kind, recordId);
+}
+
+function dataFault(kind: FaultKind, recordId: string | undefined): { status: number; body: SalesforceErrorBody[] } {
   switch (kind) {
     case "invalid-session":
       return { status: 401, body: [{ message: "Session expired or invalid", errorCode: "INVALID_SESSION_ID" }] };

@@ -168,7 +168,7 @@ export async function startSalesforcePeer(opts: SalesforcePeerOptions = {}): Pro
     if (rule && rule.kind !== "slow") {
       if (rule.kind === "invalid-session" && token) oauth.revokeAccessToken(token);
       const recordId = call.segments?.find((s) => /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(s)) ?? (result?.body as { id?: string } | undefined)?.id;
-      const failure = faultAnswer(rule.kind, recordId);
+      const failure = faultAnswer(rule.kind, recordId, call.path.startsWith("/services/oauth2/"));
       result = json(failure.status, failure.body);
     }
     result ??= answer(role, req, call, url, body);

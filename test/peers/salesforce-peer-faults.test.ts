@@ -108,6 +108,15 @@ describe("faults as jsforce sees them", () => {
     expect(await run()).toEqual(first);
   });
 
+  it("faults on the token endpoint answer in OAuth's shape, and a refresh that fails surfaces as jsforce's refresh error", async () => {
+    const other = await connect(peer);
+    peer.control.setFaults([{ kind: "server-unavailable", endpoint: "POST /services/oauth2/token", times: 1 }]);
+    peer.control.expireAccessTokens();
+    expect((await rejection(other.query("SELECT Id FROM User"))).message).toBe("Unable to refresh session due to: retry your request");
+    // The refresh token itself is fine: the next call refreshes and succeeds.
+    expect((await other.query("SELECT Id FROM User")).totalSize).toBe(4);
+  });
+
   it("past the daily limit every data call is REQUEST_LIMIT_EXCEEDED; jsforce reads the usage from Sforce-Limit-Info", async () => {
     peer.control.setApiUsage(100, 1000);
     await conn.query("SELECT Id FROM User");

@@ -153,6 +153,19 @@ describe("sessions", () => {
     expect(peer.control.stats().byEndpoint["POST /services/oauth2/token"]).toBeUndefined();
   });
 
+  it("an empty org has only its administrator, who can still connect", async () => {
+    const empty = await startSalesforcePeer({ empty: true, apiVersion: "v59.0" });
+    try {
+      expect(empty.control.users().map((u) => u.Username)).toEqual(["ada@bookstream-demo.example"]);
+      const c = await connect(empty);
+      expect(c.version).toBe("59.0");
+      expect((await c.query("SELECT Id FROM Contact")).totalSize).toBe(0);
+      expect((await c.query("SELECT Id FROM Lead")).totalSize).toBe(0);
+    } finally {
+      await empty.close();
+    }
+  });
+
   it("lists the API versions without a session, up to the org's newest", async () => {
     const versions = (await (await fetch(`${peer.instanceUrl}/services/data/`)).json()) as Array<{ version: string; url: string; label: string }>;
     expect(versions.at(-1)).toEqual({ label: "Winter '25", url: "/services/data/v62.0", version: "62.0" });
