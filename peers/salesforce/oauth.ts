@@ -35,7 +35,6 @@ export interface OAuthDeps {
   now: () => number;
   loginUrl: () => string;
   instanceUrl: () => string;
-  latestVersion: string;
 }
 
 const tokenError = (error: string, description: string) => json(400, { error, error_description: description });

@@ -92,7 +92,7 @@ export async function startSalesforcePeer(opts: SalesforcePeerOptions = {}): Pro
   seedOrg(org, { empty: opts.empty ?? false });
   const urls = { login: "", instance: "" };
   const apps = opts.connectedApps?.length ? opts.connectedApps : [DEFAULT_CONNECTED_APP];
-  const oauth = new OAuthService({ org, apps, now, loginUrl: () => urls.login, instanceUrl: () => urls.instance, latestVersion: `${latest}.0` }, opts.accessTokenTtlMs ?? 2 * 3600_000);
+  const oauth = new OAuthService({ org, apps, now, loginUrl: () => urls.login, instanceUrl: () => urls.instance }, opts.accessTokenTtlMs ?? 2 * 3600_000);
   const faults = new FaultPlan(opts.seed ?? 1);
   faults.set(opts.faults ?? []);
   const stats = new CallStats();

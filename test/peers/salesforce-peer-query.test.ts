@@ -1,5 +1,6 @@
 import type { Connection } from "@jsforce/jsforce-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canonicalId } from "../../peers/salesforce/ids.js";
 import { startSalesforcePeer, type SalesforcePeer } from "../../peers/salesforce/server.js";
 import { connect, contactByEmail, inDays, rejection } from "./salesforce-support.js";
 
@@ -40,6 +41,14 @@ describe("SOQL", () => {
     const unescaped = await rejection(conn.query("SELECT Name FROM Contact WHERE Email = 'siobhan.o'brien@example.com'"));
     expect(unescaped.errorCode).toBe("MALFORMED_QUERY");
     expect(unescaped.message).toMatch(/\n {55}\^\nERROR at Row:1:Column:56\n/);
+  });
+
+  it("computes Salesforce's 18-character IDs: the suffix encodes the case, so a lower-cased 18-character ID still resolves", () => {
+    expect(canonicalId("0015000000Gv7qJ")).toBe("0015000000Gv7qJAAR");
+    expect(canonicalId("0015000000gv7qjaar")).toBe("0015000000Gv7qJAAR");
+    expect(canonicalId("0015000000Gv7qJAAB")).toBe("0015000000Gv7qjAAB"); // the suffix wins: a different record
+    expect(canonicalId("0015000000Gv7qJAA9")).toBeNull(); // 9 is no suffix character
+    expect(canonicalId("001500000")).toBeNull();
   });
 
   it("matches IDs in IN lists in either form, and events by WhoId", async () => {
