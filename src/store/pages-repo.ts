@@ -1,7 +1,7 @@
-import { sql, type Selectable } from "kysely";
+import { sql, type ExpressionBuilder, type Selectable } from "kysely";
 import type { Db, Tx } from "./database.js";
 import { executePrepared } from "./prepared.js";
-import type { BookingPagesTable, ListsEvery, OpenHours } from "./schema.js";
+import type { BookingPagesTable, Database, ListsEvery, OpenHours } from "./schema.js";
 
 type Conn = Db | Tx;
 
@@ -161,8 +161,32 @@ export function customerUpsert(c: NewCustomer) {
     RETURNING id`;
 }
 
-export async function findCustomer(conn: Conn, accountId: string, id: string) {
-  return conn.selectFrom("customers").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+/** What a member may see: the activities of pages they own, edit or view, and their own bookings. */
+export interface MemberScope {
+  userId: string;
+  pageIds: string[];
+}
+
+export async function findCustomer(conn: Conn, accountId: string, id: string, member?: MemberScope) {
+  return conn
+    .selectFrom("customers")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .$if(member !== undefined, (q) => q.where((eb) => customerSeenBy(eb, accountId, member!)))
+    .executeTakeFirst();
+}
+
+/** A customer the member may see: one of an activity the member may see. */
+export function customerSeenBy(eb: ExpressionBuilder<Database, "customers">, accountId: string, member: MemberScope) {
+  return eb.exists(
+    eb
+      .selectFrom("activities")
+      .select(sql`1`.as("one"))
+      .where("activities.account_id", "=", accountId)
+      .whereRef("activities.customer_id", "=", "customers.id")
+      .where((w) => w.or([w("activities.owner_id", "=", member.userId), ...(member.pageIds.length ? [w("activities.booking_page_id", "in", member.pageIds)] : [])])),
+  );
 }
 
 export async function insertManageToken(conn: Conn, t: { token_hash: string; account_id: string; activity_id: string }) {
