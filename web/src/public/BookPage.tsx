@@ -3,7 +3,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../api/client";
 import { bookPackage, bookSlot, publicKeys, requestTimes, tokenOf, usePublicPage, useSchedulingInfo, type Created, type Slot } from "../api/public";
 import { navigate } from "../app/router";
-import { formatDateTime, formatRange } from "../ui/format";
+import { countOf, formatDateTime, formatRange } from "../ui/format";
 import { BookingForm, type BookingFormValue } from "./BookingForm";
 import { BookOptions, PageIntro, SelectionBar } from "./BookOptions";
 import type { BookingResult } from "./Confirmation";
@@ -94,7 +94,7 @@ export function BookPage({ slug, hostId: routedHost, routedTo }: { slug: string;
   };
 
   const noun = kind === "request" ? "times" : "sessions";
-  const submitLabel = kind === "request" ? "Send request" : kind === "package" ? `Book ${picked.length} sessions` : "Confirm booking";
+  const submitLabel = kind === "request" ? "Send request" : kind === "package" ? `Book ${countOf(picked.length, "session")}` : "Confirm booking";
   return (
     <PublicShell title={p.name} wide>
       <div className="public-card book-layout">
