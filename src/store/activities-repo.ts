@@ -18,6 +18,7 @@ const STREAM_COLUMNS = [
   "id", "type", "status", "detailed_status", "booking_page_id", "event_type_id", "owner_id", "customer_id",
   "customer_name", "customer_email", "customer_phone", "customer_time_zone", "page_name", "event_type_name", "owner_name",
   "start_at", "end_at", "proposed_times", "reason", "created_at", "updated_at",
+  "session_count", "sessions_first_start", "sessions_last_start",
 ] as const satisfies readonly (keyof ActivityRow)[];
 export type StreamRow = Pick<ActivityRow, (typeof STREAM_COLUMNS)[number] | "page_owner_id" | "page_slug">;
 

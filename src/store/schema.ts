@@ -59,6 +59,10 @@ export interface ActivitiesTable {
   reschedules_id: string | null; reschedule_request: Json<RescheduleRequest | null> | null;
   reason: string | null; answers: Json<Record<string, string> | null> | null;
   version: Generated<number>; created_at: Timestamp; updated_at: Timestamp;
+  /** A package's sessions held or to come, and their first and last start (migration 006; null on other types). */
+  session_count: ColumnType<number | null, number | null | undefined, number | null>;
+  sessions_first_start: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  sessions_last_start: ColumnType<Date | null, Date | null | undefined, Date | null>;
   search: ColumnType<string, never, never>;
   /** The meeting widened by its page's buffers; kept by a trigger (migration 002). */
   blocked: ColumnType<string | null, never, never>;
