@@ -40,6 +40,7 @@ export function relationLabel(kind: RelationKind, viewedIsFrom: boolean): string
     resubmitted_as: ["resubmitted_as", "resubmitted_from"],
     package_session: ["session", "package"],
     payment: ["payment", "paid_for"],
+    refund: ["refund", "refund_of"],
   };
   return names[kind][viewedIsFrom ? 0 : 1];
 }

@@ -60,7 +60,7 @@ export async function findPageForBooking(tx: Tx, slug: string, opts: { lockHostI
                WHERE h.account_id = p.account_id AND h.booking_page_id = p.id),
              (SELECT json_build_array(json_build_object('id', u.id, 'name', u.name)) FROM users u WHERE u.id = p.owner_id)) AS list) hosts
      CROSS JOIN LATERAL (SELECT coalesce(
-             (SELECT json_agg(json_build_object('id', e.id, 'name', e.name, 'duration_minutes', e.duration_minutes) ORDER BY e.name)
+             (SELECT json_agg(json_build_object('id', e.id, 'name', e.name, 'duration_minutes', e.duration_minutes, 'price_minor', e.price_minor) ORDER BY e.name)
                 FROM event_types e WHERE e.account_id = p.account_id AND e.booking_page_id = p.id), '[]') AS list) event_types
      CROSS JOIN LATERAL (SELECT coalesce(
              (SELECT json_agg(json_build_object('name', o.name, 'slug', o.slug) ORDER BY o.name)
@@ -86,13 +86,14 @@ const PAGE_COLUMNS = [
   "created_at", "updated_at", "min_notice_minutes", "max_days_ahead", "buffer_before_minutes", "buffer_after_minutes",
   "slot_interval_minutes", "proposals_required", "holds_requested_slots", "policy_minutes", "packages_enabled",
   "max_package_sessions", "questions", "video_link",
+  "currency", "price_minor", "package_session_price_minor", "reschedule_fee_minor", "refund_policy",
 ] as const satisfies readonly (keyof BookingPagesTable)[];
 const pageColumnsComplete: ListsEvery<keyof BookingPagesTable, (typeof PAGE_COLUMNS)[number]> = true;
 void pageColumnsComplete;
 
 export type PageForBooking = Selectable<BookingPagesTable> & {
   hosts: { id: string; name: string }[];
-  event_types: { id: string; name: string; duration_minutes: number }[];
+  event_types: { id: string; name: string; duration_minutes: number; price_minor: number | null }[];
   other_pages: { name: string; slug: string }[];
   locked_host_id: string | null;
 };
