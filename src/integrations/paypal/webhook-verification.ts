@@ -127,13 +127,33 @@ export function httpCertificateFetcher(fetchFn: typeof fetch, timeoutMs: number)
       const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
       throw transportFailure(what, timedOut ? "TIMEOUT" : "NETWORK_ERROR", timedOut ? `no answer within ${timeoutMs} ms` : "the connection failed");
     }
-    const text = await res.text();
     if (res.status !== 200) {
+      await res.body?.cancel();
       throw new PayPalError({ status: res.status, name: `HTTP_${res.status}`, message: `${what}: PayPal answered ${res.status}`, retryable: res.status >= 500 || res.status === 429 });
     }
-    if (Buffer.byteLength(text) > MAX_CERT_BYTES) throw new PayPalError({ status: 200, name: "INVALID_RESPONSE", message: `${what}: larger than ${MAX_CERT_BYTES} bytes`, retryable: false });
+    const text = await readCapped(res, MAX_CERT_BYTES);
+    if (text === undefined) throw new PayPalError({ status: 200, name: "INVALID_RESPONSE", message: `${what}: larger than ${MAX_CERT_BYTES} bytes`, retryable: false });
     return text;
   };
+}
+
+/** The body as text, or undefined once it passes `limit` bytes (the rest is not read). */
+async function readCapped(res: Response, limit: number): Promise<string | undefined> {
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /**
