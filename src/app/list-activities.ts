@@ -1,3 +1,4 @@
+import { ACTIVITY_ID_PATTERN } from "../domain/activity-id.js";
 import { DomainError } from "../domain/errors.js";
 import { parseSearchQuery } from "../domain/search-query.js";
 import { countStream, queryStream, type StreamCursor, type StreamFilters, type StreamScope } from "../store/stream-repo.js";
@@ -35,10 +36,17 @@ export function encodeCursor(c: StreamCursor): string {
   return Buffer.from(JSON.stringify([c.updatedAt, c.id])).toString("base64url");
 }
 
+/**
+ * What encodeCursor writes: a UTC instant as utcIso formats it, and an activity ID. Anything else
+ * (a year PostgreSQL cannot read, text it cannot store) is refused here, not by the query.
+ */
+const CURSOR_INSTANT = /^(19|2\d)\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/;
+
 function decodeCursor(s: string): StreamCursor {
   try {
     const [updatedAt, id] = JSON.parse(Buffer.from(s, "base64url").toString("utf8"));
-    if (typeof updatedAt !== "string" || typeof id !== "string" || Number.isNaN(Date.parse(updatedAt))) throw new Error("shape");
+    const valid = typeof updatedAt === "string" && CURSOR_INSTANT.test(updatedAt) && !Number.isNaN(Date.parse(updatedAt)) && typeof id === "string" && ACTIVITY_ID_PATTERN.test(id);
+    if (!valid) throw new Error("shape");
     return { updatedAt, id };
   } catch {
     throw new DomainError("validation_failed", "cursor: not a cursor this API returned", { field: "cursor" });

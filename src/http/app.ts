@@ -11,6 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { AppContext } from "../app/context.js";
 import type { AdjustableClock } from "../domain/clock.js";
 import { body, errorHandler } from "./error-mapping.js";
+import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors, registerInputGuards } from "./input-guards.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { activityRoutes } from "./routes/activity-routes.js";
 import { liveRoutes } from "./routes/live-routes.js";
@@ -42,10 +43,18 @@ const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 /** Builds the Fastify app: the API under /api, its OpenAPI document and docs, and the web app. */
 export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: opts.logLevel ?? "info" }, trustProxy: opts.trustProxy ?? false, bodyLimit: 256 * 1024 }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: { level: opts.logLevel ?? "info" },
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: 256 * 1024,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  registerInputGuards(app);
 
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
