@@ -105,6 +105,7 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     "POST /api/v1/public/master-pages/{slug}/route": {},
     "POST /api/v1/saved-filters": { name: `Filter ${tag}`, query: { q: "ann", status: "Scheduled" } },
     "PATCH /api/v1/saved-filters/{id}": { name: `Renamed ${tag}` },
+    "PATCH /api/v1/account": { embedOrigins: ["https://shop.example.com"] },
     "POST /api/v1/test-clock": { now: new Date(server.clock.now().getTime() + 60_000).toISOString() },
   };
   const key = `${op.method} ${op.path}`;

@@ -5,7 +5,11 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T> = ColumnType<T, string, string>;
 
-export interface AccountsTable { id: string; name: string; created_at: DefaultedTimestamp }
+export interface AccountsTable {
+  id: string; name: string; created_at: DefaultedTimestamp;
+  /** Origins that may frame the account's public booking pages (migration 005). */
+  embed_origins: Generated<string[]>;
+}
 export interface UsersTable {
   id: string; account_id: string; email: string; name: string; role: "admin" | "member";
   password_hash: string | null; time_zone: Generated<string>; created_at: DefaultedTimestamp;
