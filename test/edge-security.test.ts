@@ -129,6 +129,7 @@ describe.each(ENGINES)("the HTTP edge against attackers on $name", (engine) => {
       expect(backOffice.csp).toContain(`style-src 'self' 'nonce-${nonce}'`);
       expect((await page("/activities")).html, "a new nonce per answer").not.toContain(nonce!);
       expect((await page("/index.html")).html, "the page is never served without its nonce").toMatch(/csp-nonce/);
+      expect((await page("/")).html).toMatch(/csp-nonce/);
       expect((await fetch(`${web.url}/assets/app.js`)).status, "assets are static files").toBe(200);
 
       const embedded = await page(`/book/${acct.autoPage.slug}`);
