@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
-import { seedDemo, DEMO_ADMIN } from "./app/seed-demo.js";
-import { createApiToken } from "./app/auth.js";
+import { seedDemo, DEMO_ADMIN } from "./app/demo/seed.js";
+import { callerFromApiToken, createApiToken } from "./app/auth.js";
+import { findReadyDemo, removeUnfinishedDemos, setDemoToken } from "./store/demo-repo.js";
 import type { AppContext } from "./app/context.js";
 import { AdjustableClock, systemClock } from "./domain/clock.js";
 import type { Config } from "./config.js";
@@ -27,17 +28,10 @@ export async function startServer(config: Config, log: (line: string) => void = 
   const testClock = config.testClock ? new AdjustableClock() : undefined;
   const publicUrl = config.publicUrl ?? `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`;
   const ctx: AppContext = { db: handle.db, clock: testClock ?? systemClock, publicUrl };
-  const firstStart = !(await firstAccount(handle.db));
-  let seeded = false;
-  if (firstStart) {
-    if (config.demo) {
-      log("First start: creating the demo account (a few hundred activities)…");
-      await seedDemo(handle.db, publicUrl);
-      seeded = true;
-    } else {
-      await insertAccount(handle.db, { id: randomUUID(), name: "My account" });
-    }
-  }
+  const start = await prepareAccounts(handle, config, publicUrl, log).catch(async (err) => {
+    await handle.close();
+    throw err;
+  });
   let workers: Workers | undefined;
   if (config.workers) {
     workers = await startWorkers(ctx, handle);
@@ -59,13 +53,10 @@ export async function startServer(config: Config, log: (line: string) => void = 
   ctx.publicUrl = url;
   log(`Bookstream is running at ${url}  (${handle.engine === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"})`);
   log(`API docs: ${url}/api/docs`);
-  if (seeded || (config.demo && !firstStart)) {
-    const token = await createApiToken(handle.db, DEMO_ADMIN.email, "printed at start").catch(() => undefined);
-    if (token) {
-      log(`Sign in as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
-      log(`API token for scripts: ${token}   (curl -H "Authorization: Bearer ${token}" ${url}/api/v1/activities)`);
-    }
-  } else if (firstStart) {
+  if (start.demoToken) {
+    log(`Sign in as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
+    log(`API token for scripts: ${start.demoToken}   (curl -H "Authorization: Bearer ${start.demoToken}" ${url}/api/v1/activities)`);
+  } else if (start.createdEmpty) {
     log("Empty account created. Add a user: npm run cli -- users add --email you@example.com --name You --role admin --password …");
   }
   return {
@@ -79,4 +70,33 @@ export async function startServer(config: Config, log: (line: string) => void = 
       await handle.close();
     },
   };
+}
+
+/**
+ * First start: the demo account (or an empty one). A demo whose seeding never finished is removed
+ * and seeded again. Later starts print the demo's sign-in and the same API token (a new one only
+ * if it was revoked). Under the start-up lock, so two processes starting at once seed once.
+ */
+async function prepareAccounts(handle: DatabaseHandle, config: Config, publicUrl: string, log: (line: string) => void) {
+  return handle.withStartupLock(async () => {
+    const db = handle.db;
+    if (config.demo && (await removeUnfinishedDemos(db)) > 0) log("The last start did not finish creating the demo account: creating it again.");
+    let createdEmpty = false;
+    if (!(await firstAccount(db))) {
+      if (config.demo) {
+        log("First start: creating the demo account (a few hundred activities)…");
+        await seedDemo(db, publicUrl);
+      } else {
+        await insertAccount(db, { id: randomUUID(), name: "My account" });
+        createdEmpty = true;
+      }
+    }
+    const demo = config.demo ? await findReadyDemo(db) : undefined;
+    let demoToken = demo?.api_token ?? undefined;
+    if (demo && (!demoToken || !(await callerFromApiToken(db, demoToken)))) {
+      demoToken = await createApiToken(db, DEMO_ADMIN.email, "demo").catch(() => undefined);
+      if (demoToken) await setDemoToken(db, demo.account_id, demoToken);
+    }
+    return { demoToken, createdEmpty };
+  });
 }

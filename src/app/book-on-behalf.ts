@@ -7,6 +7,7 @@ import type { AppContext, Caller } from "./context.js";
 import type { Tx } from "../store/database.js";
 import { canSee, visibilityOf } from "./permissions.js";
 import { userActor } from "./load-for-action.js";
+import { assertStaffMayBook } from "./staff-time-check.js";
 
 export interface BookOnBehalfInput {
   bookingPageId: string;
@@ -17,12 +18,15 @@ export interface BookOnBehalfInput {
   ownerId?: string;
   eventTypeId?: string;
   answers?: Record<string, string>;
+  /** Book outside the host's hours or over their busy time, knowingly. */
+  override?: boolean;
 }
 
 /**
  * A user schedules for a customer (e.g. on a call). It is the booking the customer would have
  * made on the page, so it starts "Scheduled (By customer)"; the history names the user.
- * Users are not bound by open hours or notice, but the host must be free.
+ * Users are not bound by the page's notice or days ahead; the host's hours and busy time need
+ * `override` (staff-time-check.ts), and the host must be free.
  */
 export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookOnBehalfInput) {
   return inTransaction(ctx, async (tx) => {
@@ -34,6 +38,7 @@ export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookO
     if (!owner) throw invalid("ownerId", `no user ${input.ownerId} in this account`);
     const { minutes, eventType } = await meetingLength(tx, page, input.eventTypeId);
     const end = addMinutes(input.start, minutes);
+    await assertStaffMayBook(tx, { page, host: owner, start: input.start, end, now: ctx.clock.now(), override: input.override });
     const { customerId, customer } = await customerFor(tx, caller.accountId, input);
     const { activity, manageToken } = await createBooking(tx, ctx, {
       accountId: caller.accountId,

@@ -19,8 +19,16 @@ export interface DatabaseHandle {
   engine: Engine;
   /** Runs raw SQL (pg-boss's `db` adapter, bulk loads). */
   executeSql(text: string, values?: unknown[]): Promise<{ rows: any[]; rowCount: number }>;
+  /**
+   * Runs `work` while no other process on this database runs start-up work (seeding the demo).
+   * PostgreSQL: a session advisory lock on a connection of its own. PGlite: one process only
+   * (its data folder is locked), so nothing to wait for.
+   */
+  withStartupLock<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+const STARTUP_LOCK = 727275;
 
 export interface OpenDatabaseOptions {
   databaseUrl?: string;
@@ -64,6 +72,16 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
       const r = await pool.query(text, values as any[]);
       return { rows: r.rows, rowCount: r.rowCount ?? 0 };
     },
+    withStartupLock: async (work) => {
+      const client = await pool.connect();
+      try {
+        await client.query("SELECT pg_advisory_lock($1)", [STARTUP_LOCK]);
+        return await work();
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1)", [STARTUP_LOCK]).catch(() => undefined);
+        client.release();
+      }
+    },
     close: () => db.destroy(),
   };
 }
@@ -92,6 +110,7 @@ async function openPGlite(dataDir: string | undefined): Promise<DatabaseHandle> 
     db,
     engine: "pglite",
     executeSql: (text, values) => pool.query(text, values),
+    withStartupLock: (work) => work(),
     close: async () => {
       await db.destroy();
       await unlock?.();

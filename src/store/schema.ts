@@ -17,8 +17,16 @@ export interface UsersTable {
 export interface SessionsTable { token_hash: string; account_id: string; user_id: string; created_at: DefaultedTimestamp; expires_at: Timestamp }
 export interface ApiTokensTable {
   id: string; account_id: string; user_id: string; name: string; token_hash: string;
-  created_at: DefaultedTimestamp; last_used_at: Timestamp | null;
+  created_at: DefaultedTimestamp; last_used_at: Timestamp | null; expires_at: Timestamp | null;
 }
+export interface DemoAccountsTable {
+  account_id: string; state: "seeding" | "ready"; api_token: string | null; seeded_for: Timestamp; ready_at: Timestamp | null;
+}
+export interface IdempotencyKeysTable {
+  scope: string; key_hash: string; request_hash: string; status_code: number | null; response: Buffer | null;
+  created_at: Timestamp; expires_at: Timestamp;
+}
+export interface SignInFailuresTable { key: string; window_start: Timestamp; failures: number }
 /**
  * `true` when the column list `Listed` names every one of `Columns`; otherwise the missing ones, so
  * `const x: ListsEvery<…> = true` stops compiling when a migration adds a column the list lacks.
@@ -116,4 +124,7 @@ export interface Database {
   master_pages: MasterPagesTable;
   master_page_targets: MasterPageTargetsTable;
   booking_holds: BookingHoldsTable;
+  demo_accounts: DemoAccountsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  sign_in_failures: SignInFailuresTable;
 }

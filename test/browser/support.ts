@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import lockfile from "proper-lockfile";
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { createApiToken } from "../../src/app/auth.js";
-import { DEMO_ADMIN } from "../../src/app/seed-demo.js";
+import { DEMO_ADMIN } from "../../src/app/demo/seed.js";
 import { loadConfig } from "../../src/config.js";
 import { startServer, type RunningServer } from "../../src/server.js";
 
