@@ -16,8 +16,8 @@ import { buildRequest, locationsOf, operationsOf, type Baseline, type BuiltReque
  * Generated runs for each place of each request (a parameter, a body field …), after the known
  * killers (KNOWN_KILLERS), and for the request as a whole.
  */
-const RUNS_PER_LOCATION = 5;
-const RUNS_PER_REQUEST = 24;
+const RUNS_PER_LOCATION = 4;
+const RUNS_PER_REQUEST = 20;
 const SEED = 9_2026;
 
 interface Fixtures {
@@ -78,6 +78,7 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
   const slots = { from: fx.slot(0), to: inAWeek, timeZone: "Europe/Berlin" };
   const queries: Record<string, Record<string, string>> = {
     "GET /api/v1/find-a-time": { start: fx.slot(run + 1) },
+    "GET /api/v1/activities/{id}/free-times": { date: fx.slot(0).slice(0, 10) },
     "GET /api/v1/customers": { q: "Customer" },
     "GET /api/v1/public/pages/{slug}/slots": slots,
     "GET /api/v1/public/manage/{token}/slots": slots,
