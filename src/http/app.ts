@@ -1,8 +1,6 @@
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
-import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -11,6 +9,12 @@ import type { AppContext } from "../app/context.js";
 import type { AdjustableClock } from "../domain/clock.js";
 import { body, errorHandler } from "./error-mapping.js";
 import { installIdempotency } from "./idempotency.js";
+import { loggerOptions, type LogDestination } from "./request-logging.js";
+import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors, registerInputGuards } from "./input-guards.js";
+import { registerCrossSiteCheck } from "./cross-site.js";
+import { allowInlineStylesForDocs, registerSecurityHeaders } from "./security-headers.js";
+import { registerWebApp } from "./web-app.js";
+import { accountSettingsRoutes } from "./routes/account-settings-routes.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { activityRoutes } from "./routes/activity-routes.js";
 import { liveRoutes } from "./routes/live-routes.js";
@@ -24,6 +28,8 @@ import { tokenRoutes } from "./routes/token-routes.js";
 
 export interface HttpOptions {
   logLevel?: string;
+  /** Where request logs go (default: standard output); tests capture them here. */
+  logStream?: LogDestination;
   signInRateLimit?: number;
   /** Present only when the server runs with BOOKSTREAM_TEST_CLOCK=1. */
   testClock?: AdjustableClock;
@@ -43,12 +49,24 @@ const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 /** Builds the Fastify app: the API under /api, its OpenAPI document and docs, and the web app. */
 export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: opts.logLevel ?? "info" }, trustProxy: opts.trustProxy ?? false, bodyLimit: 256 * 1024 }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: loggerOptions(opts.logLevel ?? "info", opts.logStream),
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: 256 * 1024,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  registerInputGuards(app);
 
+  // Served over HTTPS (PUBLIC_URL https://…): what makes cookies secure also turns on HSTS and upgrades.
+  const https = opts.secureCookies ?? false;
+  await registerSecurityHeaders(app, { https });
   await app.register(cookie);
+  registerCrossSiteCheck(app, ctx);
   await app.register(swagger, {
     openapi: {
       info: { title: "Bookstream API", version: "1.0.0", description: "The booking back office: the Activity stream, lifecycle actions and the customer's public side." },
@@ -57,7 +75,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  await app.register(swaggerUi, { routePrefix: "/api/docs", transformStaticCSP: allowInlineStylesForDocs });
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/api/health", { schema: { hide: true } }, async () => ({ ok: true }));
 
@@ -71,17 +89,16 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(savedFilterRoutes(ctx));
   await app.register(tokenRoutes(ctx));
   await app.register(liveRoutes(ctx));
+  await app.register(accountSettingsRoutes(ctx));
   if (opts.testClock) await app.register(testClockRoutes(ctx, opts.testClock));
 
-  const webDist = opts.webDist ?? DEFAULT_WEB_DIST;
-  const hasWeb = fs.existsSync(path.join(webDist, "index.html"));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false });
+  const webApp = await registerWebApp(app, ctx, { webDist: opts.webDist ?? DEFAULT_WEB_DIST, https });
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith("/api/") || !hasWeb || req.method !== "GET") {
+    if (req.url.startsWith("/api/") || !webApp || req.method !== "GET") {
       return reply.status(404).send(body("not_found", `No route ${req.method} ${req.url.split("?")[0]}`, {}));
     }
     // The web app routes on the client (/, /book/:slug, /manage/:token …).
-    return reply.type("text/html").sendFile("index.html");
+    return webApp.send(req, reply);
   });
   return app;
 }

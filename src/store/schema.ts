@@ -8,6 +8,8 @@ type Json<T> = ColumnType<T, string, string>;
 export interface AccountsTable {
   id: string; name: string; created_at: DefaultedTimestamp;
   invoice_address: string | null; tax_id: string | null; tax_name: string | null; tax_rate_bp: number | null;
+  /** Origins that may frame the account's public booking pages (migration 005). */
+  embed_origins: Generated<string[]>;
 }
 export interface UsersTable {
   id: string; account_id: string; email: string; name: string; role: "admin" | "member";
