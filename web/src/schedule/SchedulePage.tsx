@@ -98,7 +98,11 @@ export function SchedulePage({ me }: { me: Me }) {
   return (
     <div className="page schedule-page">
       <h1 className="page-title">Schedule on behalf of a customer</h1>
-      <p className="muted">Enter the time the customer asks for, pick a team member who is free, and the booking is made — no booking form.</p>
+      <p className="muted">
+        {me.user.role === "admin"
+          ? "Enter the time the customer asks for, pick a team member who is free, and the booking is made — no booking form."
+          : "Enter the time the customer asks for, see whether you are free then, and the booking is made with you — no booking form."}
+      </p>
       {done && <Scheduled result={done} zone={zone} onAgain={() => setDone(null)} />}
 
       <section className="schedule-step" aria-labelledby="step-customer">

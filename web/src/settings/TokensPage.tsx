@@ -78,7 +78,7 @@ function TokenRow({ token: t, zone, isNew, onRevoke }: { token: ApiTokenItem; zo
       <td data-label="Created">{formatDateTime(t.createdAt, zone)}</td>
       <td data-label="Last used">{t.lastUsedAt ? formatDateTime(t.lastUsedAt, zone) : <span className="muted">Never</span>}</td>
       <td data-label="Expires">
-        {t.expiresAt === null ? <span className="muted">Never</span> : expired ? <span className="tag tag-expired">Expired {formatDateTime(t.expiresAt, zone)}</span> : formatDateTime(t.expiresAt, zone)}
+        {t.expiresAt === null ? <span className="muted">Never</span> : expired ? <span className="tag tag-expired">Expired {expiryWords(t.expiresAt, zone)}</span> : expiryWords(t.expiresAt, zone)}
       </td>
       <td className="token-actions">
         <button type="button" className="button button-small" onClick={onRevoke} aria-label={`Revoke ${t.name}`}>
@@ -87,6 +87,14 @@ function TokenRow({ token: t, zone, isNew, onRevoke }: { token: ApiTokenItem; zo
       </td>
     </tr>
   );
+}
+
+/** A token made here expires at a midnight: "End of Fri, Jan 1, 2027" reads as the last day picked. */
+function expiryWords(iso: string, zone: string): string {
+  const local = DateTime.fromISO(iso, { zone });
+  if (!local.equals(local.startOf("day"))) return formatDateTime(iso, zone);
+  const lastDay = local.minus({ days: 1 });
+  return `End of ${lastDay.toLocaleString({ weekday: "short", month: "short", day: "numeric", year: "numeric" })}`;
 }
 
 /** Name and an optional last day (in the user's zone: the token works until that day ends). */
