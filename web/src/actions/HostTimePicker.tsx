@@ -57,7 +57,7 @@ export function HostTimePicker(props: { ht: HostTime; value: string; onChange: (
       </div>
       {ht.view.isError && (
         <p className="form-error" role="alert">
-          Could not load {name}'s free times: {errorMessage(ht.view.error)}
+          Could not load {host ? `${host.name}'s` : "the host's"} free times: {errorMessage(ht.view.error)}
         </p>
       )}
       {data && (
@@ -118,7 +118,7 @@ export function HostTimePicker(props: { ht: HostTime; value: string; onChange: (
  * outside the host's hours or over their busy time (confirming books it anyway, with override).
  */
 export function StartMark({ ht, start }: { ht: HostTime; start: string }) {
-  if (!start) return null;
+  if (!start || (ht.check === null && ht.failed)) return null;
   const check = ht.check;
   const name = ht.host?.name ?? "the host";
   const text = markWords(check, ht, name, start);

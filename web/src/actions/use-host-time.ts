@@ -13,6 +13,8 @@ export interface HostTime {
   /** The chosen start's day, and the mark on the start (null while its day loads, or no start). */
   startDay: HostFreeTimes | null;
   check: StartCheck | null;
+  /** The start's day could not be loaded (the picker says why): nothing to mark it against. */
+  failed: boolean;
 }
 
 /**
@@ -39,5 +41,5 @@ export function useHostTime(activityId: string, eventTypeId: string | undefined,
   let check: StartCheck | null = null;
   if (start && Date.parse(start) <= Date.now()) check = "past";
   else if (start && startDay) check = checkStart(start, startDay);
-  return { zone, host: view.data?.host ?? own.data?.host ?? null, shown, show: setPicked, view, startDay, check };
+  return { zone, host: view.data?.host ?? own.data?.host ?? null, shown, show: setPicked, view, startDay, check, failed: own.isError };
 }
