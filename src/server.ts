@@ -13,6 +13,8 @@ import { openDatabase, type DatabaseHandle } from "./store/database.js";
 import { insertAccount } from "./store/accounts-repo.js";
 import { randomUUID } from "node:crypto";
 import { tuneRuntimeForServer } from "./runtime-tuning.js";
+import { payPalGateways } from "./integrations/paypal/gateway.js";
+import { paymentsConsumer } from "./app/payments/execute-refund.js";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -32,14 +34,14 @@ export async function startServer(config: Config, log: (line: string) => void = 
     await handle.close();
     throw err;
   });
-  const ctx: AppContext = { db: handle.db, clock: testClock ?? systemClock, publicUrl, secrets: secrets.box };
+  const ctx: AppContext = { db: handle.db, clock: testClock ?? systemClock, publicUrl, secrets: secrets.box, payments: payPalGateways(handle.db, secrets.box) };
   const start = await prepareAccounts(handle, config, publicUrl, log).catch(async (err) => {
     await handle.close();
     throw err;
   });
   let workers: Workers | undefined;
   if (config.workers) {
-    workers = await startWorkers(ctx, handle);
+    workers = await startWorkers(ctx, handle, [paymentsConsumer(ctx)]);
     ctx.onEventsCommitted = workers.wake;
   }
   const app = await buildHttpApp(ctx, {

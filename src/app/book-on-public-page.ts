@@ -4,6 +4,7 @@ import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
 import { chooseHost } from "./assign-host.js";
 import { addMinutes, assertAnswers, assertCustomerMayBook, bookingFields, meetingLengthOn, type CustomerInput, atTime } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
+import { assertFree, bookingPrice } from "./payments/prices.js";
 import { presentManageView } from "./get-manage-view.js";
 import { customerActionsFor } from "./manage-link.js";
 
@@ -29,6 +30,7 @@ export async function bookOnPublicPage(ctx: AppContext, slug: string, input: Pub
       throw unprocessable(`Booking page ${slug} takes booking requests: propose times with POST /api/v1/public/pages/${slug}/requests.`, { mode: page.mode });
     }
     const { minutes, eventType } = meetingLengthOn(page, input.eventTypeId);
+    assertFree(page, bookingPrice(page, eventType), "this meeting", `POST /api/v1/public/pages/${slug}/checkouts`);
     const end = addMinutes(input.start, minutes);
     assertAnswers(page, input.answers);
     const now = ctx.clock.now();

@@ -32,7 +32,7 @@ export function meetingLengthOn(page: PageRow & { event_types: PageEventType[] }
   return lengthOfEventType(page, eventTypeId, page.event_types.find((e) => e.id === id));
 }
 
-type PageEventType = { id: string; name: string; duration_minutes: number };
+type PageEventType = { id: string; name: string; duration_minutes: number; price_minor?: number | null };
 
 function lengthOfEventType<E extends PageEventType>(page: PageRow, eventTypeId: string, et: E | undefined) {
   if (!et) {

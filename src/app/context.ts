@@ -1,5 +1,6 @@
 import type { Clock } from "../domain/clock.js";
 import type { Db } from "../store/database.js";
+import type { PaymentGateways } from "./payments/gateway.js";
 import type { SecretBox } from "./secrets.js";
 
 /** What every use case gets: the database, "now", and where public links point. */
@@ -11,6 +12,8 @@ export interface AppContext {
   secrets?: SecretBox;
   /** Called after a transaction that wrote outbox events commits (wakes the dispatcher). */
   onEventsCommitted?: () => void;
+  /** Each account's payment provider (PayPal), built from its stored connection. */
+  payments?: PaymentGateways;
 }
 
 /** A signed-in user (session cookie or API token). */

@@ -11,6 +11,7 @@ import type { AppContext } from "./context.js";
 import { activityForToken, assertCustomerMay, customerActor } from "./manage-link.js";
 import { assertWithinPolicy } from "./customer-policy.js";
 import { checkProposedTimes } from "./request-on-public-page.js";
+import { assertFree, rescheduleFee } from "./payments/prices.js";
 
 export interface CustomerRescheduleInput {
   start?: Date;
@@ -49,25 +50,8 @@ export async function customerReschedule(ctx: AppContext, token: string, input: 
     if (target.mode === "approval") return requestToMove(tx, ctx, a, target, input);
     const start = requireStartFor(target, input);
     if (target.id === original.id) {
-      const { minutes, eventType } = await meetingLength(tx, target, input.eventTypeId ?? a.event_type_id);
-      const end = addMinutes(start, minutes);
-      await assertCustomerMayBook(tx, target, a.owner_id!, start, end, ctx.clock.now(), { ignoreActivityId: a.id });
-      // The customer may pick another event type of the page; the booking then takes its name.
-      const typeChange = eventType && eventType.id !== a.event_type_id ? { event_type_id: eventType.id, event_type_name: eventType.name } : {};
-      const after = await applyTransition(tx, ctx, {
-        activity: a,
-        transition: { kind: "customer-reschedule-same-page" },
-        action: "customer-reschedule",
-        actor: customerActor(a),
-        changes: { start_at: start, end_at: end, ...typeChange },
-        data: {
-          previousStart: iso(a.start_at),
-          previousEnd: iso(a.end_at),
-          start: start.toISOString(),
-          end: end.toISOString(),
-          ...(typeChange.event_type_id ? { previousEventType: a.event_type_name, eventType: typeChange.event_type_name } : {}),
-        },
-      });
+      assertFree(original, rescheduleFee(original), "rescheduling", `POST /api/v1/public/manage/{token}/reschedule-checkout`);
+      const after = await moveOnSamePage(tx, ctx, a, target, start, input.eventTypeId);
       return { activityId: after.id, accountId: a.account_id, manageLink: null as string | null, manageToken: null as string | null };
     }
     await applyTransition(tx, ctx, {
@@ -78,6 +62,32 @@ export async function customerReschedule(ctx: AppContext, token: string, input: 
       data: { toPage: target.slug },
     });
     return bookOn(tx, ctx, a, target, start, input.eventTypeId, "customer-reschedules-other-page");
+  });
+}
+
+/**
+ * The customer's booking moves to `start` on its own page (same Booking ID, "Rescheduled (By
+ * customer)"); the customer may pick another event type of the page. Also completes a paid
+ * reschedule (payments/complete-checkout.ts), whose time was held while they paid.
+ */
+export async function moveOnSamePage(tx: Tx, ctx: AppContext, a: ActivityRow, page: PageRow, start: Date, eventTypeId: string | null | undefined, opts: { held?: boolean } = {}) {
+  const { minutes, eventType } = await meetingLength(tx, page, eventTypeId ?? a.event_type_id);
+  const end = addMinutes(start, minutes);
+  if (!opts.held) await assertCustomerMayBook(tx, page, a.owner_id!, start, end, ctx.clock.now(), { ignoreActivityId: a.id });
+  const typeChange = eventType && eventType.id !== a.event_type_id ? { event_type_id: eventType.id, event_type_name: eventType.name } : {};
+  return applyTransition(tx, ctx, {
+    activity: a,
+    transition: { kind: "customer-reschedule-same-page" },
+    action: "customer-reschedule",
+    actor: customerActor(a),
+    changes: { start_at: start, end_at: end, ...typeChange },
+    data: {
+      previousStart: iso(a.start_at),
+      previousEnd: iso(a.end_at),
+      start: start.toISOString(),
+      end: end.toISOString(),
+      ...(typeChange.event_type_id ? { previousEventType: a.event_type_name, eventType: typeChange.event_type_name } : {}),
+    },
   });
 }
 

@@ -4,13 +4,19 @@ import type { RescheduleRequest } from "../store/schema.js";
 import type { AppContext, Caller } from "./context.js";
 import { canSee, visibilityOf } from "./permissions.js";
 import { iso, presentActivity, relationLabel } from "./present-activity.js";
+import { findPaymentRecord } from "../store/payments-repo.js";
+import { presentPaymentRecord } from "./payments/present-payment.js";
 
 /** Everything the Details pane shows: the activity, its history, and its related activities. */
 export async function getActivityDetails(ctx: AppContext, caller: Caller, id: string) {
   const a = await findActivity(ctx.db, caller.accountId, id);
   const vis = await visibilityOf(ctx.db, caller);
   if (!a || !canSee(vis, a)) throw new DomainError("not_found", `Activity ${id} was not found`, { id });
-  const [history, relations] = await Promise.all([listHistory(ctx.db, caller.accountId, a.id), listRelations(ctx.db, caller.accountId, a.id)]);
+  const [history, relations, payment] = await Promise.all([
+    listHistory(ctx.db, caller.accountId, a.id),
+    listRelations(ctx.db, caller.accountId, a.id),
+    a.type === "transaction" ? findPaymentRecord(ctx.db, caller.accountId, a.id) : undefined,
+  ]);
   const otherIds = relations.map((r) => (r.from_id === a.id ? r.to_id : r.from_id));
   const others = new Map((await findActivitiesByIds(ctx.db, caller.accountId, otherIds)).map((o) => [o.id, o]));
   return {
@@ -19,6 +25,7 @@ export async function getActivityDetails(ctx: AppContext, caller: Caller, id: st
     answers: (a.answers as unknown as Record<string, string> | null) ?? {},
     rescheduleRequest: (a.reschedule_request as unknown as RescheduleRequest | null) ?? null,
     version: a.version,
+    payment: payment ? presentPaymentRecord(payment) : null,
     related: relations.flatMap((r) => {
       const other = others.get(r.from_id === a.id ? r.to_id : r.from_id);
       if (!other) return [];

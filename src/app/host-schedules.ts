@@ -26,6 +26,8 @@ export function teamOrOwner(page: PageRow, team: string[]): string[] {
 export interface LoadOptions {
   /** Count pending requests' holds as busy (customers are kept off held times). */
   holds: boolean;
+  /** Count only checkouts' holds (a customer paying at PayPal) as busy. */
+  checkoutHolds?: boolean;
   ignoreActivityId?: string;
 }
 

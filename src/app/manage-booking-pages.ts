@@ -148,7 +148,7 @@ export async function getPageSettings(ctx: AppContext, caller: Caller, id: strin
 }
 
 /** Loads a page for `need`: see (404 when hidden), edit (owner, editor, admin) or manage (owner, admin) — else 403. */
-async function pageFor(conn: Db | Tx, caller: Caller, id: string, need: "see" | "edit" | "manage"): Promise<PageRow> {
+export async function pageFor(conn: Db | Tx, caller: Caller, id: string, need: "see" | "edit" | "manage"): Promise<PageRow> {
   const page = await findPage(conn, caller.accountId, id);
   const vis = await visibilityOf(conn, caller);
   if (!page || !canSee(vis, { booking_page_id: page.id, owner_id: null })) throw notFound("Booking page", id);

@@ -1,5 +1,6 @@
 import { forbidden } from "../domain/errors.js";
-import { ALLOWED_USER_ACTIONS, isDetailedStatus, type UserAction } from "../domain/lifecycle.js";
+import { ALLOWED_USER_ACTIONS, isDetailedStatus, USER_ACTIONS, type UserAction } from "../domain/lifecycle.js";
+import { allowedTransactionActions, TRANSACTION_ACTIONS, type TransactionAction } from "../domain/transactions.js";
 import type { Db, Tx } from "../store/database.js";
 import { visiblePageIds } from "../store/pages-repo.js";
 import type { Caller } from "./context.js";
@@ -34,9 +35,20 @@ export function assertCanChange(caller: Caller, a: { id: string; owner_id: strin
   }
 }
 
-/** The actions this caller may take on this activity now: the lifecycle table, filtered by permission. */
-export function actionsFor(caller: Caller, a: { type: string; detailed_status: string; owner_id: string | null; page_owner_id: string | null }): UserAction[] {
-  if (a.type !== "booking" || !isDetailedStatus(a.detailed_status)) return [];
+/**
+ * The actions this caller may take on this activity now: the lifecycle table (bookings) or the
+ * transaction table (payments and refunds), filtered by permission.
+ */
+export function actionsFor(
+  caller: Caller,
+  a: { type: string; detailed_status: string; owner_id: string | null; page_owner_id: string | null; refundable_minor?: number | null },
+): ActivityAction[] {
   if (!canChange(caller, a)) return [];
+  if (a.type === "transaction") return allowedTransactionActions(a.detailed_status, a.refundable_minor ?? 0);
+  if (a.type !== "booking" || !isDetailedStatus(a.detailed_status)) return [];
   return [...ALLOWED_USER_ACTIONS[a.detailed_status]];
 }
+
+/** Every action the API names on an activity. */
+export const ACTIVITY_ACTIONS = [...USER_ACTIONS, ...TRANSACTION_ACTIONS] as const;
+export type ActivityAction = UserAction | TransactionAction;

@@ -1,6 +1,7 @@
 import type { StreamRow } from "../store/activities-repo.js";
 import type { RelationKind } from "../store/schema.js";
 import { utcIso } from "../domain/zone-clock.js";
+import { formatDecimal } from "../domain/money.js";
 import type { Caller } from "./context.js";
 import { actionsFor } from "./permissions.js";
 
@@ -26,6 +27,7 @@ export function presentActivity(a: StreamRow, caller: Caller) {
     proposedTimes: (a.proposed_times as unknown as string[] | null) ?? null,
     reason: a.reason,
     sessions: a.type === "package" && a.session_count !== null ? { count: a.session_count, firstStart: iso(a.sessions_first_start), lastStart: iso(a.sessions_last_start) } : null,
+    amount: a.amount_minor != null && a.currency ? { value: formatDecimal({ minor: a.amount_minor, currency: a.currency }), currency: a.currency, minor: a.amount_minor } : null,
     createdAt: iso(a.created_at)!,
     updatedAt: iso(a.updated_at)!,
     actions: actionsFor(caller, a),

@@ -2,6 +2,7 @@ import { DomainError } from "../domain/errors.js";
 import { findActivity, findDue } from "../store/activities-repo.js";
 import { applyTransition, inTransaction } from "./activity-writes.js";
 import type { AppContext } from "./context.js";
+import { expireCheckouts } from "./payments/expire-checkouts.js";
 
 const SYSTEM = { type: "system" as const, id: null, name: "Bookstream" };
 
@@ -14,6 +15,8 @@ const SYSTEM = { type: "system" as const, id: null, name: "Bookstream" };
 export async function runSystemTransitions(ctx: AppContext, batchSize = 500): Promise<{ completed: number; expired: number }> {
   let completed = 0;
   let expired = 0;
+  // Times held for customers who went to PayPal and did not come back are let go first.
+  await expireCheckouts(ctx);
   for (;;) {
     const now = ctx.clock.now();
     const due = await findDue(ctx.db, now, batchSize);

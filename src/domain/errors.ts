@@ -12,7 +12,9 @@ export type ErrorCode =
   | "conflict" // 409: a concurrent change or a duplicate
   | "slot_unavailable" // 409: the time is taken
   | "unprocessable" // 422: well-formed but cannot be done (e.g. outside open hours)
-  | "rate_limited"; // 429
+  | "payment_declined" // 422: the payment provider refused the payment
+  | "rate_limited" // 429
+  | "provider_unavailable"; // 503: the payment provider did not answer (nothing was charged twice; retry)
 
 export class DomainError extends Error {
   constructor(

@@ -15,6 +15,8 @@ import { registerCrossSiteCheck } from "./cross-site.js";
 import { allowInlineStylesForDocs, registerSecurityHeaders } from "./security-headers.js";
 import { registerWebApp } from "./web-app.js";
 import { accountSettingsRoutes } from "./routes/account-settings-routes.js";
+import { checkoutRoutes } from "./routes/checkout-routes.js";
+import { paymentRoutes } from "./routes/payment-routes.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { activityRoutes } from "./routes/activity-routes.js";
 import { liveRoutes } from "./routes/live-routes.js";
@@ -90,6 +92,8 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(tokenRoutes(ctx));
   await app.register(liveRoutes(ctx));
   await app.register(accountSettingsRoutes(ctx));
+  await app.register(paymentRoutes(ctx));
+  await app.register(checkoutRoutes(ctx));
   if (opts.testClock) await app.register(testClockRoutes(ctx, opts.testClock));
 
   const webApp = await registerWebApp(app, ctx, { webDist: opts.webDist ?? DEFAULT_WEB_DIST, https });

@@ -13,7 +13,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   conflict: 409,
   slot_unavailable: 409,
   unprocessable: 422,
+  payment_declined: 422,
   rate_limited: 429,
+  provider_unavailable: 503,
 };
 
 export interface ErrorBody {

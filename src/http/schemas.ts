@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { BOOKING_STATUSES, DETAILED_STATUS_LIST, USER_ACTIONS, CUSTOMER_ACTIONS } from "../domain/lifecycle.js";
+import { BOOKING_STATUSES, DETAILED_STATUS_LIST, CUSTOMER_ACTIONS } from "../domain/lifecycle.js";
+import { ACTIVITY_ACTIONS } from "../app/permissions.js";
 import { isValidTimeZone } from "../domain/open-hours.js";
 
 /** Shared request/response schemas; the OpenAPI document is generated from these. */
@@ -81,7 +82,25 @@ export const Activity = z.object({
     .describe("A session package's sessions; null for other activities"),
   createdAt: z.string(),
   updatedAt: z.string(),
-  actions: z.array(z.enum(USER_ACTIONS)).describe("Actions the caller may take now"),
+  amount: z.object({ value: z.string().describe("Decimal, in the currency's units"), currency: z.string(), minor: z.number().int().describe("In minor units (cents)") })
+    .nullable().describe("A transaction's amount"),
+  actions: z.array(z.enum(ACTIVITY_ACTIONS)).describe("Actions the caller may take now"),
+});
+
+const MoneyView = z.object({ value: z.string(), currency: z.string(), minor: z.number().int() });
+
+export const PaymentDetails = z.object({
+  kind: z.enum(["payment", "refund"]),
+  purpose: z.enum(["schedule", "reschedule", "cancellation", "bookstream", "paypal"]).describe("What a payment paid for, or where a refund came from"),
+  state: z.enum(["submitting", "pending", "completed", "denied", "failed"]).describe("Where PayPal is with it"),
+  amount: MoneyView,
+  refunded: MoneyView.nullable().describe("A payment's refunds so far (pending ones included)"),
+  refundable: MoneyView.nullable().describe("What is left to refund on a payment"),
+  payer: z.object({ email: z.string().nullable(), name: z.string().nullable(), payerId: z.string().nullable() }).nullable(),
+  paypal: z.object({ orderId: z.string().nullable(), captureId: z.string().nullable(), refundId: z.string().nullable() }),
+  paidFor: z.string().nullable().describe("The booking or package"),
+  refundOf: z.string().nullable().describe("A refund's payment"),
+  reason: z.string().nullable(),
 });
 
 export const ActivityDetails = Activity.extend({
@@ -89,6 +108,7 @@ export const ActivityDetails = Activity.extend({
   answers: z.record(z.string(), z.string()),
   rescheduleRequest: z.object({ eventType: z.enum(["same", "any"]), reason: z.string() }).nullable(),
   version: z.number().int(),
+  payment: PaymentDetails.nullable().describe("A transaction's payment details"),
   related: z.array(
     z.object({
       relation: z.string().describe("rescheduled_as, rescheduled_from, resubmitted_as, resubmitted_from, session, package, payment, paid_for"),

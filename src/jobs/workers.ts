@@ -1,6 +1,8 @@
 import PgBoss from "pg-boss";
 import type { AppContext } from "../app/context.js";
 import { runSystemTransitions } from "../app/run-system-transitions.js";
+import { reconcilePayments } from "../app/payments/reconcile.js";
+import { housekeeping } from "../app/housekeeping.js";
 import type { DatabaseHandle } from "../store/database.js";
 import { dispatchPending, registerConsumers, type OutboxConsumer } from "./outbox-dispatcher.js";
 
@@ -8,6 +10,10 @@ import { dispatchPending, registerConsumers, type OutboxConsumer } from "./outbo
 export const JOBS = {
   systemTransitions: { name: "system-transitions", cron: "* * * * *", retryLimit: 3 },
   outboxDispatch: { name: "outbox-dispatch", cron: "* * * * *", retryLimit: 3 },
+  // Payments and refunds PayPal has kept pending a while, looked up in case a webhook was lost.
+  reconcilePayments: { name: "reconcile-payments", cron: "* * * * *", retryLimit: 1 },
+  // Idempotency keys past their 24 hours and old sign-in failure counts.
+  housekeeping: { name: "housekeeping", cron: "*/10 * * * *", retryLimit: 1 },
 } as const;
 
 export interface Workers {
@@ -34,6 +40,12 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
   }
   await boss.work(JOBS.systemTransitions.name, async () => {
     await runSystemTransitions(ctx);
+  });
+  await boss.work(JOBS.reconcilePayments.name, async () => {
+    await reconcilePayments(ctx);
+  });
+  await boss.work(JOBS.housekeeping.name, async () => {
+    await housekeeping(ctx);
   });
   let running = false;
   let again = false;

@@ -104,3 +104,8 @@ export async function searchCustomers(conn: Conn, accountId: string, q: string, 
     .limit(limit)
     .execute();
 }
+
+export async function setEventTypePrice(tx: Tx, accountId: string, pageId: string, eventTypeId: string, priceMinor: number | null): Promise<boolean> {
+  const r = await tx.updateTable("event_types").set({ price_minor: priceMinor }).where("account_id", "=", accountId).where("booking_page_id", "=", pageId).where("id", "=", eventTypeId).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

@@ -169,13 +169,14 @@ function busyQuery(conn: Conn, accountId: string, hostIds: string[], from: Date,
     .where("end_at", ">", sql<Date>`${from}::timestamptz - ${MAX_BUFFER}::interval`)
     .where(sql<boolean>`blocked && ${range}`);
   if (opts.ignoreActivityId) q = q.where("id", "!=", opts.ignoreActivityId);
-  if (opts.holds) {
+  if (opts.holds || opts.checkoutHolds) {
     let h = conn
       .selectFrom("booking_holds")
       .select(["owner_id", "blocked"])
       .where("account_id", "=", accountId)
       .where("owner_id", "in", hostIds)
       .where(sql<boolean>`blocked && ${range}`);
+    if (!opts.holds) h = h.where("checkout_id", "is not", null);
     if (opts.ignoreActivityId) h = h.where("holder", "!=", opts.ignoreActivityId);
     q = q.unionAll(h);
   }
@@ -197,7 +198,10 @@ function toBusy(hostIds: string[], rows: { owner_id: string; intervals: [number,
 }
 
 export interface BusyOptions {
+  /** Every hold: pending requests' proposed times and checkouts' times. */
   holds: boolean;
+  /** Only the times held for customers paying at PayPal (which nobody books over, even with an override). */
+  checkoutHolds?: boolean;
   ignoreActivityId?: string;
 }
 

@@ -3,6 +3,8 @@ import type { AppContext } from "../../src/app/context.js";
 import { createApiToken } from "../../src/app/auth.js";
 import { AdjustableClock } from "../../src/domain/clock.js";
 import { buildHttpApp } from "../../src/http/app.js";
+import { createSecretBox, generateSecretKey } from "../../src/app/secrets.js";
+import { payPalGateways } from "../../src/integrations/paypal/gateway.js";
 import { insertAccount, insertUser } from "../../src/store/accounts-repo.js";
 import argon2 from "argon2";
 import { openDatabase, type DatabaseHandle } from "../../src/store/database.js";
@@ -38,15 +40,18 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(engine: Engine): Promise<TestServer> {
+/** `realPublicUrl`: links point at this server itself (PayPal's webhooks and return addresses must reach it). */
+export async function startTestServer(engine: Engine, opts: { realPublicUrl?: boolean } = {}): Promise<TestServer> {
   const isolated = engine.url ? await createFileSchema(engine.url) : undefined;
   const handle = await openDatabase({ databaseUrl: isolated?.url, poolSize: 20 });
   const clock = new AdjustableClock();
-  const ctx: AppContext = { db: handle.db, clock, publicUrl: "http://bookstream.test" };
+  const secrets = createSecretBox({ current: generateSecretKey() });
+  const ctx: AppContext = { db: handle.db, clock, publicUrl: "http://bookstream.test", secrets, payments: payPalGateways(handle.db, secrets) };
   const app = await buildHttpApp(ctx, { logLevel: "silent", testClock: clock, signInRateLimit: 5, webDist: "/nonexistent" });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+  if (opts.realPublicUrl) ctx.publicUrl = url;
   const clockAccount = randomUUID();
   await insertAccount(handle.db, { id: clockAccount, name: "Test clock" });
   const clockAdmin = `clock-${clockAccount.slice(0, 8)}@example.test`;

@@ -1,4 +1,8 @@
 import type { Money } from "../../domain/money.js";
+import type { Payer } from "../../store/schema.js";
+import type { Db, Tx } from "../../store/database.js";
+
+export type { Payer };
 
 /**
  * What Bookstream asks of a payment provider (PayPal), in its own words. The adapter
@@ -6,12 +10,6 @@ import type { Money } from "../../domain/money.js";
  * shapes. Every call that moves money carries the caller's request id, which PayPal answers a
  * repeat of with the first result (PayPal-Request-Id).
  */
-export interface Payer {
-  email: string | null;
-  name: string | null;
-  payerId: string | null;
-}
-
 export type CaptureState = "completed" | "pending" | "denied";
 
 export interface CaptureResult {
@@ -50,6 +48,16 @@ export interface WebhookMessage {
   rawBody: string;
 }
 
+/** A verified webhook event, in Bookstream's words. */
+export type ProviderEvent = { id: string; eventType: string } & (
+  | { kind: "capture"; capture: CaptureResult }
+  | { kind: "refund"; refund: RefundResult }
+  | { kind: "order-approved"; orderId: string; customId: string | null }
+  | { kind: "other"; resourceId: string | null }
+);
+
+export type WebhookCheck = { ok: true; event: ProviderEvent } | { ok: false; reason: string };
+
 /** A failure the provider reported: retryable (5xx, 429, timeouts) or final (e.g. nothing left to refund). */
 export class PaymentProviderError extends Error {
   constructor(
@@ -69,8 +77,8 @@ export interface PaymentGateway {
   getCapture(captureId: string): Promise<CaptureResult>;
   refundCapture(captureId: string, refund: { requestId: string; amount: Money; invoiceId: string; note: string | null }): Promise<RefundResult>;
   getRefund(refundId: string): Promise<RefundResult>;
-  /** Whether a webhook message is PayPal's, for this account's webhook, unaltered and recent. */
-  verifyWebhook(message: WebhookMessage): Promise<boolean>;
+  /** Whether a webhook message is PayPal's, for this account's webhook, unaltered and recent; and what it says. */
+  verifyWebhook(message: WebhookMessage): Promise<WebhookCheck>;
   /** Subscribes `url` to the events Bookstream reads; returns the webhook id to verify with. */
   subscribeWebhook(url: string): Promise<string>;
   /** Checks the credentials (an access token can be had). */
@@ -78,8 +86,19 @@ export interface PaymentGateway {
 }
 
 /** The account's gateway, or none when it has not connected a provider. */
+export interface ProviderCredentials {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  webhookId?: string;
+  mode: "sandbox" | "live";
+}
+
 export interface PaymentGateways {
-  forAccount(accountId: string): Promise<PaymentGateway | undefined>;
+  /** `conn`: the caller's transaction, when it holds one (the embedded database has a single connection). */
+  forAccount(accountId: string, conn?: Db | Tx): Promise<PaymentGateway | undefined>;
+  /** A gateway for credentials not stored yet (to check them before connecting). */
+  forCredentials(credentials: ProviderCredentials): PaymentGateway;
   /** Drops what was built from an account's old connection (after connect/disconnect). */
   forget(accountId: string): void;
 }

@@ -5,6 +5,7 @@ import { cancelBooking } from "../../app/cancel-booking.js";
 import type { AppContext, Caller } from "../../app/context.js";
 import { getActivityDetails } from "../../app/get-activity.js";
 import { hostFreeTimes } from "../../app/host-free-times.js";
+import { refundPayment } from "../../app/payments/refunds.js";
 import { listActivities, STREAM_SORTS } from "../../app/list-activities.js";
 import { reassignBooking } from "../../app/reassign-booking.js";
 import { requestNewTimes } from "../../app/request-new-times.js";
@@ -48,6 +49,8 @@ const ActionBody = z
     ownerId: z.uuid().optional().describe("reassign: the new host"),
     eventType: z.enum(["same", "any"]).optional().describe("request-reschedule: same event type, or let the customer pick any"),
     eventTypeId: z.uuid().optional().describe("reschedule: another event type of the same page"),
+    amount: z.string().trim().regex(/^\d{1,13}(\.\d{1,3})?$/, "a decimal amount such as 12.50").optional()
+      .describe("refund: how much, in the payment's currency (default: everything left to refund)"),
     override: z.boolean().optional()
       .describe("approve, reschedule: book a start outside the host's hours or over their busy time knowingly (without it such a start is 422, naming the host's hours)"),
     expectedVersion: z.number().int().min(1).optional()
@@ -58,7 +61,7 @@ const ActionBody = z
 
 const ActionResult = z.object({
   activity: ActivityDetails,
-  created: ActivityDetails.optional().describe("The new booking (reschedule)"),
+  created: ActivityDetails.optional().describe("The new booking (reschedule) or the refund (refund)"),
   customerLink: z.string().optional().describe("The link sent to the customer (request-reschedule, request-new-times)"),
 });
 
@@ -126,7 +129,7 @@ export function activityRoutes(ctx: AppContext, opts: { validateResponses: boole
       schema: {
         tags: ["Activity stream"],
         summary: "Perform one lifecycle action; 409 names the current status when it is not allowed now",
-        params: z.object({ id: ActivityId, action: z.enum(USER_ACTIONS) }),
+        params: z.object({ id: ActivityId, action: z.enum([...USER_ACTIONS, "refund"]) }),
         body: ActionBody,
         response: { 200: ActionResult, ...errors(400, 401, 403, 404, 409, 422) },
       },
@@ -143,11 +146,13 @@ export function activityRoutes(ctx: AppContext, opts: { validateResponses: boole
   };
 }
 
-type ActionInput = { reason?: string; start?: Date; ownerId?: string; eventType?: "same" | "any"; eventTypeId?: string; expectedVersion?: number; override?: boolean };
+type ActionInput = { reason?: string; start?: Date; ownerId?: string; eventType?: "same" | "any"; eventTypeId?: string; expectedVersion?: number; override?: boolean; amount?: string };
 
 /** The action name → use case table. */
-async function performAction(ctx: AppContext, caller: Caller, id: string, action: UserAction, b: ActionInput): Promise<{ createdId?: string; customerLink?: string }> {
+async function performAction(ctx: AppContext, caller: Caller, id: string, action: UserAction | "refund", b: ActionInput): Promise<{ createdId?: string; customerLink?: string }> {
   switch (action) {
+    case "refund":
+      return { createdId: (await refundPayment(ctx, caller, id, b)).id };
     case "approve":
       await approveRequest(ctx, caller, id, b);
       return {};

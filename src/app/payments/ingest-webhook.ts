@@ -1,0 +1,56 @@
+import { DomainError, notFound } from "../../domain/errors.js";
+import { findConnectionByWebhookKey, insertWebhookEvent, markWebhookEvent } from "../../store/payments-repo.js";
+import { inTransaction } from "../activity-writes.js";
+import type { AppContext } from "../context.js";
+import { completeCheckout } from "./complete-checkout.js";
+import type { ProviderEvent, WebhookMessage } from "./gateway.js";
+import { applyProviderEvent } from "./paypal-events.js";
+
+/**
+ * PayPal's webhook for one account (POST /api/v1/webhooks/paypal/{accountKey}): verified with
+ * PayPal's signature for this account's webhook, or refused (400) and nothing kept. Each event is
+ * kept once — a repeat changes nothing — and applied in one transaction with what it changes; one
+ * about something unknown (yet) is kept and answered 200. An approval the customer did not come
+ * back from is completed here (the capture is idempotent, so racing the customer is harmless).
+ */
+export async function ingestPayPalWebhook(ctx: AppContext, accountKey: string, message: WebhookMessage): Promise<{ outcome: string }> {
+  const connection = await findConnectionByWebhookKey(ctx.db, accountKey);
+  if (!connection) throw notFound("Webhook", accountKey.slice(0, 4) + "…");
+  const gateway = await ctx.payments?.forAccount(connection.account_id);
+  if (!gateway) throw notFound("Webhook", accountKey.slice(0, 4) + "…");
+  const check = await gateway.verifyWebhook(message);
+  if (!check.ok) throw new DomainError("validation_failed", `body: not a message PayPal signed for this webhook (${check.reason})`, { field: "body", reason: check.reason });
+  const e = check.event;
+  const accountId = connection.account_id;
+  const captureId = e.kind === "capture" ? e.capture.captureId : e.kind === "refund" ? e.refund.captureId : null;
+  const resourceId = e.kind === "capture" ? e.capture.captureId : e.kind === "refund" ? e.refund.refundId : e.kind === "order-approved" ? e.orderId : e.resourceId;
+  const fresh = await insertWebhookEvent(ctx.db, {
+    account_id: accountId,
+    event_id: e.id,
+    event_type: e.eventType,
+    resource_id: resourceId,
+    capture_id: captureId,
+    payload: { paypal: JSON.parse(message.rawBody), bookstream: e },
+    received_at: ctx.clock.now(),
+  });
+  if (!fresh) return { outcome: "duplicate" };
+  if (e.kind === "order-approved") return { outcome: await completeApproved(ctx, accountId, e) };
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const o = await applyProviderEvent(tx, ctx, accountId, e);
+    if (o !== "waiting") await markWebhookEvent(tx, accountId, e.id, o, ctx.clock.now());
+    return o;
+  });
+  return { outcome };
+}
+
+async function completeApproved(ctx: AppContext, accountId: string, e: Extract<ProviderEvent, { kind: "order-approved" }>): Promise<string> {
+  let outcome = "ignored";
+  if (e.customId) {
+    outcome = await completeCheckout(ctx, e.customId, { orderId: e.orderId, accountId }).then(
+      () => "applied",
+      (err) => (err instanceof DomainError ? `not completed: ${err.code}` : Promise.reject(err)),
+    );
+  }
+  await markWebhookEvent(ctx.db, accountId, e.id, outcome, ctx.clock.now());
+  return outcome;
+}
