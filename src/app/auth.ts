@@ -25,6 +25,8 @@ export async function signIn(db: Db, email: string, password: string, now: Date)
   dummyHash ??= argon2.hash("not a password");
   const ok = user?.password_hash ? await argon2.verify(user.password_hash, password) : (await argon2.verify(await dummyHash, password), false);
   if (!user || !ok) throw new DomainError("unauthenticated", "E-mail or password is incorrect.", {});
+  // Only after the password checked out: a stranger learns nothing about the account.
+  if (user.deactivated_at) throw new DomainError("forbidden", "Your user has been deactivated; ask an admin of your team to reactivate it.", { reason: "deactivated" });
   const token = randomBytes(32).toString("base64url");
   await insertSession(db, {
     token_hash: hashToken(token),

@@ -11,7 +11,11 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { AppContext } from "../app/context.js";
 import type { AdjustableClock } from "../domain/clock.js";
 import { body, errorHandler } from "./error-mapping.js";
+import { TAGS, assignOperationId } from "./operation-ids.js";
 import { accountRoutes } from "./routes/account-routes.js";
+import { accountSettingsRoutes } from "./routes/account-settings-routes.js";
+import { joinRoutes } from "./routes/join-routes.js";
+import { teamRoutes } from "./routes/team-routes.js";
 import { activityRoutes } from "./routes/activity-routes.js";
 import { liveRoutes } from "./routes/live-routes.js";
 import { publicRoutes } from "./routes/public-routes.js";
@@ -47,6 +51,8 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
 
+  // Before any route: every documented operation gets its operationId and tag from one table.
+  app.addHook("onRoute", assignOperationId);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
@@ -54,6 +60,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
       info: { title: "Bookstream API", version: "1.0.0", description: "The booking back office: the Activity stream, lifecycle actions and the customer's public side." },
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" }, cookie: { type: "apiKey", in: "cookie", name: "bookstream_session" } } },
       security: [{ bearer: [] }, { cookie: [] }],
+      tags: TAGS.map((t) => ({ ...t })),
     },
     transform: jsonSchemaTransform,
   });
@@ -69,6 +76,9 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(publicSchedulingRoutes(ctx));
   await app.register(savedFilterRoutes(ctx));
   await app.register(liveRoutes(ctx));
+  await app.register(teamRoutes(ctx));
+  await app.register(joinRoutes(ctx, { secureCookies: opts.secureCookies ?? false }));
+  await app.register(accountSettingsRoutes(ctx));
   if (opts.testClock) await app.register(testClockRoutes(ctx, opts.testClock));
 
   const webDist = opts.webDist ?? DEFAULT_WEB_DIST;

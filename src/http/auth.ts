@@ -20,6 +20,9 @@ const TOKEN_CACHE_MS = 5_000;
 const TOKEN_CACHE_MAX = 10_000;
 
 class TokenCache {
+  clear(): void {
+    this.entries.clear();
+  }
   private entries = new Map<string, { caller: Caller; until: number }>();
   async get(token: string, load: (token: string) => Promise<Caller | undefined>): Promise<Caller | undefined> {
     const now = Date.now();
@@ -34,6 +37,15 @@ class TokenCache {
   }
 }
 const tokenCache = new TokenCache();
+
+/**
+ * Forgets the cached token users in this process: after a deactivation or a change of role or
+ * profile the next request reads the user again. (Another process may keep its copy up to
+ * TOKEN_CACHE_MS; deactivation deletes the tokens, so their next read there fails.)
+ */
+export function forgetCachedCallers(): void {
+  tokenCache.clear();
+}
 
 /** Resolves the caller from a bearer API token or the session cookie; 401 when neither is valid. */
 export function requireCaller(ctx: AppContext) {
