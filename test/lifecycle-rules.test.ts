@@ -8,7 +8,10 @@ import {
   clientsFor,
   customerDoes,
   details,
+  hoursAfter,
+  moveClock,
   request,
+  startedBooking,
   streamIds,
   tokenOf,
   type Client,
@@ -95,9 +98,21 @@ describe.each(ENGINES)("lifecycle rules and permissions on $name", (engine) => {
     expect(r.body.error).toMatchObject({ code: "action_not_allowed", details: { detailedStatus: "Scheduled (By customer)" } });
   });
 
-  it("setting No-show twice answers 409 the second time", async () => {
+  it("setting No-show before the meeting has begun is refused (422), and it is still possible once it has", async () => {
     const { acct, admin, s } = await setUp();
     const b = await book(server, acct.autoPage.slug, s[0]);
+    const early = await post(admin, b.id, "set-no-show", {});
+    expect(early.status).toBe(422);
+    expect(early.body.error).toMatchObject({ code: "unprocessable", details: { reason: "not_started", start: s[0] } });
+    expect(early.body.error.message).toContain("has not started");
+    expect((await details(admin, b.id)).history).toHaveLength(1);
+    await moveClock(server, hoursAfter(s[0], 0.1));
+    expect((await act(admin, b.id, "set-no-show")).activity.detailedStatus).toBe("No-show (Set by user)");
+  });
+
+  it("setting No-show twice answers 409 the second time", async () => {
+    const { acct, admin, s } = await setUp();
+    const b = await startedBooking(server, acct.autoPage.slug, s[0]);
     await act(admin, b.id, "set-no-show");
     const r = await post(admin, b.id, "set-no-show", {});
     expect(r.status).toBe(409);
@@ -199,7 +214,7 @@ describe.each(ENGINES)("lifecycle rules and permissions on $name", (engine) => {
 
   it("ten people acting at once on the version they saw (cancel, no-show, reassign): exactly one wins, nine get 409, history has 2 rows", async () => {
     const { acct, admin, s } = await setUp();
-    const b = await book(server, acct.autoPage.slug, s[0]);
+    const b = await startedBooking(server, acct.autoPage.slug, s[0]);
     const seen = await details(admin, b.id);
     const actions = ["set-no-show", "reassign", "cancel"];
     const results = await Promise.all(

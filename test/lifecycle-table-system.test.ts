@@ -44,7 +44,8 @@ describe.each(ENGINES)("status table on $name: rows the system drives", (engine)
     const { acct, admin, s } = await setUp();
     const met = await book(server, acct.autoPage.slug, s[0]);
     const early = await book(server, acct.autoPage.slug, s[1]);
-    // Marked before the meeting even took place: the system must not complete it afterwards.
+    // Marked while the meeting is on: the system must not complete it once it has ended.
+    await moveClock(server, hoursAfter(s[1], 0.1));
     await act(admin, early.id, "set-no-show");
     await moveClock(server, hoursAfter(s[1], 1));
     expect((await details(admin, met.id)).detailedStatus).toBe("Completed (Set by System)");

@@ -12,6 +12,7 @@ import {
   lifecycleOf,
   manageView,
   request,
+  startedBooking,
   tokenOf,
 } from "./support/lifecycle-drive.js";
 
@@ -259,7 +260,7 @@ describe.each(ENGINES)("status table on $name: customer and user rows", (engine)
 
   it("row 'User sets the booking to No-show': No-show (Set by user) with cancel/request reschedule only", async () => {
     const { acct, admin, s } = await setUp();
-    const b = await book(server, acct.autoPage.slug, s[0]);
+    const b = await startedBooking(server, acct.autoPage.slug, s[0]);
     const res = await act(admin, b.id, "set-no-show");
     expect(lifecycleOf(res.activity)).toEqual({
       status: "No-show", detailedStatus: "No-show (Set by user)", actions: ["cancel", "request-reschedule", "reschedule"], related: [],

@@ -22,10 +22,12 @@ import {
 } from "../store/activities-repo.js";
 import type { Tx } from "../store/database.js";
 import { enqueueEvents } from "../store/outbox-repo.js";
+import { claimIdempotencyKey } from "../store/idempotency-repo.js";
+import { requestScope } from "./request-scope.js";
 import { insertManageToken } from "../store/pages-repo.js";
 import type { RelationKind } from "../store/schema.js";
 import type { AppContext } from "./context.js";
-import { isExclusionViolation } from "../store/db-errors.js";
+import { isDuplicateLiveBooking, isExclusionViolation } from "../store/db-errors.js";
 import { customerRecord, type CustomerInput } from "./booking-rules.js";
 import { placeHolds, releaseHolds } from "./holds.js";
 import { linkReplacementToPackage, onSessionTransition } from "./package-writes.js";
@@ -129,6 +131,14 @@ export async function applyTransition(tx: Tx, ctx: AppContext, args: TransitionA
 /** The database's no-double-booking constraint refused the write: the time is taken (409). */
 function slotTaken(at: { start_at?: Date | null; end_at?: Date | null }) {
   return (err: unknown): never => {
+    if (isDuplicateLiveBooking(err)) {
+      // A retried booking (no Idempotency-Key) must not become a second one, even with another host.
+      throw new DomainError("conflict", `This customer already has a booking on this booking page at ${at.start_at?.toISOString() ?? "that time"}; it was not booked twice.`, {
+        field: "start",
+        start: at.start_at?.toISOString() ?? null,
+        reason: "duplicate_booking",
+      });
+    }
     if (!isExclusionViolation(err)) throw err;
     const span = at.start_at && at.end_at ? ` between ${at.start_at.toISOString()} and ${at.end_at.toISOString()}` : "";
     throw new DomainError("slot_unavailable", `That time is no longer available: the host is already booked${span}; choose another time.`, {
@@ -221,9 +231,21 @@ export async function emit(tx: Tx, accountId: string, events: OutboxEvent[], at:
   );
 }
 
-/** Runs `work` in one transaction and wakes the outbox dispatcher after it commits. */
+/** How long an Idempotency-Key is remembered (Stripe's 24 hours). */
+export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
+
+/**
+ * Runs `work` in one transaction and wakes the outbox dispatcher after it commits. When the
+ * request carries an Idempotency-Key (request-scope.ts), the first such transaction claims it:
+ * the change and the claim commit together, so a retry can never do the change twice.
+ */
 export async function inTransaction<T>(ctx: AppContext, work: (tx: Tx) => Promise<T>): Promise<T> {
-  const result = await ctx.db.transaction().execute(work);
+  const claim = requestScope.getStore()?.idempotency;
+  const result = await ctx.db.transaction().execute(async (tx) => {
+    if (claim && !claim.claimed) await claimIdempotencyKey(tx, claim, ctx.clock.now(), IDEMPOTENCY_TTL_MS);
+    return work(tx);
+  });
+  if (claim) claim.claimed = true;
   ctx.onEventsCommitted?.();
   return result;
 }

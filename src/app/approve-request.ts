@@ -5,12 +5,13 @@ import { applyTransition, inTransaction } from "./activity-writes.js";
 import { addMinutes, meetingLength } from "./booking-rules.js";
 import type { AppContext, Caller } from "./context.js";
 import { loadForAction, userActor } from "./load-for-action.js";
+import { assertStaffMayBook } from "./staff-time-check.js";
 
 /**
  * Approve a booking request at a time the user picks (the customer's proposed times are offered
  * first; without `start` the earliest proposed time still ahead is used).
  */
-export async function approveRequest(ctx: AppContext, caller: Caller, id: string, body: { start?: Date; expectedVersion?: number }) {
+export async function approveRequest(ctx: AppContext, caller: Caller, id: string, body: { start?: Date; expectedVersion?: number; override?: boolean }) {
   return inTransaction(ctx, async (tx) => {
     const a = await loadForAction(tx, caller, id, "approve", { kind: "approve", reschedulesBooking: false }, body.expectedVersion);
     const now = ctx.clock.now();
@@ -33,6 +34,7 @@ export async function approveRequest(ctx: AppContext, caller: Caller, id: string
     const page = (await findPage(tx, a.account_id, a.booking_page_id!))!;
     const { minutes } = await meetingLength(tx, page, a.event_type_id);
     const end = addMinutes(start, minutes);
+    await assertStaffMayBook(tx, { page, host: { id: a.owner_id!, name: a.owner_name ?? "the host" }, start, end, now, override: body.override, ignoreActivityId: a.id });
     return applyTransition(tx, ctx, {
       activity: a,
       transition: { kind: "approve", reschedulesBooking: a.reschedules_id !== null },

@@ -1,12 +1,13 @@
 import { invalid, notFound } from "../domain/errors.js";
 import { findUser } from "../store/accounts-repo.js";
-import { findCustomer, findPage } from "../store/pages-repo.js";
+import { findActivePage, findCustomer } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
 import { addMinutes, bookingFields, meetingLength, saveCustomer, type CustomerInput, atTime } from "./booking-rules.js";
 import type { AppContext, Caller } from "./context.js";
 import type { Tx } from "../store/database.js";
 import { canSee, visibilityOf } from "./permissions.js";
 import { userActor } from "./load-for-action.js";
+import { assertStaffMayBook } from "./staff-time-check.js";
 
 export interface BookOnBehalfInput {
   bookingPageId: string;
@@ -17,23 +18,28 @@ export interface BookOnBehalfInput {
   ownerId?: string;
   eventTypeId?: string;
   answers?: Record<string, string>;
+  /** Book outside the host's hours or over their busy time, knowingly. */
+  override?: boolean;
 }
 
 /**
  * A user schedules for a customer (e.g. on a call). It is the booking the customer would have
  * made on the page, so it starts "Scheduled (By customer)"; the history names the user.
- * Users are not bound by open hours or notice, but the host must be free.
+ * Users are not bound by the page's notice or days ahead; the host's hours and busy time need
+ * `override` (staff-time-check.ts), and the host must be free.
  */
 export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookOnBehalfInput) {
   return inTransaction(ctx, async (tx) => {
-    const page = await findPage(tx, caller.accountId, input.bookingPageId);
+    const page = await findActivePage(tx, caller.accountId, input.bookingPageId);
     if (!page) throw notFound("Booking page", input.bookingPageId);
     const vis = await visibilityOf(tx, caller);
     if (!canSee(vis, { booking_page_id: page.id, owner_id: null })) throw notFound("Booking page", input.bookingPageId);
     const owner = await findUser(tx, caller.accountId, input.ownerId ?? page.owner_id);
     if (!owner) throw invalid("ownerId", `no user ${input.ownerId} in this account`);
+    if (owner.deactivated_at) throw invalid("ownerId", `${owner.name} is deactivated and hosts no new meetings`);
     const { minutes, eventType } = await meetingLength(tx, page, input.eventTypeId);
     const end = addMinutes(input.start, minutes);
+    await assertStaffMayBook(tx, { page, host: owner, start: input.start, end, now: ctx.clock.now(), override: input.override });
     const { customerId, customer } = await customerFor(tx, caller.accountId, input);
     const { activity, manageToken } = await createBooking(tx, ctx, {
       accountId: caller.accountId,

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { DomainError, unprocessable } from "../domain/errors.js";
 import { checkTime, type SlotRules, type Unavailability } from "../domain/availability.js";
 import type { ActivityRow } from "../store/activities-repo.js";
-import type { Tx } from "../store/database.js";
+import type { Db, Tx } from "../store/database.js";
 import { findEventType, upsertCustomer, type NewCustomer } from "../store/pages-repo.js";
 import { lockHost } from "../store/scheduling-repo.js";
 import { latestBookable, loadHostSchedules, rulesFor } from "./host-schedules.js";
@@ -19,7 +19,7 @@ export interface CustomerInput {
 }
 
 /** The meeting length: the chosen event type's, else the page's. */
-export async function meetingLength(tx: Tx, page: PageRow, eventTypeId: string | null | undefined) {
+export async function meetingLength(tx: Db | Tx, page: PageRow, eventTypeId: string | null | undefined) {
   if (!eventTypeId) return { minutes: page.duration_minutes, eventType: null };
   const et = await findEventType(tx, page.account_id, eventTypeId);
   return lengthOfEventType(page, eventTypeId, et?.booking_page_id === page.id ? et : undefined);

@@ -3,13 +3,14 @@ import { applyTransition, createBooking, inTransaction, manageLink } from "./act
 import { addMinutes, meetingLength, answersOf, atTime, sameBookingAs } from "./booking-rules.js";
 import type { AppContext, Caller } from "./context.js";
 import { loadForAction, requireReason, requireStart, userActor } from "./load-for-action.js";
+import { assertStaffMayBook } from "./staff-time-check.js";
 
 /**
  * A user reschedules on the customer's behalf: the original becomes "Canceled (Reschedule
  * requested by user)" and a new, related booking "Rescheduled (Initiated by user)" is made at
  * `start` with the same host, page and customer (and optionally another event type of the page).
  */
-export async function rescheduleBooking(ctx: AppContext, caller: Caller, id: string, body: { reason?: string; start?: Date; eventTypeId?: string; expectedVersion?: number }) {
+export async function rescheduleBooking(ctx: AppContext, caller: Caller, id: string, body: { reason?: string; start?: Date; eventTypeId?: string; expectedVersion?: number; override?: boolean }) {
   const reason = requireReason(body.reason);
   const start = requireStart(body.start);
   return inTransaction(ctx, async (tx) => {
@@ -17,6 +18,7 @@ export async function rescheduleBooking(ctx: AppContext, caller: Caller, id: str
     const page = (await findPage(tx, a.account_id, a.booking_page_id!))!;
     const { minutes, eventType } = await meetingLength(tx, page, body.eventTypeId ?? a.event_type_id);
     const end = addMinutes(start, minutes);
+    await assertStaffMayBook(tx, { page, host: { id: a.owner_id!, name: a.owner_name ?? "the host" }, start, end, now: ctx.clock.now(), override: body.override, ignoreActivityId: a.id });
     const original = await applyTransition(tx, ctx, {
       activity: a,
       transition: { kind: "reschedule" },

@@ -11,6 +11,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { AppContext } from "../app/context.js";
 import type { AdjustableClock } from "../domain/clock.js";
 import { body, errorHandler } from "./error-mapping.js";
+import { installIdempotency } from "./idempotency.js";
 import { TAGS, assignOperationId } from "./operation-ids.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { accountSettingsRoutes } from "./routes/account-settings-routes.js";
@@ -68,6 +69,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/api/health", { schema: { hide: true } }, async () => ({ ok: true }));
 
+  installIdempotency(app, ctx);
   await app.register(accountRoutes(ctx, { signInRateLimit: opts.signInRateLimit ?? 10, secureCookies: opts.secureCookies ?? false }));
   await app.register(activityRoutes(ctx, { validateResponses: opts.validateResponses ?? true }));
   await app.register(publicRoutes(ctx, { validateResponses: opts.validateResponses ?? true }));

@@ -56,6 +56,7 @@ export const OPERATIONS: Record<string, { id: string; tag: Tag }> = {
   "GET /api/v1/activities": { id: "listActivities", tag: "Activity stream" },
   "GET /api/v1/activities/:id": { id: "getActivity", tag: "Activity stream" },
   "POST /api/v1/activities/:id/actions/:action": { id: "performActivityAction", tag: "Activity stream" },
+  "GET /api/v1/activities/:id/free-times": { id: "listHostFreeTimes", tag: "Activity stream" },
   "POST /api/v1/bookings": { id: "bookOnBehalf", tag: "Activity stream" },
   "GET /api/v1/search-help": { id: "getSearchHelp", tag: "Activity stream" },
   "GET /api/v1/live": { id: "streamLiveUpdates", tag: "Activity stream" },

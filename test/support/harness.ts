@@ -31,6 +31,8 @@ export interface TestServer {
   databaseUrl?: string;
   ctx: AppContext;
   clock: AdjustableClock;
+  /** An admin's API token (of an account of its own) for the test clock, which only admins may move. */
+  clockToken: string;
   handle: DatabaseHandle;
   app: FastifyInstance;
   close(): Promise<void>;
@@ -45,8 +47,14 @@ export async function startTestServer(engine: Engine): Promise<TestServer> {
   await app.listen({ port: 0, host: "127.0.0.1" });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;
+  const clockAccount = randomUUID();
+  await insertAccount(handle.db, { id: clockAccount, name: "Test clock" });
+  const clockAdmin = `clock-${clockAccount.slice(0, 8)}@example.test`;
+  await insertUser(handle.db, { id: randomUUID(), account_id: clockAccount, email: clockAdmin, name: "Clock admin", role: "admin", password_hash: null, time_zone: "UTC" });
+  const clockToken = await createApiToken(handle.db, clockAdmin);
   return {
     url,
+    clockToken,
     databaseUrl: isolated?.url,
     ctx,
     clock,

@@ -50,6 +50,16 @@ export async function request(server: TestServer, slug: string, proposedTimes: s
   return { id: r.body.activity.id, token: tokenOf(r.body.manageLink), manageLink: r.body.manageLink };
 }
 
+/**
+ * A booking whose meeting has begun (a no-show can only be set then): booked at `start`, then the
+ * file's clock moved to a few minutes after it. Bookings of the file that start later are untouched.
+ */
+export async function startedBooking(server: TestServer, slug: string, start: string, extra: Record<string, unknown> = {}): Promise<Made> {
+  const b = await book(server, slug, start, extra);
+  await moveClock(server, hoursAfter(start, 0.1));
+  return b;
+}
+
 /** A user action that must succeed; returns {activity, created?, customerLink?}. */
 export async function act(c: Client, id: string, action: string, body: Record<string, unknown> = {}) {
   const r = await c.post(`/api/v1/activities/${id}/actions/${action}`, body);
@@ -78,7 +88,7 @@ export async function details(c: Client, id: string) {
 
 /** Moves the file's test clock to `to` (forward only) and runs the due system transitions. */
 export async function moveClock(server: TestServer, to: string | Date) {
-  const r = await client(server.url).post("/api/v1/test-clock", { now: new Date(to).toISOString() });
+  const r = await client(server.url, server.clockToken).post("/api/v1/test-clock", { now: new Date(to).toISOString() });
   expect(r.status, show(r)).toBe(200);
   return r.body as { now: string; completed: number; expired: number };
 }

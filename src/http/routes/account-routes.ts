@@ -69,6 +69,7 @@ export function accountRoutes(ctx: AppContext, opts: { signInRateLimit: number; 
             bookingPageId: z.uuid(), start: IsoDateTime, customer: CustomerInput.optional().describe("The customer entered on the spot (or send customerId)"),
             customerId: z.uuid().optional().describe("An existing customer record (a schedule link's ?customer=<id>)"), ownerId: z.uuid().optional(),
             eventTypeId: z.uuid().optional(), answers: z.record(z.string(), z.string()).optional(),
+            override: z.boolean().optional().describe("Book a start outside the host's hours or over their busy time knowingly (without it: 422 naming the host's hours)"),
           }).strict(),
           response: { 201: z.object({ activity: ActivityDetails, manageLink: z.string() }), ...errors(400, 401, 403, 404, 409, 422) },
         },

@@ -4,6 +4,7 @@ import { approveRequest } from "../../app/approve-request.js";
 import { cancelBooking } from "../../app/cancel-booking.js";
 import type { AppContext, Caller } from "../../app/context.js";
 import { getActivityDetails } from "../../app/get-activity.js";
+import { hostFreeTimes } from "../../app/host-free-times.js";
 import { listActivities } from "../../app/list-activities.js";
 import { reassignBooking } from "../../app/reassign-booking.js";
 import { requestNewTimes } from "../../app/request-new-times.js";
@@ -42,6 +43,8 @@ const ActionBody = z
     ownerId: z.uuid().optional().describe("reassign: the new host"),
     eventType: z.enum(["same", "any"]).optional().describe("request-reschedule: same event type, or let the customer pick any"),
     eventTypeId: z.uuid().optional().describe("reschedule: another event type of the same page"),
+    override: z.boolean().optional()
+      .describe("approve, reschedule: book a start outside the host's hours or over their busy time knowingly (without it such a start is 422, naming the host's hours)"),
     expectedVersion: z.number().int().min(1).optional()
       .describe("The activity's version the caller last saw; if it has changed since, the answer is 409 conflict and nothing is done"),
   })
@@ -92,6 +95,28 @@ export function activityRoutes(ctx: AppContext, opts: { validateResponses: boole
       },
     }, async (req) => getActivityDetails(ctx, callerOf(req), req.params.id));
 
+    app.get("/api/v1/activities/:id/free-times", {
+      schema: {
+        tags: ["Activity stream"],
+        summary: "The host's free times on one of their days, for approving or rescheduling this activity",
+        params: z.object({ id: ActivityId }),
+        querystring: z.object({
+          date: z.iso.date().describe("A day in the host's time zone (YYYY-MM-DD)"),
+          eventTypeId: z.uuid().optional().describe("Another event type of the page (its length)"),
+        }).strict(),
+        response: {
+          200: z.object({
+            host: z.object({ id: z.string(), name: z.string(), timeZone: z.string() }),
+            date: z.string(),
+            durationMinutes: z.number(),
+            hours: z.array(z.tuple([z.string(), z.string()])).describe("The host's hours that day, in their zone ([] = not working)"),
+            slots: z.array(z.object({ start: z.string(), end: z.string() })).describe("Free starts that day (UTC ISO)"),
+          }),
+          ...errors(400, 401, 404, 409),
+        },
+      },
+    }, async (req) => hostFreeTimes(ctx, callerOf(req), req.params.id, req.query));
+
     app.post("/api/v1/activities/:id/actions/:action", {
       schema: {
         tags: ["Activity stream"],
@@ -113,7 +138,7 @@ export function activityRoutes(ctx: AppContext, opts: { validateResponses: boole
   };
 }
 
-type ActionInput = { reason?: string; start?: Date; ownerId?: string; eventType?: "same" | "any"; eventTypeId?: string; expectedVersion?: number };
+type ActionInput = { reason?: string; start?: Date; ownerId?: string; eventType?: "same" | "any"; eventTypeId?: string; expectedVersion?: number; override?: boolean };
 
 /** The action name → use case table. */
 async function performAction(ctx: AppContext, caller: Caller, id: string, action: UserAction, b: ActionInput): Promise<{ createdId?: string; customerLink?: string }> {
