@@ -1,4 +1,5 @@
 import { lazy, Suspense, type ReactNode } from "react";
+import { joinRoutes } from "../join/routes";
 import { bookRoute, manageRoute, masterRoute } from "../public/routes";
 import { useLocation } from "./router";
 
@@ -8,7 +9,7 @@ const BackOffice = lazy(() => import("./BackOffice"));
  * Routes that need no sign-in (the customer's side: /book/:slug, /manage/:token) go here, before
  * the sign-in gate; each returns an element for a matching path, or null.
  */
-const PUBLIC_ROUTES: Array<(pathname: string) => ReactNode | null> = [bookRoute, manageRoute, masterRoute];
+const PUBLIC_ROUTES: Array<(pathname: string) => ReactNode | null> = [bookRoute, manageRoute, masterRoute, ...joinRoutes];
 
 export function App() {
   const { pathname } = useLocation();
