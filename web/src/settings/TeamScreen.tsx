@@ -15,6 +15,8 @@ export function TeamScreen({ me }: { me: Me }) {
   const admin = me.user.role === "admin";
   const team = useTeam(admin ? "all" : "active");
   const [link, setLink] = useState<LinkShown | null>(null);
+  // Here, not in the row: the row leaves the list once its user is deactivated, the answer stays.
+  const [deactivating, setDeactivating] = useState<TeamUser | null>(null);
   const active = team.data?.filter((u) => u.active) ?? [];
   const gone = team.data?.filter((u) => !u.active) ?? [];
   return (
@@ -33,7 +35,7 @@ export function TeamScreen({ me }: { me: Me }) {
         {team.error && <p className="form-error" role="alert">{team.error.message}</p>}
         <ul className="team-list">
           {active.map((u) => (
-            <MemberRow key={u.id} user={u} me={me} onLink={setLink} />
+            <MemberRow key={u.id} user={u} me={me} onLink={setLink} onDeactivate={setDeactivating} />
           ))}
         </ul>
       </section>
@@ -49,6 +51,7 @@ export function TeamScreen({ me }: { me: Me }) {
         </section>
       )}
       {link && <OneTimeLink {...link} zone={me.user.timeZone} onClose={() => setLink(null)} />}
+      {deactivating && <DeactivateDialog user={deactivating} me={me} onClose={() => setDeactivating(null)} />}
     </div>
   );
 }
@@ -129,10 +132,9 @@ function Invitations({ onLink, me }: { onLink: (l: LinkShown) => void; me: Me })
   );
 }
 
-function MemberRow({ user, me, onLink }: { user: TeamUser; me: Me; onLink: (l: LinkShown) => void }) {
+function MemberRow({ user, me, onLink, onDeactivate }: { user: TeamUser; me: Me; onLink: (l: LinkShown) => void; onDeactivate: (u: TeamUser) => void }) {
   const admin = me.user.role === "admin";
   const { role, resetPassword } = useTeamMutations();
-  const [dialog, setDialog] = useState<"deactivate" | null>(null);
   const isMe = user.id === me.user.id;
   return (
     <li className="team-row" data-testid={`member-${user.email}`}>
@@ -166,7 +168,7 @@ function MemberRow({ user, me, onLink }: { user: TeamUser; me: Me; onLink: (l: L
                 onSelect: () =>
                   resetPassword.mutate(user.id, { onSuccess: (r) => onLink({ title: `Password reset for ${user.name}`, link: r.link, whom: user.name, expiresAt: r.expiresAt }) }),
               },
-              ...(isMe ? [] : [{ key: "deactivate", label: "Deactivate…", tone: "danger" as const, onSelect: () => setDialog("deactivate") }]),
+              ...(isMe ? [] : [{ key: "deactivate", label: "Deactivate…", tone: "danger" as const, onSelect: () => onDeactivate(user) }]),
             ]}
           />
         </div>
@@ -178,7 +180,6 @@ function MemberRow({ user, me, onLink }: { user: TeamUser; me: Me; onLink: (l: L
           {(role.error ?? resetPassword.error)!.message}
         </p>
       )}
-      {dialog === "deactivate" && <DeactivateDialog user={user} me={me} onClose={() => setDialog(null)} />}
     </li>
   );
 }
