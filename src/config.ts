@@ -1,4 +1,5 @@
 import path from "node:path";
+import { inspect } from "node:util";
 import { z } from "zod";
 
 /**
@@ -18,6 +19,8 @@ const EnvSchema = z.object({
   SIGN_IN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   BOOKSTREAM_VALIDATE_RESPONSES: z.enum(["0", "1"]).default("0"),
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
+  BOOKSTREAM_SECRET_KEY: z.string().optional(),
+  BOOKSTREAM_OLD_SECRET_KEYS: z.string().optional(),
 });
 
 export interface Config {
@@ -36,6 +39,45 @@ export interface Config {
   validateResponses: boolean;
   /** Running behind a reverse proxy that sets X-Forwarded-For. */
   trustProxy: boolean;
+  /** Encrypts provider credentials at rest (src/app/secrets.ts); unset: see secretBoxFromConfig. */
+  secretKey: SecretKeyBytes | undefined;
+  /** Earlier keys, still accepted for decrypting after a rotation. */
+  oldSecretKeys: SecretKeyBytes[];
+}
+
+/**
+ * 32 key bytes that never print: JSON.stringify and console.log of the config show "[redacted]".
+ */
+export class SecretKeyBytes {
+  readonly #bytes: Buffer;
+  constructor(bytes: Buffer) {
+    if (bytes.length !== 32) throw new Error(`a secret key is 32 bytes, not ${bytes.length}`);
+    this.#bytes = Buffer.from(bytes);
+  }
+  get bytes(): Buffer {
+    return this.#bytes;
+  }
+  toJSON(): string {
+    return "[redacted]";
+  }
+  [inspect.custom](): string {
+    return "SecretKeyBytes [redacted]";
+  }
+}
+
+/**
+ * A 256-bit key written as 64 hex digits or as base64 / base64url (44 or 43 characters), e.g. the
+ * output of `openssl rand -base64 32` or `openssl rand -hex 32`.
+ */
+export function parseSecretKey(text: string, name: string): SecretKeyBytes {
+  const t = text.trim();
+  let bytes: Buffer | undefined;
+  if (/^[0-9a-fA-F]{64}$/.test(t)) bytes = Buffer.from(t, "hex");
+  else if (/^[A-Za-z0-9+/]{43}=?$/.test(t) || /^[A-Za-z0-9_-]{43}$/.test(t)) bytes = Buffer.from(t, t.includes("-") || t.includes("_") ? "base64url" : "base64");
+  if (!bytes || bytes.length !== 32) {
+    throw new Error(`Invalid configuration: ${name} must be 32 random bytes as 64 hex digits or base64 (try: openssl rand -base64 32)`);
+  }
+  return new SecretKeyBytes(bytes);
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -62,6 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     signInRateLimit: e.SIGN_IN_RATE_LIMIT,
     validateResponses: e.BOOKSTREAM_VALIDATE_RESPONSES === "1",
     trustProxy: e.TRUST_PROXY === "1",
+    secretKey: e.BOOKSTREAM_SECRET_KEY === undefined ? undefined : parseSecretKey(e.BOOKSTREAM_SECRET_KEY, "BOOKSTREAM_SECRET_KEY"),
+    // Comma- or space-separated, newest first; only for opening what the earlier keys sealed.
+    oldSecretKeys: (e.BOOKSTREAM_OLD_SECRET_KEYS ?? "").split(/[\s,]+/).filter(Boolean).map((k, i) => parseSecretKey(k, `BOOKSTREAM_OLD_SECRET_KEYS[${i}]`)),
   };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
   if (overrides.dataDir) config.dataDir = path.resolve(overrides.dataDir);

@@ -119,6 +119,12 @@ describe("parseSearchQuery: field:value", () => {
     expect(parseSearchQuery("-status:Canceled")).toEqual(not(field("status", "Canceled")));
   });
 
+  it("takes session packages' statuses too; completed is one status for bookings and packages", () => {
+    expect(parseSearchQuery("status:created")).toEqual(field("status", "Created"));
+    expect(parseSearchQuery("status:UPDATED")).toEqual(field("status", "Updated"));
+    expect(parseSearchQuery("status:completed")).toEqual(field("status", "Completed"));
+  });
+
   it("accepts booking, package and transaction (any case, plural) for type", () => {
     expect(parseSearchQuery("type:Booking")).toEqual(field("type", "booking"));
     expect(parseSearchQuery("type:packages")).toEqual(field("type", "package"));
@@ -190,7 +196,7 @@ describe("parseSearchQuery: errors name what is wrong and where", () => {
     ["ann email:", 4, /^Empty value for field "email" at character 4$/],
     ['email:"" x', 0, /^Empty value for field "email" at character 0$/],
     ["id:*", 0, /^Empty value for field "id" at character 0$/],
-    ["status:pending", 7, /^Unknown status "pending" at character 7; statuses are Requested, Scheduled, .*No-show, Expired$/],
+    ["status:pending", 7, /^Unknown status "pending" at character 7; statuses are Requested, Scheduled, .*No-show, Expired, Created, Updated$/],
     ["type:request", 5, /^Unknown type "request" at character 5; types are booking, package, transaction$/],
     ["detailed:zzz", 9, /^No detailed status contains "zzz" at character 9; detailed statuses are Requested \(By customer\)/],
     ["ann !!!", 4, /^Nothing to search for in "!!!" at character 4/],

@@ -5,13 +5,13 @@ import { activityColumns } from "../src/store/activities-repo.js";
 import { searchCondition } from "../src/store/activity-search.js";
 import { bulkSeed, BENCH_MEMBER_EMAIL } from "../src/store/bulk-seed.js";
 import { openDatabase, type DatabaseHandle } from "../src/store/database.js";
-import { queryStream, STREAM_WINDOW, type StreamCursor, type StreamFilters, type StreamScope } from "../src/store/stream-repo.js";
+import { queryStream, STREAM_WINDOW, type StreamCursor, type StreamFilters, type StreamScope, type StreamSort } from "../src/store/stream-repo.js";
 
 /**
  * queryStream picks a query shape by how sure the planner can be of the match rate (a walk along
  * the stream, a window then a longer walk, or all matches through their own index). Whatever the
- * shape, a page must hold exactly the rows of the one plain statement: conditions, ORDER BY
- * (updated_at, id) DESC, LIMIT. Here every shape is driven with generated data (several times
+ * shape, and whatever the sort, a page must hold exactly the rows of the one plain statement:
+ * conditions, the sort's ORDER BY, LIMIT and OFFSET. Here every shape is driven with generated data (several times
  * STREAM_WINDOW rows, so windows run out and rare matches take the last path) and compared, page
  * after page, with that statement.
  */
@@ -54,14 +54,18 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
   }, 180_000);
   afterAll(async () => handle?.close());
 
-  /** The plain statement: every condition, stream order, limit. */
-  async function plainPage(scope: StreamScope, f: StreamFilters, q: string | null, limit: number, cursor?: StreamCursor) {
+  /**
+   * The plain statement: every condition, the sort's whole order in one ORDER BY (under a
+   * meeting-time sort, the rows without one last, last updated first), page `i` by OFFSET.
+   */
+  async function plainPage(scope: StreamScope, f: StreamFilters, q: string | null, limit: number, i: number, sort: StreamSort) {
     const search = q ? parseSearchQuery(q) : null;
     let b = activityColumns(handle.db).where("activities.account_id", "=", scope.accountId);
     if (scope.member) {
       const { userId, pageIds } = scope.member;
       b = b.where((eb) => eb.or([eb("activities.owner_id", "=", userId), ...(pageIds.length ? [eb("activities.booking_page_id", "in", pageIds)] : [])]));
     }
+    if (f.type) b = b.where("activities.type", "in", f.type as any);
     if (f.status) b = b.where("activities.status", "in", f.status);
     if (f.bookingPageId) b = b.where("activities.booking_page_id", "in", f.bookingPageId);
     if (f.eventTypeId) b = b.where("activities.event_type_id", "in", f.eventTypeId);
@@ -70,8 +74,13 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
     if (f.createdFrom) b = b.where("activities.created_at", ">=", f.createdFrom);
     if (f.createdTo) b = b.where("activities.created_at", "<", f.createdTo);
     if (search) b = b.where(searchCondition(search, scope.accountId) as any);
-    if (cursor) b = b.where((eb) => eb(eb.refTuple("activities.updated_at", "activities.id"), "<", eb.tuple(new Date(cursor.updatedAt) as any, cursor.id)));
-    return (await b.orderBy("activities.updated_at", "desc").orderBy("activities.id", "desc").limit(limit + 1).execute()).map((r) => r.id);
+    const order = { // qualified: the details query joins booking_pages
+      updated: sql`activities.updated_at DESC, activities.id DESC`,
+      created: sql`activities.created_at DESC, activities.id DESC`,
+      start: sql`activities.start_at IS NULL, activities.start_at ASC, CASE WHEN activities.start_at IS NULL THEN activities.updated_at END DESC, CASE WHEN activities.start_at IS NOT NULL THEN activities.id END ASC, activities.id DESC`,
+      "-start": sql`activities.start_at IS NULL, activities.start_at DESC, CASE WHEN activities.start_at IS NULL THEN activities.updated_at END DESC, activities.id DESC`,
+    }[sort];
+    return (await b.orderBy(order as any).limit(limit + 1).offset(i * limit).execute()).map((r) => r.id);
   }
 
   /** The statements each queryStream call ran: "walk" (in order, or within a window) or "all matches" (sorted). */
@@ -85,15 +94,15 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
       transformResult: async ({ result }) => result,
     });
 
-  async function expectSamePages(scope: StreamScope, f: StreamFilters, q: string | null, pages = 3) {
+  async function expectSamePages(scope: StreamScope, f: StreamFilters, q: string | null, pages = 3, sort: StreamSort = "updated") {
     let cursor: StreamCursor | undefined;
     let seen = 0;
     const firstPageShapes: string[][] = [];
     for (let i = 0; i < pages; i++) {
       shapes = [];
-      const got = await queryStream(recording(), scope, f, q ? parseSearchQuery(q) : null, 50, cursor);
+      const got = await queryStream(recording(), scope, f, q ? parseSearchQuery(q) : null, 50, cursor, sort);
       firstPageShapes.push(shapes);
-      const want = await plainPage(scope, f, q, 50, cursor);
+      const want = await plainPage(scope, f, q, 50, i, sort);
       expect(got.rows.map((r) => r.id)).toEqual(want.slice(0, 50));
       expect(got.next !== null).toBe(want.length > 50);
       seen += got.rows.length;
@@ -155,6 +164,45 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
     await expectSamePages(admin(), {}, `${firstName()} OR ${lastName()}`);
     const ids = (await sql<{ id: string }>`SELECT id FROM activities ORDER BY id LIMIT 3`.execute(handle.db)).rows.map((r) => r.id);
     expect((await expectSamePages(admin(), {}, ids.join(" "))).shapes).toEqual(["walk"]);
+  });
+
+  describe("sorted by meeting time or by creation", () => {
+    it("meeting time, earliest first: every activity, then those without a meeting time, last updated first", async () => {
+      expect((await expectSamePages(admin(), {}, null, 3, "start")).shapes).toEqual(["walk"]);
+      // Only activities without a meeting time: the whole page comes from the second part.
+      await expectSamePages(admin(), { type: ["package", "transaction"] }, null, 3, "start");
+      // A few matches: the page crosses from one part into the other.
+      await expectSamePages(admin(), {}, `"${rareName}"`, 2, "start");
+      await expectSamePages(admin(), {}, `"${rareName}"`, 2, "-start");
+    });
+
+    it("Upcoming meetings: from now on, soonest first, walking the meetings from now", async () => {
+      const f = { type: ["booking"], status: ["Scheduled", "Rescheduled"], startFrom: new Date(now) };
+      const r = await expectSamePages(admin(), f, null, 3, "start");
+      // One walk per status (each along its own index range), merged.
+      expect(r.shapes).toEqual(["walk", "walk"]);
+      expect(r.seen).toBeGreaterThan(100);
+      await expectSamePages(admin(), { ...f, bookingPageId: [pageId] }, null, 3, "start");
+      await expectSamePages({ accountId, member }, { startFrom: new Date(now), startTo: new Date(now + 60 * DAY) }, null, 3, "-start");
+    });
+
+    it("meeting time, latest first, with statuses and a word; a member's scope", async () => {
+      await expectSamePages(admin(), { status: ["Requested", "Scheduled"] }, null, 3, "-start");
+      expect((await expectSamePages(admin(), { status: ["Completed", "No-show"] }, null, 3, "-start")).shapes).toEqual(["walk", "walk"]);
+      await expectSamePages(admin(), { status: ["Requested"] }, null, 3, "start");
+      await expectSamePages(admin(), {}, lastName(), 3, "-start");
+      await expectSamePages({ accountId, member }, {}, null, 3, "start");
+    });
+
+    it("created, newest first: alone, in a creation range far back, and with filters", async () => {
+      expect((await expectSamePages(admin(), {}, null, 3, "created")).shapes).toEqual(["walk"]);
+      const far = { createdFrom: new Date(now - 500 * DAY), createdTo: new Date(now - 400 * DAY) };
+      expect((await expectSamePages(admin(), far, null, 3, "created")).shapes).toEqual(["walk"]);
+      await expectSamePages(admin(), { ...far, status: ["Completed"] }, null, 3, "created");
+      expect((await expectSamePages(admin(), { status: ["Completed"] }, null, 3, "created")).shapes).toEqual(["walk"]);
+      await expectSamePages(admin(), { status: ["Canceled", "Expired"], type: ["booking"] }, firstName(), 3, "created");
+      await expectSamePages(admin(), { eventTypeId: [eventTypeId] }, `"${rareName}"`, 2, "created");
+    });
   });
 
   const firstName = () => rareName.split(" ")[0];

@@ -43,7 +43,10 @@ export interface ActorInfo {
   name: string | null;
 }
 
-export function snapshot(a: Pick<ActivityRow, "id" | "type" | "status" | "detailed_status" | "booking_page_id" | "event_type_id" | "owner_id" | "customer_name" | "customer_email" | "customer_time_zone" | "start_at" | "end_at" | "reason">): ActivitySnapshot {
+export function snapshot(
+  a: Pick<ActivityRow, "id" | "type" | "status" | "detailed_status" | "booking_page_id" | "event_type_id" | "owner_id" | "customer_name" | "customer_email" | "customer_time_zone" | "start_at" | "end_at" | "reason"> &
+    Partial<Pick<ActivityRow, "amount_minor" | "currency">>,
+): ActivitySnapshot {
   return {
     id: a.id,
     type: a.type,
@@ -56,6 +59,7 @@ export function snapshot(a: Pick<ActivityRow, "id" | "type" | "status" | "detail
     start: a.start_at ? new Date(a.start_at).toISOString() : null,
     end: a.end_at ? new Date(a.end_at).toISOString() : null,
     reason: a.reason,
+    ...(a.type === "transaction" && a.amount_minor != null && a.currency ? { amount: { minor: a.amount_minor, currency: a.currency } } : {}),
   };
 }
 

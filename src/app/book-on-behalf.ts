@@ -1,6 +1,6 @@
-import { invalid, notFound } from "../domain/errors.js";
+import { forbidden, invalid, notFound } from "../domain/errors.js";
 import { findUser } from "../store/accounts-repo.js";
-import { findActivePage, findCustomer } from "../store/pages-repo.js";
+import { findActivePage, findCustomer, type MemberScope } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
 import { addMinutes, bookingFields, meetingLength, saveCustomer, type CustomerInput, atTime } from "./booking-rules.js";
 import type { AppContext, Caller } from "./context.js";
@@ -34,13 +34,17 @@ export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookO
     if (!page) throw notFound("Booking page", input.bookingPageId);
     const vis = await visibilityOf(tx, caller);
     if (!canSee(vis, { booking_page_id: page.id, owner_id: null })) throw notFound("Booking page", input.bookingPageId);
-    const owner = await findUser(tx, caller.accountId, input.ownerId ?? page.owner_id);
+    // Members book themselves as host; booking a colleague's time is for admins.
+    if (caller.role !== "admin" && input.ownerId && input.ownerId !== caller.userId) {
+      throw forbidden("A member may book only themselves as host; ask an admin to book a colleague.", { field: "ownerId" });
+    }
+    const owner = await findUser(tx, caller.accountId, input.ownerId ?? (caller.role === "admin" ? page.owner_id : caller.userId));
     if (!owner) throw invalid("ownerId", `no user ${input.ownerId} in this account`);
     if (owner.deactivated_at) throw invalid("ownerId", `${owner.name} is deactivated and hosts no new meetings`);
     const { minutes, eventType } = await meetingLength(tx, page, input.eventTypeId);
     const end = addMinutes(input.start, minutes);
     await assertStaffMayBook(tx, { page, host: owner, start: input.start, end, now: ctx.clock.now(), override: input.override });
-    const { customerId, customer } = await customerFor(tx, caller.accountId, input);
+    const { customerId, customer } = await customerFor(tx, caller.accountId, input, vis.all ? undefined : { userId: vis.userId, pageIds: vis.pageIds });
     const { activity, manageToken } = await createBooking(tx, ctx, {
       accountId: caller.accountId,
       origin: "user-books-on-behalf",
@@ -55,9 +59,9 @@ export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookO
 }
 
 /** An existing customer record (customerId), or the details entered on the spot. */
-async function customerFor(tx: Tx, accountId: string, input: BookOnBehalfInput): Promise<{ customerId: string; customer: CustomerInput }> {
+async function customerFor(tx: Tx, accountId: string, input: BookOnBehalfInput, member?: MemberScope): Promise<{ customerId: string; customer: CustomerInput }> {
   if (input.customerId) {
-    const c = await findCustomer(tx, accountId, input.customerId);
+    const c = await findCustomer(tx, accountId, input.customerId, member);
     if (!c) throw invalid("customerId", `no customer ${input.customerId} in this account`);
     return { customerId: c.id, customer: { name: c.name, email: c.email, phone: c.phone, timeZone: c.time_zone } };
   }

@@ -24,7 +24,8 @@ const ALL_DAY = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "s
  * each member's own time zone), then by name. With a page (or an event type) the candidates are
  * its hosts and its length and buffers apply; without, every user of the account. Users
  * scheduling on someone's behalf are bound by the members' hours and bookings, not by the page's
- * notice or days ahead. Picking a member: POST /api/v1/bookings with their ownerId.
+ * notice or days ahead. Picking a member: POST /api/v1/bookings with their ownerId. A member (who
+ * may book only themselves) is shown only their own time.
  */
 export async function findATime(ctx: AppContext, caller: Caller, q: FindATimeQuery) {
   const vis = await visibilityOf(ctx.db, caller);
@@ -43,7 +44,9 @@ export async function findATime(ctx: AppContext, caller: Caller, q: FindATimeQue
   const pageId = q.bookingPageId ?? page?.id;
   if (pageId && (!page || !canSee(vis, { booking_page_id: page.id, owner_id: null }))) throw notFound("Booking page", pageId);
   const users = await listUsers(ctx.db, caller.accountId);
-  const candidates = page ? await hostsOf(ctx.db, page) : users.map((u) => u.id);
+  const everyone = page ? await hostsOf(ctx.db, page) : users.map((u) => u.id);
+  // Members book only themselves (book-on-behalf.ts), so they see only their own time, not colleagues'.
+  const candidates = vis.all ? everyone : everyone.filter((id) => id === caller.userId);
   // Without a page, a member who set no weekly hours counts as available all day.
   const basis = page ?? ({ account_id: caller.accountId, time_zone: "UTC", open_hours: ALL_DAY, buffer_before_minutes: 0, buffer_after_minutes: 0 } as unknown as PageRow);
   const end = addMinutes(q.start, minutes);

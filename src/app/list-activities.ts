@@ -1,27 +1,33 @@
 import { DomainError } from "../domain/errors.js";
 import { parseSearchQuery } from "../domain/search-query.js";
-import { countStream, queryStream, type StreamCursor, type StreamFilters, type StreamScope } from "../store/stream-repo.js";
+import { countStream, queryStream, STREAM_SORTS, type StreamCursor, type StreamFilters, type StreamScope, type StreamSort } from "../store/stream-repo.js";
 import type { AppContext, Caller } from "./context.js";
 import { visibilityOf } from "./permissions.js";
 import { presentActivity } from "./present-activity.js";
 
 export interface ListInput extends StreamFilters {
   q?: string;
+  sort?: StreamSort;
   limit: number;
   cursor?: string;
   includeTotal?: boolean;
 }
 
+export { STREAM_SORTS, type StreamSort };
+
 export const TOTAL_CAP = 10_000;
 
-/** The Activity stream: newest-updated first, filtered, searched, one keyset page at a time. */
+/** The Activity stream: filtered, searched, in the chosen order (last updated first by default), one keyset page at a time. */
 export async function listActivities(ctx: AppContext, caller: Caller, input: ListInput) {
+  const sort = input.sort ?? "updated";
+  assertRange("startFrom", input.startFrom, "startTo", input.startTo);
+  assertRange("createdFrom", input.createdFrom, "createdTo", input.createdTo);
   const search = input.q ? parseSearchQuery(input.q) : null;
-  const cursor = input.cursor ? decodeCursor(input.cursor) : undefined;
+  const cursor = input.cursor ? decodeCursor(input.cursor, sort) : undefined;
   const vis = await visibilityOf(ctx.db, caller);
   const scope: StreamScope = { accountId: caller.accountId, member: vis.all ? undefined : { userId: vis.userId, pageIds: vis.pageIds } };
   const [{ rows, next }, total] = await Promise.all([
-    queryStream(ctx.db, scope, input, search, input.limit, cursor),
+    queryStream(ctx.db, scope, input, search, input.limit, cursor, sort),
     input.includeTotal ? countStream(ctx.db, scope, input, search, TOTAL_CAP) : Promise.resolve(undefined),
   ]);
   return {
@@ -31,16 +37,30 @@ export async function listActivities(ctx: AppContext, caller: Caller, input: Lis
   };
 }
 
-export function encodeCursor(c: StreamCursor): string {
-  return Buffer.from(JSON.stringify([c.updatedAt, c.id])).toString("base64url");
+/** A range whose start is after its end matches nothing, and is always a mistake: say so. */
+function assertRange(fromName: string, from: Date | undefined, toName: string, to: Date | undefined): void {
+  if (from && to && from.getTime() > to.getTime()) {
+    throw new DomainError("validation_failed", `${toName}: must not be before ${fromName}`, { field: toName, [fromName]: from.toISOString(), [toName]: to.toISOString() });
+  }
 }
 
-function decodeCursor(s: string): StreamCursor {
+/** A cursor names its sort, so one from another order is refused instead of read as a position in this one. */
+export function encodeCursor(c: StreamCursor): string {
+  return Buffer.from(JSON.stringify([c.sort, c.key, c.id, ...(c.unscheduled ? [1] : [])])).toString("base64url");
+}
+
+function decodeCursor(s: string, sort: StreamSort): StreamCursor {
+  let c: StreamCursor;
   try {
-    const [updatedAt, id] = JSON.parse(Buffer.from(s, "base64url").toString("utf8"));
-    if (typeof updatedAt !== "string" || typeof id !== "string" || Number.isNaN(Date.parse(updatedAt))) throw new Error("shape");
-    return { updatedAt, id };
+    const [cursorSort, key, id, unscheduled, ...rest] = JSON.parse(Buffer.from(s, "base64url").toString("utf8"));
+    if (!STREAM_SORTS.includes(cursorSort) || typeof key !== "string" || typeof id !== "string" || Number.isNaN(Date.parse(key)) || rest.length) throw new Error("shape");
+    if (unscheduled !== undefined && unscheduled !== 1) throw new Error("shape");
+    c = { sort: cursorSort, key, id, ...(unscheduled ? { unscheduled: true } : {}) };
   } catch {
     throw new DomainError("validation_failed", "cursor: not a cursor this API returned", { field: "cursor" });
   }
+  if (c.sort !== sort) {
+    throw new DomainError("validation_failed", `cursor: it continues sort=${c.sort}, not sort=${sort}; start again without a cursor`, { field: "cursor", cursorSort: c.sort, sort });
+  }
+  return c;
 }

@@ -85,6 +85,12 @@ export async function setPageHosts(ctx: AppContext, caller: Caller, id: string, 
     const page = await pageFor(tx, caller, id, "manage");
     if (new Set(userIds).size !== userIds.length) throw invalid("userIds", "a user is listed twice");
     await assertUsers(tx, caller.accountId, userIds, "userIds");
+    if (caller.role !== "admin") {
+      // A member may take themselves on or off a page's team, never put a colleague on it.
+      const current = new Set(await listPageHosts(tx, caller.accountId, page.id));
+      const others = userIds.filter((u) => !current.has(u) && u !== caller.userId);
+      if (others.length) throw forbidden("A member may add only themselves as a host; ask an admin to add colleagues.", { field: "userIds", userIds: others });
+    }
     await replacePageHosts(tx, caller.accountId, page.id, userIds);
   });
   return getPageSettings(ctx, caller, id);

@@ -7,6 +7,7 @@ import type { MasterPagesTable } from "../store/schema.js";
 import { inTransaction } from "./activity-writes.js";
 import type { AppContext, Caller } from "./context.js";
 import { hostsOf } from "./host-schedules.js";
+import { canSee, visibilityOf, type Visibility } from "./permissions.js";
 
 /**
  * Master pages (admins): a public address that routes the customer to one of several booking
@@ -48,19 +49,23 @@ export async function updateMaster(ctx: AppContext, caller: Caller, id: string, 
   return getMasterPage(ctx, caller, id);
 }
 
+/** A member sees a master page through the targets they may see; one with none is not theirs to see. */
 export async function getMasterPage(ctx: AppContext, caller: Caller, id: string) {
   const m = await findMasterPage(ctx.db, caller.accountId, id);
-  if (!m) throw notFound("Master page", id);
-  return presentMaster(ctx.db, m, ctx.publicUrl);
+  const shown = m && (await presentMaster(ctx.db, m, ctx.publicUrl, await visibilityOf(ctx.db, caller)));
+  if (!shown) throw notFound("Master page", id);
+  return shown;
 }
 
 export async function listMasters(ctx: AppContext, caller: Caller) {
+  const vis = await visibilityOf(ctx.db, caller);
   const pages = await listMasterPages(ctx.db, caller.accountId);
-  return { items: await Promise.all(pages.map((m) => presentMaster(ctx.db, m, ctx.publicUrl))) };
+  return { items: (await Promise.all(pages.map((m) => presentMaster(ctx.db, m, ctx.publicUrl, vis)))).filter((m) => m !== undefined) };
 }
 
-async function presentMaster(conn: Db, m: { id: string; account_id: string; slug: string; name: string; routing: MasterPagesTable["routing"] }, publicUrl: string) {
-  const targets = await listMasterTargets(conn, m.account_id, m.id);
+async function presentMaster(conn: Db, m: { id: string; account_id: string; slug: string; name: string; routing: MasterPagesTable["routing"] }, publicUrl: string, vis: Visibility) {
+  const targets = (await listMasterTargets(conn, m.account_id, m.id)).filter((t) => canSee(vis, { booking_page_id: t.booking_page_id, owner_id: null }));
+  if (!vis.all && targets.length === 0) return undefined;
   return {
     id: m.id, slug: m.slug, name: m.name, routing: m.routing,
     publicUrl: `${publicUrl.replace(/\/$/, "")}/meet/${m.slug}`,

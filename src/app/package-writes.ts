@@ -3,14 +3,15 @@ import type { Transition } from "../domain/lifecycle.js";
 import { nextPackageStatus, type PackageStatus } from "../domain/package-status.js";
 import { insertActivity, insertHistory, insertRelation, updateActivityGuarded, type ActivityRow, type NewActivity } from "../store/activities-repo.js";
 import type { Tx } from "../store/database.js";
-import { findPackageIdOf, listPackageSessions, lockPackage } from "../store/packages-repo.js";
+import { findPackageIdOf, listPackageSessions, lockPackage, refreshSessionSummary } from "../store/packages-repo.js";
 import { emit, snapshot, type ActorInfo } from "./activity-writes.js";
 import type { AppContext } from "./context.js";
 
 /**
  * Session package writes, in the caller's transaction, with history and outbox events like every
  * other activity write. The package's status follows its sessions (domain/package-status.ts):
- * applyTransition calls `onSessionTransition` after each session change.
+ * applyTransition calls `onSessionTransition` after each session change. The package's row also
+ * carries its sessions' count and dates (for the stream), re-summed whenever a session changes.
  */
 
 const SYSTEM: ActorInfo = { type: "system", id: null, name: "Bookstream" };
@@ -46,15 +47,19 @@ export async function insertPackage(tx: Tx, ctx: AppContext, accountId: string, 
   return { ...row, version: 1, page_owner_id: null, page_slug: null, page_location: null } as ActivityRow;
 }
 
-/** The package.created event, once its sessions exist. */
+/** The package.created event, once its sessions exist (and their dates on the package's row). */
 export async function announcePackage(tx: Tx, ctx: AppContext, pkg: ActivityRow, sessionIds: string[], actor: ActorInfo): Promise<void> {
+  await refreshSessionSummary(tx, pkg.account_id, pkg.id);
   await emit(tx, pkg.account_id, [{ type: "package.created", activity: snapshot(pkg), sessionIds, actor: actor.type }], ctx.clock.now());
 }
 
 /** A booking made to replace a package session (a reschedule to a new booking) joins the package. */
 export async function linkReplacementToPackage(tx: Tx, accountId: string, replacedId: string, newId: string, at: Date): Promise<void> {
   const packageId = await findPackageIdOf(tx, accountId, replacedId);
-  if (packageId) await insertRelation(tx, accountId, packageId, newId, "package_session", at);
+  if (!packageId) return;
+  await insertRelation(tx, accountId, packageId, newId, "package_session", at);
+  // Locked first, so the sum is read after any concurrent session change has committed.
+  if (await lockPackage(tx, accountId, packageId)) await refreshSessionSummary(tx, accountId, packageId);
 }
 
 /** After a session's transition: the package becomes Updated or Completed when its rule says so. */
@@ -64,6 +69,8 @@ export async function onSessionTransition(tx: Tx, ctx: AppContext, session: Acti
   if (!packageId) return;
   const pkg = await lockPackage(tx, session.account_id, packageId);
   if (!pkg) return;
+  // The session's time or status may have changed: its dates on the package's row follow.
+  await refreshSessionSummary(tx, pkg.account_id, pkg.id);
   const sessions = await listPackageSessions(tx, session.account_id, packageId);
   const next = nextPackageStatus(pkg.status as PackageStatus, transition, sessions.map((s) => s.status));
   if (!next) return;

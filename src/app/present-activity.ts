@@ -25,6 +25,7 @@ export function presentActivity(a: StreamRow, caller: Caller) {
     end: iso(a.end_at),
     proposedTimes: (a.proposed_times as unknown as string[] | null) ?? null,
     reason: a.reason,
+    sessions: a.type === "package" && a.session_count !== null ? { count: a.session_count, firstStart: iso(a.sessions_first_start), lastStart: iso(a.sessions_last_start) } : null,
     createdAt: iso(a.created_at)!,
     updatedAt: iso(a.updated_at)!,
     actions: actionsFor(caller, a),
@@ -39,6 +40,7 @@ export function relationLabel(kind: RelationKind, viewedIsFrom: boolean): string
     resubmitted_as: ["resubmitted_as", "resubmitted_from"],
     package_session: ["session", "package"],
     payment: ["payment", "paid_for"],
+    refund: ["refund", "refund_of"],
   };
   return names[kind][viewedIsFrom ? 0 : 1];
 }

@@ -2,7 +2,8 @@ import { Command, Option } from "commander";
 import { addUser, createApiToken } from "../app/auth.js";
 import { loadConfig, type ConfigOverrides } from "../config.js";
 import { DataDirLockedError } from "../store/data-dir-lock.js";
-import { firstAccount, findUserByEmail } from "../store/accounts-repo.js";
+import { deleteAccount, deleteApiToken, findAccount, firstAccount, findUserByEmail, listAccounts, listApiTokens } from "../store/accounts-repo.js";
+import { presentToken } from "../app/api-tokens.js";
 import { openDatabase } from "../store/database.js";
 import { migrate } from "../store/migrate.js";
 import { insertAccount } from "../store/accounts-repo.js";
@@ -69,7 +70,8 @@ dbFlags(program.command("seed").description("bulk-load generated activities into
   });
 
 const users = program.command("users").description("manage users");
-dbFlags(users.command("add").description("add a user to the first account"))
+dbFlags(users.command("add").description("add a user to an account (default: the first)"))
+  .option("--account <id>", "the account's id (accounts list)")
   .requiredOption("--email <email>")
   .requiredOption("--name <name>")
   .addOption(new Option("--role <role>").choices(["admin", "member"]).default("member"))
@@ -78,7 +80,9 @@ dbFlags(users.command("add").description("add a user to the first account"))
   .action(async (opts) => {
     await withDb(opts, async (h) => {
       // A fresh installation (e.g. started with --no-demo, or not started yet) gets its account here.
-      const account = (await firstAccount(h.db)) ?? (await createAccount(h.db, "My account"));
+      const account = opts.account
+        ? await findAccount(h.db, opts.account).then((a) => a ?? Promise.reject(new Error(`No account ${opts.account}`)))
+        : ((await firstAccount(h.db)) ?? (await createAccount(h.db, "My account")));
       const id = await addUser(h.db, { accountId: account.id, email: opts.email, name: opts.name, role: opts.role, password: opts.password, timeZone: opts.timeZone });
       console.log(`Added ${opts.role} ${opts.email} (${id}) to ${account.name}.`);
     });
@@ -87,13 +91,63 @@ dbFlags(users.command("add").description("add a user to the first account"))
 const tokens = program.command("tokens").description("API tokens");
 dbFlags(tokens.command("create").description("print a new API token for a user"))
   .requiredOption("--email <email>")
-  .option("--name <name>", "label", "cli")
+  .option("--name <name>", "what it is for", "cli")
+  .option("--expires-in-days <days>", "stop working after this many days (default: never)")
   .action(async (opts) => {
     await withDb(opts, async (h) => {
       if (!(await findUserByEmail(h.db, opts.email))) throw new Error(`No user with e-mail ${opts.email}`);
-      console.log(await createApiToken(h.db, opts.email, opts.name));
+      const days = opts.expiresInDays === undefined ? undefined : Number(opts.expiresInDays);
+      if (days !== undefined && !(days > 0)) throw new Error("--expires-in-days: a positive number of days");
+      console.log(await createApiToken(h.db, opts.email, opts.name, days ? new Date(Date.now() + days * 86_400_000) : null));
     });
   });
+dbFlags(tokens.command("list").description("a user's API tokens (names, dates; never the tokens)"))
+  .requiredOption("--email <email>")
+  .action(async (opts) => {
+    await withDb(opts, async (h) => {
+      const user = await findUserByEmail(h.db, opts.email);
+      if (!user) throw new Error(`No user with e-mail ${opts.email}`);
+      const rows = (await listApiTokens(h.db, user.account_id, user.id)).map(presentToken);
+      if (rows.length === 0) console.log(`${opts.email} has no API tokens.`);
+      for (const t of rows) console.log(`${t.id}  ${t.name}  created ${t.createdAt}  last used ${t.lastUsedAt ?? "never"}  expires ${t.expiresAt ?? "never"}`);
+    });
+  });
+dbFlags(tokens.command("revoke").description("revoke one of a user's API tokens"))
+  .requiredOption("--email <email>")
+  .requiredOption("--id <id>", "the token's id (tokens list)")
+  .action(async (opts) => {
+    await withDb(opts, async (h) => {
+      const user = await findUserByEmail(h.db, opts.email);
+      if (!user) throw new Error(`No user with e-mail ${opts.email}`);
+      if (!(await deleteApiToken(h.db, user.account_id, user.id, opts.id))) throw new Error(`${opts.email} has no API token ${opts.id}`);
+      console.log(`Revoked ${opts.id}.`);
+    });
+  });
+
+const accounts = program.command("accounts").description("businesses on this installation (multi-tenant)");
+dbFlags(accounts.command("create").description("add a business with its first admin"))
+  .requiredOption("--name <name>", "the business's name")
+  .requiredOption("--admin-email <email>")
+  .requiredOption("--admin-name <name>")
+  .requiredOption("--password <password>", "the admin's password (at least 8 characters)")
+  .option("--time-zone <zone>", "the admin's IANA time zone", "UTC")
+  .action(async (opts) => {
+    await withDb(opts, async (h) => {
+      const account = await createAccount(h.db, opts.name);
+      try {
+        await addUser(h.db, { accountId: account.id, email: opts.adminEmail, name: opts.adminName, role: "admin", password: opts.password, timeZone: opts.timeZone });
+      } catch (err) {
+        await deleteAccount(h.db, account.id);
+        throw err;
+      }
+      console.log(`Created account ${opts.name} (${account.id}) with admin ${opts.adminEmail}.`);
+    });
+  });
+dbFlags(accounts.command("list").description("the businesses on this installation")).action(async (opts) => {
+  await withDb(opts, async (h) => {
+    for (const a of await listAccounts(h.db)) console.log(`${a.id}  ${a.name}  created ${a.created_at.toISOString()}`);
+  });
+});
 
 async function createAccount(db: Awaited<ReturnType<typeof openDatabase>>["db"], name: string) {
   const account = { id: randomUUID(), name };

@@ -16,6 +16,8 @@ export interface ActivitySnapshot {
   start: string | null;
   end: string | null;
   reason: string | null;
+  /** Transactions: the amount in minor units and its currency. */
+  amount?: { minor: number; currency: string } | null;
 }
 
 export type OutboxEvent =
@@ -36,6 +38,19 @@ export type OutboxEvent =
       purpose: "reschedule" | "new-times";
       link: string;
       reason: string | null;
-    };
+    }
+  | {
+      type: "transaction.created";
+      activity: ActivitySnapshot;
+      kind: "payment" | "refund";
+      purpose: string;
+      /** The booking or package it pays for (or whose payment it refunds). */
+      forActivityId: string | null;
+      paymentActivityId: string | null;
+      actor: Actor;
+    }
+  | { type: "transaction.updated"; activity: ActivitySnapshot; action: string; actor: Actor; from: { status: string; detailedStatus: string } }
+  /** A refund to send to PayPal (the payments consumer does, with the request id as PayPal-Request-Id). */
+  | { type: "refund.requested"; activity: ActivitySnapshot; paymentActivityId: string; requestId: string };
 
 export type OutboxEventType = OutboxEvent["type"];

@@ -24,6 +24,8 @@ export const DETAILED_STATUSES = {
   "Canceled (By user)": "Canceled",
   "Canceled (New times requested by user)": "Canceled",
   "Canceled (Reschedule requested by user)": "Canceled",
+  // An addition to the seed's table: a pending payment PayPal later denied (set by the system).
+  "Canceled (Payment denied)": "Canceled",
   "Completed (Set by System)": "Completed",
   "No-show (Set by user)": "No-show",
   "Expired (Set by System)": "Expired",
@@ -74,6 +76,7 @@ export const ALLOWED_USER_ACTIONS: Record<DetailedStatus, readonly UserAction[]>
   "Canceled (By user)": NONE,
   "Canceled (New times requested by user)": NONE,
   "Canceled (Reschedule requested by user)": NONE,
+  "Canceled (Payment denied)": NONE,
   // No-show can never go back to Completed, but the booking can still be canceled or rescheduled.
   "No-show (Set by user)": menu("Cancel/request reschedule"),
   "Completed (Set by System)": menu("Cancel/request reschedule", "Set to No-show"),
@@ -99,6 +102,7 @@ export const ALLOWED_CUSTOMER_ACTIONS: Record<DetailedStatus, readonly CustomerA
   // The user asked the customer to pick a new time / propose new times.
   "Canceled (New times requested by user)": ["resubmit"],
   "Canceled (Reschedule requested by user)": ["reschedule"],
+  "Canceled (Payment denied)": [],
   "Completed (Set by System)": [],
   "No-show (Set by user)": [],
   "Expired (Set by System)": [],
@@ -117,7 +121,8 @@ export type Transition =
   | { kind: "customer-reschedule-other-page" } // the original is canceled
   | { kind: "customer-resubmit" } // the customer replaces their own request
   | { kind: "complete" }
-  | { kind: "expire" };
+  | { kind: "expire" }
+  | { kind: "payment-denied" }; // PayPal denied the pending payment that held the booking
 
 export type Actor = "customer" | "user" | "system";
 
@@ -141,6 +146,7 @@ export const TRANSITION_RULES: Record<Transition["kind"], { actor: Actor; allowe
   "customer-resubmit": { actor: "customer", allowedFrom: (d) => statusOf(d) === "Requested" },
   complete: { actor: "system", allowedFrom: (d) => statusOf(d) === "Scheduled" || statusOf(d) === "Rescheduled" },
   expire: { actor: "system", allowedFrom: (d) => statusOf(d) === "Requested" },
+  "payment-denied": { actor: "system", allowedFrom: (d) => statusOf(d) !== "Canceled" && statusOf(d) !== "Requested" },
 };
 
 /** The detailed status an activity has after a transition. */
@@ -168,6 +174,8 @@ export function nextDetailedStatus(from: DetailedStatus, t: Transition): Detaile
       return "Completed (Set by System)";
     case "expire":
       return "Expired (Set by System)";
+    case "payment-denied":
+      return "Canceled (Payment denied)";
   }
 }
 

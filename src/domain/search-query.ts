@@ -1,6 +1,7 @@
 import { ACTIVITY_ID_PATTERN } from "./activity-id.js";
 import { DomainError } from "./errors.js";
 import { BOOKING_STATUSES, DETAILED_STATUS_LIST, type BookingStatus } from "./lifecycle.js";
+import { PACKAGE_STATUSES, type PackageStatus } from "./package-status.js";
 
 /**
  * The Activity stream's free-text query ("q"): grammar and parser. Pure: no I/O, no SQL
@@ -54,7 +55,7 @@ export const SEARCH_GRAMMAR_HELP = `
 - \`ann OR lee\` (or \`ann | lee\`) — either; AND binds tighter: \`a b OR c\` is \`(a b) OR c\`.
 - \`-ann\` or \`NOT ann\` — exclude. \`( … )\` groups. OR, AND and NOT must be upper case.
 - \`field:value\` or \`field:"two words"\` — search one field:
-  \`id\`, \`status\` (${BOOKING_STATUSES.join(", ")}), \`detailed\` (part of a detailed status),
+  \`id\`, \`status\` (bookings: ${BOOKING_STATUSES.join(", ")}; session packages: ${PACKAGE_STATUSES.join(", ")}), \`detailed\` (part of a detailed status),
   \`type\` (booking, package, transaction), \`page\` (slug or part of the name), \`owner\` (email or part of the name),
   \`email\` (whole address), \`name\` (customer), \`phone\` (digits, any formatting).
   End the value with \`*\` to match the start: \`email:ann@*\`, \`id:BKNG-AB*\`, \`name:ann*\`.
@@ -160,10 +161,14 @@ function asActivityId(text: string): string | undefined {
   return ACTIVITY_ID_PATTERN.test(upper) ? upper : undefined;
 }
 
-/** "no-show", "No show", "noshow" and "NO_SHOW" all name the same status. */
+/**
+ * The statuses `status:` takes: bookings' and session packages' ("completed" is both: one status,
+ * one condition). "no-show", "No show", "noshow" and "NO_SHOW" all name the same status.
+ */
+const SEARCH_STATUSES = [...new Set<BookingStatus | PackageStatus>([...BOOKING_STATUSES, ...PACKAGE_STATUSES])];
 const statusKey = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, "");
-const STATUS_BY_KEY = new Map<string, BookingStatus>([
-  ...BOOKING_STATUSES.map((s): [string, BookingStatus] => [statusKey(s), s]),
+const STATUS_BY_KEY = new Map<string, BookingStatus | PackageStatus>([
+  ...SEARCH_STATUSES.map((s): [string, BookingStatus | PackageStatus] => [statusKey(s), s]),
   ["cancelled", "Canceled"],
 ]);
 
@@ -293,7 +298,7 @@ class Parser {
         return { kind: "field", field: "id", value: t.value.toUpperCase(), prefix };
       case "status": {
         const status = STATUS_BY_KEY.get(statusKey(t.value));
-        if (!status) throw invalidQuery(this.q, `Unknown status "${t.value}"`, t.valuePos, BOOKING_STATUSES, `statuses are ${BOOKING_STATUSES.join(", ")}`);
+        if (!status) throw invalidQuery(this.q, `Unknown status "${t.value}"`, t.valuePos, SEARCH_STATUSES, `statuses are ${SEARCH_STATUSES.join(", ")}`);
         return { kind: "field", field: "status", value: status, prefix: false };
       }
       case "type": {

@@ -2,7 +2,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
-import rateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
@@ -25,6 +24,7 @@ import { publicSchedulingRoutes } from "./routes/public-scheduling-routes.js";
 import { schedulingRoutes } from "./routes/scheduling-routes.js";
 import { savedFilterRoutes } from "./routes/saved-filter-routes.js";
 import { testClockRoutes } from "./routes/test-clock-routes.js";
+import { tokenRoutes } from "./routes/token-routes.js";
 
 export interface HttpOptions {
   logLevel?: string;
@@ -55,7 +55,6 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   // Before any route: every documented operation gets its operationId and tag from one table.
   app.addHook("onRoute", assignOperationId);
   await app.register(cookie);
-  await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
       info: { title: "Bookstream API", version: "1.0.0", description: "The booking back office: the Activity stream, lifecycle actions and the customer's public side." },
@@ -77,6 +76,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(availabilityRoutes(ctx));
   await app.register(publicSchedulingRoutes(ctx));
   await app.register(savedFilterRoutes(ctx));
+  await app.register(tokenRoutes(ctx));
   await app.register(liveRoutes(ctx));
   await app.register(teamRoutes(ctx));
   await app.register(joinRoutes(ctx, { secureCookies: opts.secureCookies ?? false }));

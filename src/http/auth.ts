@@ -20,29 +20,27 @@ const TOKEN_CACHE_MS = 5_000;
 const TOKEN_CACHE_MAX = 10_000;
 
 class TokenCache {
-  clear(): void {
-    this.entries.clear();
-  }
   private entries = new Map<string, { caller: Caller; until: number }>();
-  async get(token: string, load: (token: string) => Promise<Caller | undefined>): Promise<Caller | undefined> {
-    const now = Date.now();
+  async get(token: string, now: number, load: (token: string) => Promise<(Caller & { tokenExpiresAt: Date | null }) | undefined>): Promise<Caller | undefined> {
     const hit = this.entries.get(token);
     if (hit && hit.until > now) return hit.caller;
-    const caller = await load(token);
-    if (caller) {
+    const found = await load(token);
+    if (found) {
+      const { tokenExpiresAt, ...caller } = found;
       if (this.entries.size >= TOKEN_CACHE_MAX) this.entries.clear();
-      this.entries.set(token, { caller, until: now + TOKEN_CACHE_MS });
-    } else this.entries.delete(token);
-    return caller;
+      this.entries.set(token, { caller, until: Math.min(now + TOKEN_CACHE_MS, tokenExpiresAt?.getTime() ?? Infinity) });
+      return caller;
+    }
+    this.entries.delete(token);
+    return undefined;
+  }
+  clear() {
+    this.entries.clear();
   }
 }
 const tokenCache = new TokenCache();
 
-/**
- * Forgets the cached token users in this process: after a deactivation or a change of role or
- * profile the next request reads the user again. (Another process may keep its copy up to
- * TOKEN_CACHE_MS; deactivation deletes the tokens, so their next read there fails.)
- */
+/** A token was revoked (or its user changed): this process stops trusting what it remembered. */
 export function forgetCachedCallers(): void {
   tokenCache.clear();
 }
@@ -53,7 +51,8 @@ export function requireCaller(ctx: AppContext) {
     const header = req.headers.authorization;
     let caller: Caller | undefined;
     if (header?.toLowerCase().startsWith("bearer ")) {
-      caller = await tokenCache.get(header.slice(7).trim(), (token) => callerFromApiToken(ctx.db, token));
+      const now = ctx.clock.now();
+      caller = await tokenCache.get(header.slice(7).trim(), now.getTime(), (token) => callerFromApiToken(ctx.db, token, now));
       if (!caller) throw new DomainError("unauthenticated", "The API token is not valid.", {});
     } else {
       const cookie = req.cookies?.[SESSION_COOKIE];

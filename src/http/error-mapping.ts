@@ -23,7 +23,10 @@ export interface ErrorBody {
 export const body = (code: string, message: string, details: Record<string, unknown> = {}): ErrorBody => ({ error: { code, message, details } });
 
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply) {
-  if (err instanceof DomainError) return reply.status(HTTP_STATUS[err.code]).send(body(err.code, err.message, err.details));
+  if (err instanceof DomainError) {
+    if (err.code === "rate_limited" && typeof err.details.retryAfterSeconds === "number") reply.header("retry-after", String(err.details.retryAfterSeconds));
+    return reply.status(HTTP_STATUS[err.code]).send(body(err.code, err.message, err.details));
+  }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const issues = err.validation.map((v) => {
       const where = (err as any).validationContext ?? "body";

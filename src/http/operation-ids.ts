@@ -9,7 +9,7 @@ import type { RouteOptions } from "fastify";
  */
 export const TAGS = [
   { name: "Sign-in", description: "Sessions, invitation links and password reset links" },
-  { name: "Profile", description: "The signed-in user's own profile and password" },
+  { name: "Profile", description: "The signed-in user's own profile, password and API tokens" },
   { name: "Team", description: "Users, roles, invitations, deactivation (admins)" },
   { name: "Account", description: "The business: name, logo and colour of the customer pages, default time zone" },
   { name: "Activity stream", description: "Bookings, packages and payments; lifecycle actions; live updates" },
@@ -36,6 +36,9 @@ export const OPERATIONS: Record<string, { id: string; tag: Tag }> = {
   "GET /api/v1/me": { id: "getMe", tag: "Profile" },
   "PATCH /api/v1/me": { id: "updateMe", tag: "Profile" },
   "POST /api/v1/me/password": { id: "changeMyPassword", tag: "Profile" },
+  "GET /api/v1/me/tokens": { id: "listMyApiTokens", tag: "Profile" },
+  "POST /api/v1/me/tokens": { id: "createMyApiToken", tag: "Profile" },
+  "DELETE /api/v1/me/tokens/:id": { id: "revokeMyApiToken", tag: "Profile" },
 
   "GET /api/v1/users": { id: "listUsers", tag: "Team" },
   "PATCH /api/v1/users/:id": { id: "changeUserRole", tag: "Team" },

@@ -52,6 +52,14 @@ export const Activity = z.object({
   end: z.string().nullable(),
   proposedTimes: z.array(z.string()).nullable().describe("A request's proposed start times"),
   reason: z.string().nullable().describe("Last cancel/reschedule reason (shown to the customer)"),
+  sessions: z
+    .object({
+      count: z.number().int().describe("Sessions held or still to come (canceled and expired ones are not counted)"),
+      firstStart: z.string().nullable(),
+      lastStart: z.string().nullable(),
+    })
+    .nullable()
+    .describe("A session package's sessions; null for other activities"),
   createdAt: z.string(),
   updatedAt: z.string(),
   actions: z.array(z.enum(USER_ACTIONS)).describe("Actions the caller may take now"),

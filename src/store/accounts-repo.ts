@@ -10,6 +10,15 @@ export async function findAccount(conn: Conn, id: string) {
   return conn.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+export async function listAccounts(conn: Conn) {
+  return conn.selectFrom("accounts").selectAll().orderBy("created_at").execute();
+}
+
+/** Removes an account and everything in it (its rows cascade). */
+export async function deleteAccount(conn: Conn, id: string) {
+  await conn.deleteFrom("accounts").where("id", "=", id).execute();
+}
+
 export async function firstAccount(conn: Conn) {
   return conn.selectFrom("accounts").selectAll().orderBy("created_at").limit(1).executeTakeFirst();
 }
@@ -68,17 +77,45 @@ export async function findUserBySession(conn: Conn, tokenHash: string, now: Date
     .executeTakeFirst();
 }
 
-export async function insertApiToken(conn: Conn, t: { id: string; account_id: string; user_id: string; name: string; token_hash: string }) {
+export async function insertApiToken(conn: Conn, t: { id: string; account_id: string; user_id: string; name: string; token_hash: string; expires_at?: Date | null }) {
   await conn.insertInto("api_tokens").values(t).execute();
 }
 
-export async function findUserByApiToken(conn: Conn, tokenHash: string) {
+/** The user behind an API token, unless it has expired. */
+export async function findUserByApiToken(conn: Conn, tokenHash: string, now: Date) {
   return conn
     .selectFrom("api_tokens")
     .innerJoin("users", "users.id", "api_tokens.user_id")
     .innerJoin("accounts", "accounts.id", "users.account_id")
-    .select(["users.id", "users.account_id", "users.email", "users.name", "users.role", "users.time_zone", "accounts.name as account_name"])
+    .select(["users.id", "users.account_id", "users.email", "users.name", "users.role", "users.time_zone", "accounts.name as account_name", "api_tokens.id as token_id", "api_tokens.expires_at"])
     .where("api_tokens.token_hash", "=", tokenHash)
     .where("users.deactivated_at", "is", null)
+    .where((eb) => eb.or([eb("api_tokens.expires_at", "is", null), eb("api_tokens.expires_at", ">", now)]))
     .executeTakeFirst();
+}
+
+/** Notes a token's use, at most once a minute (a write per request would cost more than it tells). */
+export async function touchApiToken(conn: Conn, tokenId: string, now: Date) {
+  await conn
+    .updateTable("api_tokens")
+    .set({ last_used_at: now })
+    .where("id", "=", tokenId)
+    .where((eb) => eb.or([eb("last_used_at", "is", null), eb("last_used_at", "<", new Date(now.getTime() - 60_000))]))
+    .execute();
+}
+
+export async function listApiTokens(conn: Conn, accountId: string, userId: string) {
+  return conn
+    .selectFrom("api_tokens")
+    .select(["id", "name", "created_at", "last_used_at", "expires_at"])
+    .where("account_id", "=", accountId)
+    .where("user_id", "=", userId)
+    .orderBy("created_at", "desc")
+    .orderBy("id")
+    .execute();
+}
+
+export async function deleteApiToken(conn: Conn, accountId: string, userId: string, id: string): Promise<boolean> {
+  const r = await conn.deleteFrom("api_tokens").where("account_id", "=", accountId).where("user_id", "=", userId).where("id", "=", id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
 }

@@ -18,6 +18,7 @@ const STREAM_COLUMNS = [
   "id", "type", "status", "detailed_status", "booking_page_id", "event_type_id", "owner_id", "customer_id",
   "customer_name", "customer_email", "customer_phone", "customer_time_zone", "page_name", "event_type_name", "owner_name",
   "start_at", "end_at", "proposed_times", "reason", "created_at", "updated_at",
+  "session_count", "sessions_first_start", "sessions_last_start", "amount_minor", "currency", "refundable_minor",
 ] as const satisfies readonly (keyof ActivityRow)[];
 export type StreamRow = Pick<ActivityRow, (typeof STREAM_COLUMNS)[number] | "page_owner_id" | "page_slug">;
 
@@ -90,6 +91,10 @@ export interface NewActivity {
   answers: Record<string, string> | null;
   created_at: Date;
   updated_at: Date;
+  /** Transactions: the amount (minor units), its currency, and a payment's rest to refund. */
+  amount_minor?: number | null;
+  currency?: string | null;
+  refundable_minor?: number | null;
 }
 
 export async function insertActivity(tx: Tx, row: NewActivity): Promise<void> {
@@ -155,6 +160,7 @@ export interface ActivityChanges {
   event_type_name?: string | null;
   reason?: string | null;
   reschedule_request?: RescheduleRequest | null;
+  refundable_minor?: number | null;
 }
 
 /**

@@ -214,7 +214,8 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
  * Drops the activities table's secondary indexes and foreign keys (PostgreSQL's advice for a bulk
  * load: one index build and one validating join instead of a million index inserts and key
  * look-ups), returning `restore`, which recreates each from its saved definition. Kept: the
- * primary key and the exclusion constraint, which the load's ON CONFLICT relies on, and triggers.
+ * primary key, the exclusion constraint and the unique indexes (one live booking per customer,
+ * page and start), which the load's ON CONFLICT relies on, and triggers.
  */
 async function deferIndexesAndForeignKeys(trx: Kysely<Database>): Promise<{ restore(): Promise<void> }> {
   const indexes = (
@@ -223,6 +224,7 @@ async function deferIndexesAndForeignKeys(trx: Kysely<Database>): Promise<{ rest
       FROM pg_indexes i
       WHERE i.schemaname = current_schema() AND i.tablename = 'activities'
         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = to_regclass(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname)))
+        AND i.indexdef NOT LIKE 'CREATE UNIQUE INDEX%'
       ORDER BY i.indexname`.execute(trx)
   ).rows;
   const foreignKeys = (

@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Db, Tx } from "./database.js";
 import { findActivity, type ActivityRow } from "./activities-repo.js";
 
@@ -41,4 +42,23 @@ export async function listPackageSessions(conn: Conn, accountId: string, package
     .orderBy("a.start_at")
     .orderBy("a.id")
     .execute();
+}
+
+/**
+ * Re-sums a package's sessions onto its row (migration 006): how many are held or still to come,
+ * and their first and last start. Derived data, like the row's customer and owner names: the
+ * package's version and updated_at stay as they are.
+ */
+export async function refreshSessionSummary(tx: Tx, accountId: string, packageId: string): Promise<void> {
+  await sql`
+    UPDATE activities AS p
+    SET session_count = s.n, sessions_first_start = s.first_start, sessions_last_start = s.last_start
+    FROM (
+      SELECT count(a.start_at)::integer AS n, min(a.start_at) AS first_start, max(a.start_at) AS last_start
+      FROM activity_relations AS r
+      JOIN activities AS a ON a.id = r.to_id
+      WHERE r.account_id = ${accountId} AND r.from_id = ${packageId} AND r.kind = 'package_session'
+        AND a.status NOT IN ('Canceled', 'Expired')
+    ) AS s
+    WHERE p.account_id = ${accountId} AND p.id = ${packageId} AND p.type = 'package'`.execute(tx);
 }

@@ -1,6 +1,7 @@
 import { sql, type Updateable } from "kysely";
 import type { Db, Tx } from "./database.js";
 import type { BookingPagesTable, MasterPagesTable } from "./schema.js";
+import { customerSeenBy, type MemberScope } from "./pages-repo.js";
 
 /** Booking page settings, event types, master pages and customer look-ups for the admin API. */
 type Conn = Db | Tx;
@@ -94,13 +95,14 @@ export async function countUpcomingByPage(conn: Conn, accountId: string, pageIds
 }
 
 /** Customers whose name, e-mail or phone contains `q` (case-insensitive), by name. */
-export async function searchCustomers(conn: Conn, accountId: string, q: string, limit: number) {
+export async function searchCustomers(conn: Conn, accountId: string, q: string, limit: number, member?: MemberScope) {
   const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return conn
     .selectFrom("customers")
     .selectAll()
     .where("account_id", "=", accountId)
     .where((eb) => eb.or([eb("name", "ilike", like), eb("email", "ilike", like), eb("phone", "ilike", like)]))
+    .$if(member !== undefined, (qb) => qb.where((eb) => customerSeenBy(eb, accountId, member!)))
     .orderBy("name")
     .orderBy("id")
     .limit(limit)

@@ -1,7 +1,7 @@
-import { sql, type Selectable } from "kysely";
+import { sql, type ExpressionBuilder, type Selectable } from "kysely";
 import type { Db, Tx } from "./database.js";
 import { executePrepared } from "./prepared.js";
-import type { BookingPagesTable, ListsEvery, OpenHours } from "./schema.js";
+import type { BookingPagesTable, Database, ListsEvery, OpenHours } from "./schema.js";
 
 type Conn = Db | Tx;
 
@@ -66,7 +66,7 @@ export async function findPageForBooking(tx: Tx, slug: string, opts: { lockHostI
                WHERE h.account_id = p.account_id AND h.booking_page_id = p.id),
              (SELECT json_build_array(json_build_object('id', u.id, 'name', u.name)) FROM users u WHERE u.id = p.owner_id)) AS list) hosts
      CROSS JOIN LATERAL (SELECT coalesce(
-             (SELECT json_agg(json_build_object('id', e.id, 'name', e.name, 'duration_minutes', e.duration_minutes) ORDER BY e.name)
+             (SELECT json_agg(json_build_object('id', e.id, 'name', e.name, 'duration_minutes', e.duration_minutes, 'price_minor', e.price_minor) ORDER BY e.name)
                 FROM event_types e WHERE e.account_id = p.account_id AND e.booking_page_id = p.id AND e.deleted_at IS NULL), '[]') AS list) event_types
      CROSS JOIN LATERAL (SELECT coalesce(
              (SELECT json_agg(json_build_object('name', o.name, 'slug', o.slug) ORDER BY o.name)
@@ -92,13 +92,14 @@ const PAGE_COLUMNS = [
   "created_at", "updated_at", "min_notice_minutes", "max_days_ahead", "buffer_before_minutes", "buffer_after_minutes",
   "slot_interval_minutes", "proposals_required", "holds_requested_slots", "policy_minutes", "packages_enabled",
   "max_package_sessions", "questions", "video_link", "deleted_at",
+  "currency", "price_minor", "package_session_price_minor", "reschedule_fee_minor", "refund_policy",
 ] as const satisfies readonly (keyof BookingPagesTable)[];
 const pageColumnsComplete: ListsEvery<keyof BookingPagesTable, (typeof PAGE_COLUMNS)[number]> = true;
 void pageColumnsComplete;
 
 export type PageForBooking = Selectable<BookingPagesTable> & {
   hosts: { id: string; name: string }[];
-  event_types: { id: string; name: string; duration_minutes: number }[];
+  event_types: { id: string; name: string; duration_minutes: number; price_minor: number | null }[];
   other_pages: { name: string; slug: string }[];
   locked_host_id: string | null;
 };
@@ -190,8 +191,32 @@ export function customerUpsert(c: NewCustomer) {
     RETURNING id`;
 }
 
-export async function findCustomer(conn: Conn, accountId: string, id: string) {
-  return conn.selectFrom("customers").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+/** What a member may see: the activities of pages they own, edit or view, and their own bookings. */
+export interface MemberScope {
+  userId: string;
+  pageIds: string[];
+}
+
+export async function findCustomer(conn: Conn, accountId: string, id: string, member?: MemberScope) {
+  return conn
+    .selectFrom("customers")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .$if(member !== undefined, (q) => q.where((eb) => customerSeenBy(eb, accountId, member!)))
+    .executeTakeFirst();
+}
+
+/** A customer the member may see: one of an activity the member may see. */
+export function customerSeenBy(eb: ExpressionBuilder<Database, "customers">, accountId: string, member: MemberScope) {
+  return eb.exists(
+    eb
+      .selectFrom("activities")
+      .select(sql`1`.as("one"))
+      .where("activities.account_id", "=", accountId)
+      .whereRef("activities.customer_id", "=", "customers.id")
+      .where((w) => w.or([w("activities.owner_id", "=", member.userId), ...(member.pageIds.length ? [w("activities.booking_page_id", "in", member.pageIds)] : [])])),
+  );
 }
 
 export async function insertManageToken(conn: Conn, t: { token_hash: string; account_id: string; activity_id: string }) {

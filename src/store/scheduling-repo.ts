@@ -179,7 +179,7 @@ function busyQuery(conn: Conn, accountId: string, hostIds: string[], from: Date,
       .where("account_id", "=", accountId)
       .where("owner_id", "in", hostIds)
       .where(sql<boolean>`blocked && ${range}`);
-    if (opts.ignoreActivityId) h = h.where("activity_id", "!=", opts.ignoreActivityId);
+    if (opts.ignoreActivityId) h = h.where("holder", "!=", opts.ignoreActivityId);
     q = q.unionAll(h);
   }
   // Whole milliseconds, as a JavaScript Date keeps them.
@@ -249,19 +249,25 @@ export async function countLiveBookings(conn: Conn, accountId: string, hostIds: 
   return counts;
 }
 
-export async function insertHolds(tx: Tx, rows: { accountId: string; activityId: string; ownerId: string; start: Date; end: Date }[]): Promise<void> {
+export async function insertHolds(tx: Tx, rows: { accountId: string; activityId?: string; checkoutId?: string; ownerId: string; start: Date; end: Date }[]): Promise<void> {
   if (rows.length === 0) return;
   await tx
     .insertInto("booking_holds")
     .values(
       rows.map((r) => ({
         account_id: r.accountId,
-        activity_id: r.activityId,
+        activity_id: r.activityId ?? null,
+        checkout_id: r.checkoutId ?? null,
+        holder: r.activityId ?? `checkout:${r.checkoutId}`,
         owner_id: r.ownerId,
         blocked: sql<string>`tstzrange(${r.start}::timestamptz, ${r.end}::timestamptz, '[)')` as unknown as string,
       })),
     )
     .execute();
+}
+
+export async function deleteCheckoutHolds(tx: Tx, accountId: string, checkoutId: string): Promise<void> {
+  await tx.deleteFrom("booking_holds").where("account_id", "=", accountId).where("checkout_id", "=", checkoutId).execute();
 }
 
 export async function deleteHolds(tx: Tx, accountId: string, activityId: string): Promise<void> {

@@ -10,6 +10,7 @@ export interface AccountsTable {
   // The account on its customer pages (migration 007).
   logo: Buffer | null; logo_type: LogoType | null; logo_updated_at: Timestamp | null; brand_color: string | null;
   default_time_zone: Generated<string>;
+  invoice_address: string | null; tax_id: string | null; tax_name: string | null; tax_rate_bp: number | null;
 }
 export type LogoType = "image/png" | "image/jpeg" | "image/webp" | "image/gif";
 export interface UsersTable {
@@ -55,12 +56,16 @@ export interface BookingPagesTable {
   questions: ColumnType<PageQuestion[], string | undefined, string>; video_link: string | null;
   /** Deleted pages stay for their past activities (migration 007). */
   deleted_at: Timestamp | null;
+  // Payments (migration 009).
+  currency: string | null; price_minor: number | null; package_session_price_minor: number | null;
+  reschedule_fee_minor: number | null; refund_policy: Generated<"none" | "automatic">;
 }
 export interface PageQuestion { id: string; label: string; required: boolean }
 export interface BookingPageMembersTable { account_id: string; booking_page_id: string; user_id: string; role: "editor" | "viewer" }
 export interface EventTypesTable {
   id: string; account_id: string; booking_page_id: string; name: string; duration_minutes: number; created_at: DefaultedTimestamp;
   deleted_at: Timestamp | null;
+  price_minor: number | null;
 }
 export interface CustomersTable {
   id: string; account_id: string; name: string; email: string; phone: string | null; time_zone: string | null; created_at: DefaultedTimestamp;
@@ -77,6 +82,14 @@ export interface ActivitiesTable {
   reschedules_id: string | null; reschedule_request: Json<RescheduleRequest | null> | null;
   reason: string | null; answers: Json<Record<string, string> | null> | null;
   version: Generated<number>; created_at: Timestamp; updated_at: Timestamp;
+  /** A package's sessions held or to come, and their first and last start (migration 006; null on other types). */
+  session_count: ColumnType<number | null, number | null | undefined, number | null>;
+  sessions_first_start: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  sessions_last_start: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** A transaction's amount (minor units) and currency; a payment's rest to refund (migration 009). */
+  amount_minor: ColumnType<number | null, number | null | undefined, number | null>;
+  currency: ColumnType<string | null, string | null | undefined, string | null>;
+  refundable_minor: ColumnType<number | null, number | null | undefined, number | null>;
   search: ColumnType<string, never, never>;
   /** The meeting widened by its page's buffers; kept by a trigger (migration 002). */
   blocked: ColumnType<string | null, never, never>;
@@ -87,7 +100,7 @@ export interface ActivityHistoryTable {
   from_status: string | null; from_detailed_status: string | null; to_status: string; to_detailed_status: string;
   reason: string | null; data: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
-export type RelationKind = "rescheduled_as" | "resubmitted_as" | "package_session" | "payment";
+export type RelationKind = "rescheduled_as" | "resubmitted_as" | "package_session" | "payment" | "refund";
 export interface ActivityRelationsTable { account_id: string; from_id: string; to_id: string; kind: RelationKind; created_at: DefaultedTimestamp }
 export interface ManageTokensTable { token_hash: string; account_id: string; activity_id: string; created_at: DefaultedTimestamp }
 export interface OutboxConsumersTable { name: string; created_at: DefaultedTimestamp }
@@ -113,7 +126,9 @@ export interface MasterPagesTable {
   created_at: DefaultedTimestamp; updated_at: DefaultedTimestamp;
 }
 export interface MasterPageTargetsTable { id: string; account_id: string; master_page_id: string; booking_page_id: string; user_id: string | null; position: number }
-export interface BookingHoldsTable { id: Generated<string>; account_id: string; activity_id: string; owner_id: string; blocked: string }
+export interface BookingHoldsTable {
+  id: Generated<string>; account_id: string; activity_id: string | null; checkout_id: string | null; holder: string; owner_id: string; blocked: string;
+}
 
 export interface Database {
   accounts: AccountsTable;
@@ -139,7 +154,37 @@ export interface Database {
   master_page_targets: MasterPageTargetsTable;
   booking_holds: BookingHoldsTable;
   demo_accounts: DemoAccountsTable;
+  payment_connections: PaymentConnectionsTable;
+  checkouts: CheckoutsTable;
+  payment_records: PaymentRecordsTable;
+  paypal_webhook_events: PaypalWebhookEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   sign_in_failures: SignInFailuresTable;
   user_links: UserLinksTable;
+}
+
+export interface PaymentConnectionsTable {
+  account_id: string; provider: "paypal"; mode: "sandbox" | "live"; base_url: string; client_id: string; client_secret_sealed: string;
+  webhook_id: string | null; webhook_key: string; connected_by: string | null; connected_at: Timestamp; updated_at: Timestamp;
+}
+export interface CheckoutCustomer { name: string; email: string; phone: string | null; timeZone: string | null }
+export interface CheckoutsTable {
+  id: string; account_id: string; booking_page_id: string; purpose: "booking" | "package" | "reschedule"; host_id: string;
+  event_type_id: string | null; starts: Json<string[]>; duration_minutes: number; customer: Json<CheckoutCustomer>;
+  answers: Json<Record<string, string> | null> | null; moves_activity_id: string | null; amount_minor: number; currency: string;
+  paypal_order_id: string | null; state: "open" | "completed" | "declined" | "expired" | "abandoned"; expires_at: Timestamp;
+  created_at: Timestamp; finished_at: Timestamp | null; result_activity_id: string | null; payment_activity_id: string | null;
+}
+export interface Payer { email: string | null; name: string | null; payerId: string | null }
+export type PaymentRecordState = "submitting" | "pending" | "completed" | "denied" | "failed";
+export interface PaymentRecordsTable {
+  activity_id: string; account_id: string; kind: "payment" | "refund"; purpose: "schedule" | "reschedule" | "cancellation" | "bookstream" | "paypal";
+  for_activity_id: string | null; payment_activity_id: string | null; booking_page_id: string | null;
+  amount_minor: number; currency: string; refunded_minor: Generated<number>;
+  paypal_order_id: string | null; paypal_capture_id: string | null; paypal_refund_id: string | null; request_id: string;
+  payer: Json<Payer | null> | null; reason: string | null; state: PaymentRecordState; created_at: Timestamp; updated_at: Timestamp;
+}
+export interface PaypalWebhookEventsTable {
+  account_id: string; event_id: string; event_type: string; resource_id: string | null; capture_id: string | null;
+  payload: Json<Record<string, unknown>>; received_at: Timestamp; processed_at: Timestamp | null; outcome: string | null;
 }

@@ -1,9 +1,12 @@
-import { sql, type ExpressionBuilder } from "kysely";
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from "kysely";
 import type { SearchNode } from "../domain/search-query.js";
 import { streamColumns, type StreamRow } from "./activities-repo.js";
 import { searchCondition } from "./activity-search.js";
 import type { Db } from "./database.js";
 import type { Database } from "./schema.js";
+import { after, cursorAt, SORT_ORDER, sortsByMeetingTime, UPDATED_ORDER, type Order, type StreamCursor, type StreamSort } from "./stream-order.js";
+
+export { STREAM_SORTS, type StreamCursor, type StreamSort } from "./stream-order.js";
 
 export interface StreamFilters {
   type?: string[];
@@ -25,11 +28,6 @@ export interface StreamScope {
   member?: { userId: string; pageIds: string[] };
 }
 
-export interface StreamCursor {
-  updatedAt: string;
-  id: string;
-}
-
 type Eb = ExpressionBuilder<Database & { booking_pages: Database["booking_pages"] }, "activities">;
 
 function conditions(scope: StreamScope, f: StreamFilters, search: SearchNode | null) {
@@ -46,34 +44,58 @@ function conditions(scope: StreamScope, f: StreamFilters, search: SearchNode | n
     if (f.eventTypeId?.length) c.push(eb("activities.event_type_id", "in", f.eventTypeId));
     if (f.ownerId?.length) c.push(eb("activities.owner_id", "in", f.ownerId));
     if (f.customerId?.length) c.push(eb("activities.customer_id", "in", f.customerId));
-    if (f.startFrom) c.push(eb("activities.start_at", ">=", f.startFrom));
-    if (f.startTo) c.push(eb("activities.start_at", "<", f.startTo));
-    if (f.createdFrom) c.push(eb("activities.created_at", ">=", f.createdFrom));
-    if (f.createdTo) c.push(eb("activities.created_at", "<", f.createdTo));
+    c.push(...startRange(eb, f), ...createdRange(eb, f));
     if (search) c.push(searchCondition(search, scope.accountId)(eb as any) as any);
     return eb.and(c);
   };
 }
 
-/** One page of the stream, newest-updated first, continuing after `cursor` (keyset pagination). */
-export async function queryStream(db: Db, scope: StreamScope, f: StreamFilters, search: SearchNode | null, limit: number, cursor?: StreamCursor) {
-  const where = conditions(scope, f, search);
-  const rows = matchRateIsUncertain(scope, f, search)
-    ? await pageOfUncertainMatches(db, scope.accountId, orderedPrefix(f), where, limit + 1, cursor)
-    : await pageInIndexOrder(db, where, limit + 1, cursor);
+const startRange = (eb: ExpressionBuilder<any, "activities">, f: StreamFilters) => [
+  ...(f.startFrom ? [eb("activities.start_at", ">=", f.startFrom)] : []),
+  ...(f.startTo ? [eb("activities.start_at", "<", f.startTo)] : []),
+];
+const createdRange = (eb: ExpressionBuilder<any, "activities">, f: StreamFilters) => [
+  ...(f.createdFrom ? [eb("activities.created_at", ">=", f.createdFrom)] : []),
+  ...(f.createdTo ? [eb("activities.created_at", "<", f.createdTo)] : []),
+];
+
+/** Only bookings have a meeting time (packages have sessions; transactions have none). */
+const TYPES_WITH_MEETINGS = ["booking"];
+
+/**
+ * One page of the stream in `sort` order, continuing after `cursor` (keyset pagination).
+ * A meeting-time sort reads the activities with a meeting time first, then those without.
+ */
+export async function queryStream(db: Db, scope: StreamScope, f: StreamFilters, search: SearchNode | null, limit: number, cursor?: StreamCursor, sort: StreamSort = "updated") {
+  const n = limit + 1;
+  let rows: StreamRow[];
+  if (!sortsByMeetingTime(sort)) {
+    rows = await pageByStatus(db, scope, f, search, SORT_ORDER[sort], undefined, n, cursor);
+  } else {
+    const timeless = f.type?.length && f.type.every((t) => !TYPES_WITH_MEETINGS.includes(t));
+    rows = cursor?.unscheduled || timeless ? [] : await pageByStatus(db, scope, f, search, SORT_ORDER[sort], "scheduled", n, cursor);
+    // A meeting-time range leaves out every activity without a meeting time.
+    if (rows.length < n && !f.startFrom && !f.startTo) {
+      const unscheduled = planFor(scope, f, search, UPDATED_ORDER, "unscheduled");
+      rows = [...rows, ...(await pageOf(db, unscheduled, n - rows.length, cursor?.unscheduled ? cursor : undefined))];
+    }
+  }
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
-  const next: StreamCursor | null = more && last ? cursorAt(last) : null;
+  const next: StreamCursor | null = more && last ? cursorAt(sort, last) : null;
   return { rows: page, next };
 }
 
 /*
- * How a page is found. Every shape returns the same rows, the first n matches in (updated_at, id)
- * descending order after the cursor; they differ only in how PostgreSQL gets to them.
+ * How a page is found. Every shape returns the same rows, the first n matches in the plan's
+ * order ((column, id), ascending or descending) after the cursor; they differ only in how
+ * PostgreSQL gets to them.
  *
- * With no filter, or one filter (each has an index on (account_id, column, updated_at, id)), the
- * index hands the rows over in order: the planner reads the first n and stops (pageInIndexOrder).
+ * When an index hands the matching rows over in order, the planner reads the first n and stops
+ * (pageInIndexOrder): in the "last updated" order with no filter or one list filter (each has an
+ * index on (account_id, column, updated_at, id)); by creation or meeting time with no filter but
+ * a range of that same time (the (account_id, created_at | start_at, id) indexes of migration 006).
  *
  * A free-text term, a date range, a member's scope or several filters at once leave the planner
  * guessing how many rows match, and under ORDER BY … LIMIT its guess decides everything. "Matches
@@ -87,6 +109,9 @@ export async function queryStream(db: Db, scope: StreamScope, f: StreamFilters, 
  *      them. If the rate seen says a walk of at most MAX_WINDOW rows finds the rest, walk that far.
  *   3. Otherwise the matches are rare: collect them all through their own index (GIN for text, a
  *      btree for a range), sort them, take what is missing (pageOfRareMatches).
+ * "The stream" a window walks is an index range in the plan's order: the account's rows, or one
+ * list value's (`status=Expired q=-diego` walks the expired activities), or those in the range of
+ * the sort's own time (`startFrom=now`, sorted by meeting time, walks the meetings from now on).
  */
 
 /** Rows of the stream read first when the planner cannot know how many match. */
@@ -100,7 +125,19 @@ export const STREAM_WINDOW = 2_000;
 export const MAX_WINDOW = 20_000;
 
 type Where = ReturnType<typeof conditions>;
-type Prefix = { column: "type" | "status" | "detailed_status" | "booking_page_id" | "event_type_id" | "owner_id" | "customer_id"; value: string } | undefined;
+type Condition = (eb: ExpressionBuilder<any, "activities">) => Expression<SqlBool>;
+type ListColumn = "type" | "status" | "detailed_status" | "booking_page_id" | "event_type_id" | "owner_id" | "customer_id";
+
+/** One read of the stream in one order. */
+interface Plan {
+  accountId: string;
+  order: Order;
+  where: Where;
+  /** An index yields this read's rows in order, with a match rate the planner knows. */
+  certain: boolean;
+  /** The index range in `order` that the windows walk (see above); the full `where` filters it. */
+  stream: Condition;
+}
 
 /** The list filters, each backed by an index on (account_id, column, updated_at DESC, id DESC). */
 const INDEXED_LISTS = [
@@ -111,16 +148,48 @@ const INDEXED_LISTS = [
   ["detailed_status", "detailedStatus"],
   ["status", "status"],
   ["type", "type"],
-] as const satisfies readonly (readonly [NonNullable<Prefix>["column"], keyof StreamFilters])[];
+] as const satisfies readonly (readonly [ListColumn, keyof StreamFilters])[];
 
-const afterCursor = (cursor: StreamCursor) => (eb: ExpressionBuilder<any, "activities">) =>
-  eb(eb.refTuple("activities.updated_at", "activities.id"), "<", eb.tuple(new Date(cursor.updatedAt) as any, cursor.id));
-
-/** True when no index yields this query's rows in stream order with a match rate the planner knows. */
-function matchRateIsUncertain(scope: StreamScope, f: StreamFilters, search: SearchNode | null): boolean {
-  if (search && !matchesOnlyIds(search)) return true;
-  if (scope.member || f.startFrom || f.startTo || f.createdFrom || f.createdTo) return true;
-  return INDEXED_LISTS.filter(([, key]) => (f[key] as string[] | undefined)?.length).length > 1;
+/**
+ * The plan for reading `order`; `meeting` keeps only the activities with ("scheduled") or
+ * without ("unscheduled") a meeting time (the two parts of a meeting-time sort).
+ */
+function planFor(scope: StreamScope, f: StreamFilters, search: SearchNode | null, order: Order, meeting?: "scheduled" | "unscheduled"): Plan {
+  const all = conditions(scope, f, search);
+  const where: Where = meeting ? (eb) => eb.and([all(eb), eb("activities.start_at", meeting === "scheduled" ? "is not" : "is", null)]) : all;
+  const lists = INDEXED_LISTS.filter(([, key]) => (f[key] as string[] | undefined)?.length);
+  const plain = (!search || matchesOnlyIds(search)) && !scope.member;
+  const account: Condition = (eb) => eb("activities.account_id", "=", scope.accountId);
+  switch (order.column) {
+    case "updated_at": {
+      const one = INDEXED_LISTS.find(([, key]) => (f[key] as string[] | undefined)?.length === 1);
+      const value = one && (f[one[1]] as string[])[0];
+      return {
+        accountId: scope.accountId,
+        order,
+        where,
+        certain: plain && !meeting && !f.startFrom && !f.startTo && !f.createdFrom && !f.createdTo && lists.length <= 1,
+        stream: one ? (eb) => eb.and([account(eb), eb(`activities.${one[0]}`, "=", value as any)]) : account,
+      };
+    }
+    case "created_at":
+    case "start_at": {
+      // One status is a prefix of these orders' indexes too (migration 006); other lists are not.
+      const status = f.status?.length === 1 ? f.status[0] : undefined;
+      const prefix: Condition = (eb) => eb.and([account(eb), ...(status ? [eb("activities.status", "=", status)] : [])]);
+      const byStart = order.column === "start_at";
+      const otherRange = byStart ? f.createdFrom || f.createdTo : f.startFrom || f.startTo;
+      return {
+        accountId: scope.accountId,
+        order,
+        where,
+        certain: plain && !otherRange && lists.every(([column]) => column === "status" && status !== undefined),
+        stream: byStart
+          ? (eb) => eb.and([prefix(eb), eb("activities.start_at", "is not", null), ...startRange(eb, f)])
+          : (eb) => eb.and([prefix(eb), ...createdRange(eb, f)]),
+      };
+    }
+  }
 }
 
 /** Activity-ID terms compile to primary-key look-ups, whose row counts the planner knows. */
@@ -137,78 +206,83 @@ function matchesOnlyIds(node: SearchNode): boolean {
   }
 }
 
+type Key = { key: string; id: string };
+
 /**
- * The stream the windows walk: the account's, or, with a one-value list filter, that value's
- * (its index gives the same order): `status=Expired q=-diego` walks the expired activities.
+ * Several statuses, by creation or meeting time: the first n of each status (each a range of
+ * an (account_id, status, time, id) index), merged. Read as one, a status whose rows sit at the far
+ * end of the order ("Completed or No-show", latest meeting first: the latest meetings are all
+ * ahead) leaves the window empty and every row of the statuses is collected and sorted.
  */
-function orderedPrefix(f: StreamFilters): Prefix {
-  for (const [column, key] of INDEXED_LISTS) {
-    const values = f[key] as string[] | undefined;
-    if (values?.length === 1) return { column, value: values[0] };
-  }
-  return undefined;
+async function pageByStatus(db: Db, scope: StreamScope, f: StreamFilters, search: SearchNode | null, order: Order, meeting: "scheduled" | undefined, n: number, from?: Key) {
+  const statuses = order.column === "updated_at" ? [] : [...new Set(f.status ?? [])];
+  if (statuses.length < 2) return pageOf(db, planFor(scope, f, search, order, meeting), n, from);
+  const pages = await Promise.all(statuses.map((status) => pageOf(db, planFor(scope, { ...f, status: [status] }, search, order, meeting), n, from)));
+  const sign = order.dir === "asc" ? 1 : -1;
+  const time = (r: StreamRow) => new Date(r[order.column]!).getTime();
+  return pages
+    .flat()
+    .sort((a, b) => sign * (time(a) - time(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)))
+    .slice(0, n);
 }
 
-async function pageInIndexOrder(db: Db, where: Where, n: number, cursor?: StreamCursor): Promise<StreamRow[]> {
-  let q = streamColumns(db).where(where as any);
-  if (cursor) q = q.where(afterCursor(cursor));
-  return (await q.orderBy("activities.updated_at", "desc").orderBy("activities.id", "desc").limit(n).execute()) as StreamRow[];
+function pageOf(db: Db, plan: Plan, n: number, from?: Key): Promise<StreamRow[]> {
+  return plan.certain ? pageInIndexOrder(db, plan, n, from) : pageOfUncertainMatches(db, plan, n, from);
 }
 
-async function pageOfUncertainMatches(db: Db, accountId: string, prefix: Prefix, where: Where, n: number, cursor?: StreamCursor): Promise<StreamRow[]> {
-  const first = await pageWithinWindow(db, accountId, prefix, where, n, STREAM_WINDOW, cursor);
+/** `q` ordered by the plan's (column, id). */
+const inOrder = <Q extends { orderBy: (...args: any[]) => any }>(q: Q, order: Order, column: any = `activities.${order.column}`): Q =>
+  q.orderBy(column, order.dir).orderBy("activities.id", order.dir);
+
+/** The key of a row in this order. */
+const keyIn = (order: Order, row: StreamRow): Key => ({ key: new Date(row[order.column]!).toISOString(), id: row.id });
+
+async function pageInIndexOrder(db: Db, plan: Plan, n: number, from?: Key): Promise<StreamRow[]> {
+  let q = streamColumns(db).where(plan.where as any);
+  if (from) q = q.where(after(plan.order, from));
+  return (await inOrder(q, plan.order).limit(n).execute()) as StreamRow[];
+}
+
+async function pageOfUncertainMatches(db: Db, plan: Plan, n: number, from?: Key): Promise<StreamRow[]> {
+  const first = await pageWithinWindow(db, plan, n, STREAM_WINDOW, from);
   if (first.length >= n) return first;
   // Those are all the matches in the window; the rest of the page comes after the last of them.
   const missing = n - first.length;
-  const from = first.length > 0 ? cursorAt(first[first.length - 1]) : cursor;
+  const rest = first.length > 0 ? keyIn(plan.order, first[first.length - 1]) : from;
   // At the rate the window showed, a walk of `walk` rows should find the rest twice over.
   const walk = first.length === 0 ? Infinity : Math.ceil((2 * missing * STREAM_WINDOW) / first.length);
   if (walk <= MAX_WINDOW) {
-    const more = await pageWithinWindow(db, accountId, prefix, where, missing, walk, from);
+    const more = await pageWithinWindow(db, plan, missing, walk, rest);
     if (more.length >= missing) return [...first, ...more];
   }
-  return [...first, ...(await pageOfRareMatches(db, accountId, where, missing, from))];
+  return [...first, ...(await pageOfRareMatches(db, plan, missing, rest))];
 }
 
-/** The cursor just after this row (times are millisecond-precise, as the API's cursors assume). */
-const cursorAt = (row: StreamRow): StreamCursor => ({ updatedAt: new Date(row.updated_at).toISOString(), id: row.id });
-
-/** The full rows of the IDs `ids` selects (at most n), in stream order. */
-async function rowsOf(db: Db, accountId: string, ids: (eb: ExpressionBuilder<Database, "activities">) => any): Promise<StreamRow[]> {
-  return (await streamColumns(db)
-    .where("activities.account_id", "=", accountId)
-    .where("activities.id", "in", ids)
-    .orderBy("activities.updated_at", "desc")
-    .orderBy("activities.id", "desc")
-    .execute()) as StreamRow[];
+/** The full rows of the IDs `ids` selects (at most n), in the plan's order. */
+async function rowsOf(db: Db, plan: Plan, ids: (eb: ExpressionBuilder<Database, "activities">) => any): Promise<StreamRow[]> {
+  const q = streamColumns(db).where("activities.account_id", "=", plan.accountId).where("activities.id", "in", ids);
+  return (await inOrder(q, plan.order).execute()) as StreamRow[];
 }
 
-/** The matches among the next `size` rows of the (prefix's) stream. */
-function pageWithinWindow(db: Db, accountId: string, prefix: Prefix, where: Where, n: number, size: number, cursor?: StreamCursor) {
-  return rowsOf(db, accountId, (eb) => {
-    let window = eb.selectFrom("activities").selectAll().where("activities.account_id", "=", accountId);
-    if (prefix) window = window.where(`activities.${prefix.column}`, "=", prefix.value as any);
-    if (cursor) window = window.where(afterCursor(cursor));
-    window = window.orderBy("activities.updated_at", "desc").orderBy("activities.id", "desc").limit(size);
+/** The matches among the next `size` rows of the plan's stream. */
+function pageWithinWindow(db: Db, plan: Plan, n: number, size: number, from?: Key) {
+  return rowsOf(db, plan, (eb) => {
+    let window = eb.selectFrom("activities").selectAll().where(plan.stream as any);
+    if (from) window = window.where(after(plan.order, from));
+    window = inOrder(window, plan.order).limit(size);
     // The outer query's conditions apply to the window's rows (the alias makes "activities.*" refer to them).
-    return eb
-      .selectFrom(window.as("activities"))
-      .select("activities.id")
-      .where(where as any)
-      .orderBy("activities.updated_at", "desc")
-      .orderBy("activities.id", "desc")
-      .limit(n);
+    return inOrder(eb.selectFrom(window.as("activities")).select("activities.id").where(plan.where as any), plan.order).limit(n);
   });
 }
 
 /** All matches through their own indexes, sorted; the first n. */
-function pageOfRareMatches(db: Db, accountId: string, where: Where, n: number, cursor?: StreamCursor) {
-  return rowsOf(db, accountId, (eb) => {
-    let m = eb.selectFrom("activities").select("activities.id").where(where as any);
-    if (cursor) m = m.where(afterCursor(cursor));
-    // The stream order, written so that no index provides it: the planner then finds the matches
+function pageOfRareMatches(db: Db, plan: Plan, n: number, from?: Key) {
+  return rowsOf(db, plan, (eb) => {
+    let m = eb.selectFrom("activities").select("activities.id").where(plan.where as any);
+    if (from) m = m.where(after(plan.order, from));
+    // The plan's order, written so that no index provides it: the planner then finds the matches
     // through the indexes of their conditions and sorts them, instead of walking an ordered index.
-    return m.orderBy(sql`"activities"."updated_at" + interval '0 seconds'`, "desc").orderBy("activities.id", "desc").limit(n);
+    return inOrder(m, plan.order, sql`${sql.ref(`activities.${plan.order.column}`)} + interval '0 seconds'`).limit(n);
   });
 }
 

@@ -160,7 +160,8 @@ describe("Activity stream on the desktop", () => {
   it("reschedules on the customer's behalf and follows the related booking", async () => {
     const b = await pick("detailedStatus=Scheduled (By customer)", future);
     await openActivity(b.id);
-    await chooseAction("Reschedule on the customer's behalf…");
+    await chooseAction("Cancel/request reschedule…");
+    await dialog().getByRole("radio", { name: /Reschedule on the customer's behalf/ }).check();
     await dialog().getByLabel(/New start/).fill("2031-03-04T03:00");
     await dialog().getByLabel(/Reason/).fill("Moved by phone");
     await dialog().getByRole("button", { name: "Reschedule on the customer's behalf" }).click();

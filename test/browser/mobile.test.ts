@@ -64,7 +64,8 @@ describe("Mobile admin", () => {
   it("reschedules on the customer's behalf", async () => {
     const b = await pick("detailedStatus=Scheduled (By customer)", future);
     await openActivity(b.id);
-    await chooseAction("Reschedule on the customer's behalf…");
+    await chooseAction("Cancel/request reschedule…");
+    await dialog().getByRole("radio", { name: /Reschedule on the customer's behalf/ }).check();
     await dialog().getByLabel(/New start/).fill("2031-05-06T02:30");
     await dialog().getByLabel(/Reason/).fill("Customer called");
     await shot(page, "phone-reschedule");

@@ -115,7 +115,19 @@ describe.each(SIZES)("Customer pages ($name)", (size) => {
     expect(when).toContain(size.abbr);
     const manage = (await page.getByTestId("manage-link").getAttribute("href"))!;
     expect(manage).toMatch(/\/manage\/[A-Za-z0-9_-]{20,}$/);
+    expect(await page.getByTestId("customer-status").textContent()).toContain("Confirmed");
     await shot(page, `${size.name}-book-confirmation`);
+
+    // The confirmation has its own address: a reload shows it again. The manage link's token is in
+    // the fragment, which the browser never sends to the server.
+    const confirmed = new URL(page.url());
+    expect(confirmed.pathname).toBe("/book/intro-call/confirmed");
+    expect(confirmed.hash).toContain(manage.slice(manage.lastIndexOf("/") + 1));
+    await page.reload();
+    await page.getByRole("heading", { name: "You're booked" }).waitFor();
+    expect(await page.getByTestId("booking-id").textContent()).toBe(id);
+    expect(await page.getByTestId("manage-link").getAttribute("href")).toBe(manage);
+    expect(await page.locator("main").textContent()).not.toContain("(By customer)");
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Add to calendar/ }).click()]);
     expect(download.suggestedFilename()).toBe(`${id}.ics`);
@@ -159,6 +171,10 @@ describe.each(SIZES)("Customer pages ($name)", (size) => {
     const id = (await page.getByTestId("booking-id").textContent())!;
     expect(id).toMatch(/^BKNG-/);
     expect(await page.getByTestId("booking-time").locator("li").count()).toBe(2);
+    expect(await page.getByTestId("customer-status").textContent()).toContain("Waiting for approval");
+    await page.reload();
+    await page.getByRole("heading", { name: "Request sent" }).waitFor();
+    expect(await page.getByTestId("booking-time").locator("li").count()).toBe(2);
     const saved = await env.api("GET", `/api/v1/activities/${id}`);
     expect(saved.body.detailedStatus).toBe("Requested (By customer)");
     expect(saved.body.proposedTimes).toHaveLength(2);
@@ -184,6 +200,10 @@ describe.each(SIZES)("Customer pages ($name)", (size) => {
     expect(ids).toHaveLength(3);
     for (const id of ids) expect(id).toMatch(/^BKNG-/);
     await shot(page, `${size.name}-package-confirmation`);
+    await page.reload();
+    await page.getByRole("heading", { name: "Your sessions are booked" }).waitFor();
+    expect(await page.getByTestId("booking-id").allTextContents()).toEqual(ids);
+    expect(await page.getByTestId("package-id").textContent()).toMatch(/^PKG-/);
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Add to calendar/ }).click()]);
     const ics = fs.readFileSync((await download.path())!, "utf8");
     expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(3);
@@ -203,7 +223,7 @@ describe.each(SIZES)("Customer pages ($name)", (size) => {
     await shot(page, `${size.name}-manage-reschedule`);
     await page.getByRole("button", { name: "Reschedule to this time" }).click();
     await waitForText(page.getByRole("status").filter({ hasText: "Done" }), "your booking is now");
-    await waitForText(page.locator(".manage-status"), "Rescheduled (By customer)");
+    await waitForText(page.locator(".manage-status"), "Confirmed");
     expect(await page.getByTestId("booking-id").textContent()).toBe(booked.id);
     expect((await env.api("GET", `/api/v1/activities/${booked.id}`)).body.start).toBe(newStart);
   });
@@ -214,7 +234,8 @@ describe.each(SIZES)("Customer pages ($name)", (size) => {
     await shot(page, `${size.name}-manage-cancel`);
     await page.getByRole("button", { name: "Cancel booking" }).click();
     await waitForText(page.getByRole("status").filter({ hasText: "canceled" }), `${booked.id} is canceled`);
-    await waitForText(page.locator(".manage-status"), "Canceled (By customer)");
+    await waitForText(page.locator(".manage-status"), "Canceled");
+    expect(await page.locator(".manage").textContent()).not.toContain("(By customer)");
     await waitForText(page.locator(".manage"), "There is nothing to change");
     const saved = await env.api("GET", `/api/v1/activities/${booked.id}`);
     expect(saved.body).toMatchObject({ detailedStatus: "Canceled (By customer)", reason: "Found another provider" });
@@ -269,7 +290,7 @@ describe.each(SIZES)("Customer pages ($name)", (size) => {
     await slots.nth(5).click();
     await page.getByRole("button", { name: "Send new times" }).click();
     await waitForText(page.getByRole("status").filter({ hasText: "Done" }), "new times were sent");
-    await waitForText(page.locator(".manage-status"), "Requested");
+    await waitForText(page.locator(".manage-status"), "Waiting for approval");
     const newId = (await page.getByTestId("booking-id").textContent())!;
     expect(newId).not.toBe(req.body.activity.id);
     expect([...(await env.api("GET", `/api/v1/activities/${newId}`)).body.proposedTimes].sort()).toEqual([...picks].sort());
@@ -286,6 +307,18 @@ describe.each(SIZES)("Customer pages ($name)", (size) => {
     await waitForText(page.getByRole("status").filter({ hasText: "Done" }), "your booking is now");
     await waitForText(page.locator(".eyebrow"), "Coaching sessions");
     expect((await env.api("GET", `/api/v1/activities/${b.id}`)).body.detailedStatus).toBe("Canceled (By customer)");
+  });
+
+  it("answers a wrong, cut-off or malformed link with a page that does not exist, never with the server's validation text", async () => {
+    const unknownToken = "A".repeat(43);
+    for (const url of ["/manage/abc", `/manage/${unknownToken}`, "/manage/not%20a%20token!", "/manage/", "/book/no-such-page", "/book/intro-call/extra", "/m/nobody-here", `/book/intro-call/confirmed#t=${unknownToken}`, "/book/intro-call/confirmed"]) {
+      await page.goto(url);
+      await page.getByRole("heading", { name: "This page does not exist" }).waitFor();
+      const text = (await page.locator("main").textContent())!;
+      expect(text, url).not.toMatch(/params\.|Too small|invalid|validation/i);
+      expect(await page.title(), url).toBe("Page not found · Bookstream");
+    }
+    await shot(page, `${size.name}-not-found`);
   });
 
   it("routes from a master page (the link the admin shares) to the chosen booking page", async () => {

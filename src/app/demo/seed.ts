@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Clock } from "../../domain/clock.js";
-import { insertAccount } from "../../store/accounts-repo.js";
+import { deleteAccount, insertAccount } from "../../store/accounts-repo.js";
 import type { Db } from "../../store/database.js";
 import { insertDemoAccount, markDemoReady } from "../../store/demo-repo.js";
 import { insertBookingPage, insertEventType } from "../../store/pages-repo.js";
@@ -106,7 +106,7 @@ export async function seedDemo(db: Db, publicUrl: string, opts: SeedOptions = {}
     return { accountId, adminId, memberId, apiToken, plan, pages: { intro, consult } };
   } catch (err) {
     // Leave nothing half-made behind: the next start seeds again.
-    await db.deleteFrom("accounts").where("id", "=", accountId).execute();
+    await deleteAccount(db, accountId);
     throw err;
   }
 }

@@ -16,14 +16,13 @@ const Me = z.object({
 export function accountRoutes(ctx: AppContext, opts: { signInRateLimit: number; secureCookies: boolean }): FastifyPluginAsyncZod {
   return async (app) => {
     app.post("/api/v1/auth/sign-in", {
-      config: { rateLimit: { max: opts.signInRateLimit, timeWindow: "1 minute" } },
       schema: {
-        tags: ["Sign-in"], summary: "Sign in with e-mail and password; sets the session cookie",
+        tags: ["Sign-in"], summary: "Sign in with e-mail and password; sets the session cookie (failed attempts are limited per e-mail and address: 429 with Retry-After)",
         body: z.object({ email: z.email(), password: z.string().min(1).max(200) }).strict(),
         response: { 200: Me, ...errors(400, 401, 429) },
       },
     }, async (req, reply) => {
-      const { token, caller } = await signIn(ctx.db, req.body.email, req.body.password, new Date());
+      const { token, caller } = await signIn(ctx.db, { ...req.body, address: req.ip }, new Date(), { perAddressPerMinute: opts.signInRateLimit });
       reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: "lax", path: "/", secure: opts.secureCookies, maxAge: 14 * 86_400 });
       return { user: { id: caller.userId, name: caller.name, email: caller.email, role: caller.role, timeZone: caller.timeZone }, account: { id: caller.accountId, name: caller.accountName } };
     });

@@ -5,7 +5,7 @@ import { cancelBooking } from "../../app/cancel-booking.js";
 import type { AppContext, Caller } from "../../app/context.js";
 import { getActivityDetails } from "../../app/get-activity.js";
 import { hostFreeTimes } from "../../app/host-free-times.js";
-import { listActivities } from "../../app/list-activities.js";
+import { listActivities, STREAM_SORTS } from "../../app/list-activities.js";
 import { reassignBooking } from "../../app/reassign-booking.js";
 import { requestNewTimes } from "../../app/request-new-times.js";
 import { requestReschedule } from "../../app/request-reschedule.js";
@@ -27,10 +27,15 @@ const StreamQuery = z.object({
   ownerId: csv(z.uuid()).describe("Comma-separated owner (host) user IDs"),
   customerId: csv(z.uuid()).describe("Comma-separated customer IDs"),
   startFrom: IsoDateTime.optional().describe("Meeting starts at or after"),
-  startTo: IsoDateTime.optional().describe("Meeting starts before"),
+  startTo: IsoDateTime.optional().describe("Meeting starts before (not before startFrom: an inverted range is a 400)"),
   createdFrom: IsoDateTime.optional().describe("Created at or after"),
-  createdTo: IsoDateTime.optional().describe("Created before"),
+  createdTo: IsoDateTime.optional().describe("Created before (not before createdFrom: an inverted range is a 400)"),
   q: z.string().max(4000).optional().describe("Free-text filter. " + SEARCH_GRAMMAR_HELP),
+  sort: z.enum(STREAM_SORTS).default("updated").describe(
+    "Order: `updated` last updated first (default); `created` newest first; `start` meeting time, earliest first; " +
+      "`-start` meeting time, latest first. Under `start` and `-start`, activities without a meeting time (requests, " +
+      "packages, transactions) come last, last updated first. A cursor continues only the sort it came from.",
+  ),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional().describe("nextCursor from the previous page"),
   includeTotal: z.enum(["true", "false"]).optional().transform((v) => v === "true").describe("Also count matches (capped at 10,000)"),
@@ -66,7 +71,7 @@ export function activityRoutes(ctx: AppContext, opts: { validateResponses: boole
       ...fastRead,
       schema: {
         tags: ["Activity stream"],
-        summary: "The Activity stream: newest-updated first, filtered, keyset-paginated",
+        summary: "The Activity stream: last updated first (or by meeting time or creation), filtered, keyset-paginated",
         querystring: StreamQuery,
         response: {
           200: z.object({ items: z.array(Activity), nextCursor: z.string().nullable(), total: z.number().optional(), totalIsLowerBound: z.boolean().optional() }),

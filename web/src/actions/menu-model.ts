@@ -1,12 +1,15 @@
+import { MENU } from "../../../src/domain/lifecycle";
 import { labelFromName } from "../ui/format";
 
 /**
- * How the server's `actions` become menu items. Only actions the server listed are ever offered;
- * this file only groups and names them. An action name this app does not know yet still gets an
- * item (label from its name) and a generic confirmation, so new server actions need no menu code.
+ * How the server's `actions` become menu items: the seed's menu items (MENU in
+ * src/domain/lifecycle.ts), each at most once, each offering the actions of it the server allowed.
+ * Only actions the server listed are ever offered; this file only groups and names them. An action
+ * name this app does not know yet still gets an item (label from its name) and a generic
+ * confirmation, so new server actions need no menu code.
  */
 export const CANCEL_FAMILY = ["cancel", "request-new-times", "request-reschedule", "reschedule"] as const;
-const KNOWN = new Set<string>([...CANCEL_FAMILY, "approve", "reassign", "set-no-show"]);
+const KNOWN = new Set<string>(Object.values(MENU).flat());
 
 export type DialogSpec =
   | { kind: "approve" }
@@ -22,27 +25,43 @@ export interface MenuEntry {
   tone?: "danger";
 }
 
-export function menuEntries(actions: readonly string[]): MenuEntry[] {
-  const has = (a: string) => actions.includes(a);
-  const entries: MenuEntry[] = [];
-  if (has("approve")) entries.push({ key: "approve", label: "Schedule booking request…", dialog: { kind: "approve" } });
-  const cancelChoices = CANCEL_FAMILY.filter(has) as string[];
-  if (has("request-new-times")) {
-    const choices = cancelChoices.filter((c) => c === "cancel" || c === "request-new-times");
-    entries.push({ key: "cancel-new-times", label: "Cancel/request new times…", dialog: { kind: "cancel", choices, initial: choices[0], title: "Cancel/request new times" } });
-  }
-  if (has("request-reschedule") || has("reschedule")) {
-    const choices = cancelChoices.filter((c) => c !== "request-new-times");
-    entries.push({ key: "cancel-reschedule", label: "Cancel/request reschedule…", dialog: { kind: "cancel", choices, initial: choices[0], title: "Cancel/request reschedule" } });
-    if (has("reschedule")) {
-      entries.push({ key: "reschedule", label: "Reschedule on the customer's behalf…", dialog: { kind: "cancel", choices, initial: "reschedule", title: "Reschedule" } });
+type MenuLabel = keyof typeof MENU;
+
+function dialogFor(label: MenuLabel, offered: string[]): DialogSpec {
+  switch (label) {
+    case "Schedule booking request":
+      return { kind: "approve" };
+    case "Reassign booking":
+      return { kind: "reassign" };
+    case "Set to No-show":
+      return { kind: "no-show" };
+    case "Cancel/request reschedule":
+    case "Cancel/request new times": {
+      const choices = CANCEL_FAMILY.filter((a) => offered.includes(a)) as string[];
+      return { kind: "cancel", choices, initial: choices[0], title: offered.length === 1 && offered[0] === "cancel" ? "Cancel" : label };
     }
   }
-  if (has("cancel") && !entries.some((e) => e.dialog.kind === "cancel")) {
-    entries.push({ key: "cancel", label: "Cancel…", dialog: { kind: "cancel", choices: ["cancel"], initial: "cancel", title: "Cancel" } });
-  }
-  if (has("reassign")) entries.push({ key: "reassign", label: "Reassign booking…", dialog: { kind: "reassign" } });
-  if (has("set-no-show")) entries.push({ key: "set-no-show", label: "Set to No-show…", dialog: { kind: "no-show" }, tone: "danger" });
+}
+
+export function menuEntries(actions: readonly string[]): MenuEntry[] {
+  const items = (Object.entries(MENU) as [MenuLabel, readonly string[]][]).map(([label, of], position) => ({ label, position, offered: of.filter((a) => actions.includes(a)) }));
+  // An action can belong to two items ("cancel" is in both cancel items): the item offering the
+  // most of the allowed actions takes it, and an item left with nothing of its own is not shown.
+  const covered = new Set<string>();
+  const shown = items
+    .filter((i) => i.offered.length > 0)
+    .sort((a, b) => b.offered.length - a.offered.length || a.position - b.position)
+    .filter((i) => {
+      if (i.offered.every((a) => covered.has(a))) return false;
+      i.offered.forEach((a) => covered.add(a));
+      return true;
+    })
+    .sort((a, b) => a.position - b.position);
+  const entries: MenuEntry[] = shown.map(({ label, offered }) => {
+    const dialog = dialogFor(label, offered);
+    const name = dialog.kind === "cancel" ? dialog.title : label;
+    return { key: label, label: `${name}…`, dialog, ...(label === "Set to No-show" ? { tone: "danger" as const } : {}) };
+  });
   for (const a of actions) {
     if (!KNOWN.has(a)) entries.push({ key: `x-${a}`, label: `${labelFromName(a)}…`, dialog: { kind: "generic", action: a, label: labelFromName(a) } });
   }

@@ -186,8 +186,14 @@ export const requestTimes = (slug: string, body: { proposedTimes: string[]; cust
 export const bookPackage = (slug: string, body: { starts: string[]; customer: CustomerDetails; answers?: Record<string, string>; eventTypeId?: string; hostId?: string }) =>
   api<PackageCreated>(`${page(slug)}/packages`, { method: "POST", body });
 
-export const useManageView = (token: string) =>
-  useQuery({ queryKey: publicKeys.manage(token), queryFn: ({ signal }) => api<ManageView>(manage(token), { signal }), retry: false });
+/** The booking behind a manage link (one query per token; the confirmation page asks for several at once). */
+export const manageViewQuery = (token: string) => ({
+  queryKey: publicKeys.manage(token),
+  queryFn: ({ signal }: { signal?: AbortSignal }) => api<ManageView>(manage(token), { signal }),
+  retry: false,
+});
+
+export const useManageView = (token: string) => useQuery(manageViewQuery(token));
 
 export const cancelBooking = (token: string, reason?: string) => api<ManageView>(`${manage(token)}/cancel`, { method: "POST", body: reason ? { reason } : {} });
 

@@ -3,20 +3,16 @@ import { api } from "./client";
 import type { Activity, StreamPage } from "./types";
 
 /**
- * The Activity stream in the query cache: keyset pages, newest-updated first, and how changed
- * activities are merged into the pages already loaded without refetching them all.
+ * The Activity stream in the query cache: keyset pages in the stream's order (its `sort`), and how
+ * changed activities are merged into the pages already loaded without refetching them all.
  */
 export const FIRST_PAGE = 50;
 export const NEXT_PAGES = 200;
 /** The API's limit on IDs in one free-text query. */
 const MAX_IDS_PER_REFRESH = 100;
 
-interface Key {
-  updatedAt: string;
-  id: string;
-}
-/** A page as fetched, plus the sort key of its last row: rows up to it belong to this page. */
-export type LoadedPage = StreamPage & { boundary: Key | null };
+/** A page as fetched, plus its last row: rows sorting up to it belong to this page. */
+export type LoadedPage = StreamPage & { boundary: Activity | null };
 export type StreamData = InfiniteData<LoadedPage, string | null>;
 
 export const streamKey = (apiParams: string) => ["stream", apiParams] as const;
@@ -26,8 +22,7 @@ async function fetchPage(apiParams: string, cursor: string | null, signal?: Abor
   p.set("limit", String(cursor ? NEXT_PAGES : FIRST_PAGE));
   if (cursor) p.set("cursor", cursor);
   const page = await api<StreamPage>(`/api/v1/activities?${p}`, { signal });
-  const last = page.items[page.items.length - 1];
-  return { ...page, boundary: last ? { updatedAt: last.updatedAt, id: last.id } : null };
+  return { ...page, boundary: page.items[page.items.length - 1] ?? null };
 }
 
 export function useStream(apiParams: string) {
@@ -73,11 +68,30 @@ export function useStreamTotal(apiParams: string, enabled: boolean) {
   });
 }
 
-/** Newest-updated first: does `a` sort at or before `b`? */
-const atOrBefore = (a: Key, b: Key) => a.updatedAt > b.updatedAt || (a.updatedAt === b.updatedAt && a.id >= b.id);
+/** Negative when `x` comes first: ISO instants (all UTC, "…Z") compare as text. */
+const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+const newest = (field: "updatedAt" | "createdAt") => (a: Activity, b: Activity) => cmp(b[field], a[field]) || cmp(b.id, a.id);
+const byMeeting = (dir: 1 | -1) => (a: Activity, b: Activity) => {
+  // Activities without a meeting time come last, last updated first (as the API orders them).
+  if (a.start === null || b.start === null) return a.start === b.start ? newest("updatedAt")(a, b) : a.start === null ? 1 : -1;
+  return dir * (cmp(a.start, b.start) || cmp(a.id, b.id));
+};
+/** The API's orders (its `sort`), as comparisons. */
+const ORDERS: Record<string, (a: Activity, b: Activity) => number> = {
+  updated: newest("updatedAt"),
+  created: newest("createdAt"),
+  start: byMeeting(1),
+  "-start": byMeeting(-1),
+};
+const orderOf = (apiParams: string) => ORDERS[new URLSearchParams(apiParams).get("sort") ?? "updated"] ?? ORDERS.updated;
 
-/** Remove the changed rows, then put back those that still match at their sorted place (if loaded). */
-export function mergeChanges(data: StreamData, changedIds: Set<string>, fresh: Activity[], total?: { total?: number; totalIsLowerBound?: boolean }): StreamData {
+/**
+ * Remove the changed rows, then put back those that still match at their sorted place (if loaded),
+ * in the order of the stream's `apiParams`.
+ */
+export function mergeChanges(data: StreamData, changedIds: Set<string>, fresh: Activity[], apiParams = "", total?: { total?: number; totalIsLowerBound?: boolean }): StreamData {
+  const order = orderOf(apiParams);
+  const atOrBefore = (a: Activity, b: Activity) => order(a, b) <= 0;
   const pages = data.pages.map((p) => ({ ...p, items: p.items.filter((a) => !changedIds.has(a.id)) }));
   for (const a of fresh) {
     const i = pages.findIndex((p, idx) => (p.boundary ? atOrBefore(a, p.boundary) : false) || (idx === pages.length - 1 && !p.nextCursor));
@@ -100,8 +114,8 @@ export function patchStreamRows(qc: QueryClient, activity: Activity) {
 }
 
 function toRow(a: Activity): Activity {
-  const { id, type, status, detailedStatus, bookingPage, eventType, owner, customer, start, end, proposedTimes, reason, createdAt, updatedAt, actions } = a;
-  return { id, type, status, detailedStatus, bookingPage, eventType, owner, customer, start, end, proposedTimes, reason, createdAt, updatedAt, actions };
+  const { id, type, status, detailedStatus, bookingPage, eventType, owner, customer, start, end, proposedTimes, reason, sessions, createdAt, updatedAt, actions } = a;
+  return { id, type, status, detailedStatus, bookingPage, eventType, owner, customer, start, end, proposedTimes, reason, sessions, createdAt, updatedAt, actions };
 }
 
 /**
@@ -126,7 +140,7 @@ export async function refreshStreamRows(qc: QueryClient, ids: string[]) {
       c.set("includeTotal", "true");
       try {
         const [matches, count] = await Promise.all([api<StreamPage>(`/api/v1/activities?${p}`), api<StreamPage>(`/api/v1/activities?${c}`)]);
-        qc.setQueryData<StreamData>(query.queryKey, (data) => (data ? mergeChanges(data, new Set(unique), matches.items) : data));
+        qc.setQueryData<StreamData>(query.queryKey, (data) => (data ? mergeChanges(data, new Set(unique), matches.items, apiParams) : data));
         qc.setQueryData<StreamTotal>(streamTotalKey(apiParams), { total: count.total, totalIsLowerBound: count.totalIsLowerBound });
       } catch {
         /* the stream shows its own error on the next fetch */

@@ -7,6 +7,7 @@ import { CopyButton } from "../ui/CopyButton";
 import { formatDateTime, formatRange, zoneName } from "../ui/format";
 import { Fact, Section } from "../ui/Section";
 import { StatusBadge, TypeIcon } from "../ui/Status";
+import { sessionsText } from "../stream/StreamRow";
 import { History } from "./History";
 import { Related } from "./Related";
 
@@ -143,6 +144,8 @@ function Meeting({ a, zone }: { a: ActivityDetails; zone: string }) {
           <Fact label={`Your time (${zoneName(zone)})`} value={formatRange(a.start, a.end, zone)} />
           {other && <Fact label={`Customer's time (${zoneName(other)})`} value={formatRange(a.start, a.end, other)} />}
         </dl>
+      ) : a.sessions ? (
+        <p data-testid="package-sessions">{sessionsText(a.sessions, zone)}</p>
       ) : (
         <p className="muted">No meeting time{a.proposedTimes?.length ? " yet" : ""}.</p>
       )}

@@ -1,10 +1,9 @@
 import type { HistoryEntry } from "../api/types";
-import { formatDateTime, labelFromName } from "../ui/format";
+import { formatDateTime } from "../ui/format";
 import { Section } from "../ui/Section";
+import { historySentence } from "./history-sentence";
 
-const ACTOR: Record<string, string> = { customer: "Customer", user: "User", system: "System" };
-
-/** The activity's history as a timeline, oldest first. */
+/** The activity's history as a timeline of sentences, oldest first, each with the status it moved to. */
 export function History({ entries, zone }: { entries: HistoryEntry[]; zone: string }) {
   return (
     <Section title="History">
@@ -13,15 +12,11 @@ export function History({ entries, zone }: { entries: HistoryEntry[]; zone: stri
           <li key={i} className="timeline-item">
             <span className="timeline-dot" aria-hidden="true" />
             <div>
-              <p className="timeline-what">
-                <strong>{labelFromName(h.action)}</strong> by {h.actor.name ?? ACTOR[h.actor.type] ?? h.actor.type}
-                {h.actor.name && <span className="muted"> ({ACTOR[h.actor.type]?.toLowerCase()})</span>}
-              </p>
+              <p className="timeline-what">{historySentence(h, zone)}</p>
               <p className="timeline-status">
                 {h.from ? `${h.from.detailedStatus} → ` : ""}
                 {h.to.detailedStatus}
               </p>
-              {h.reason && <p className="timeline-reason">“{h.reason}”</p>}
               <p className="muted timeline-at">
                 <time dateTime={h.at}>{formatDateTime(h.at, zone)}</time>
               </p>

@@ -1,6 +1,7 @@
 import type { PublicPage, SchedulingInfo, Slot } from "../api/public";
 import { whenLabel } from "./time";
 import { TimeZonePicker } from "./TimeZonePicker";
+import { countOf } from "../ui/format";
 
 /** The page's heading and what the customer chooses before a time: event type, member, package, zone. */
 export function PageIntro({ page, minutes, routedTo }: { page: PublicPage; minutes: number; routedTo?: string | null }) {
@@ -85,7 +86,7 @@ export function BookOptions(p: OptionsProps) {
           <input type="checkbox" checked={p.asPackage} onChange={(e) => p.onPackage(e.target.checked)} />
           <span>
             Book a package of sessions
-            <span className="muted choice-sub">Pick up to {info.maxPackageSessions} times and enter your details once.</span>
+            <span className="muted choice-sub">Pick up to {countOf(info.maxPackageSessions, "time")} and enter your details once.</span>
           </span>
         </label>
       )}

@@ -1,16 +1,19 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { ApiError, errorMessage } from "../api/client";
-import { bookPackage, bookSlot, requestTimes, usePublicPage, useSchedulingInfo, type Slot } from "../api/public";
-import { formatDateTime, formatRange } from "../ui/format";
+import { ApiError } from "../api/client";
+import { bookPackage, bookSlot, publicKeys, requestTimes, tokenOf, usePublicPage, useSchedulingInfo, type Created, type Slot } from "../api/public";
+import { navigate } from "../app/router";
+import { countOf, formatDateTime, formatRange } from "../ui/format";
 import { BookingForm, type BookingFormValue } from "./BookingForm";
 import { BookOptions, PageIntro, SelectionBar } from "./BookOptions";
-import { Confirmation, type BookingResult } from "./Confirmation";
+import type { BookingResult } from "./Confirmation";
+import { confirmationUrl } from "./ConfirmedPage";
+import { customerProblem, isMissingPage } from "./customer-words";
 import { PublicShell, PublicStatus } from "./PublicShell";
 import { SlotPicker } from "./SlotPicker";
 import { detectZone } from "./time";
 
-type Step = "pick" | "details" | "done";
+type Step = "pick" | "details";
 
 /**
  * The public booking page (/book/:slug): event type, time zone and free slots by day; one time
@@ -27,7 +30,6 @@ export function BookPage({ slug, hostId: routedHost, routedTo }: { slug: string;
   const [asPackage, setAsPackage] = useState(false);
   const [picked, setPicked] = useState<Slot[]>([]);
   const [step, setStep] = useState<Step>("pick");
-  const [result, setResult] = useState<BookingResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const qc = useQueryClient();
@@ -37,7 +39,7 @@ export function BookPage({ slug, hostId: routedHost, routedTo }: { slug: string;
   }, [step]);
 
   if (page.isPending) return <PublicShell title=""><PublicStatus /></PublicShell>;
-  if (page.isError) return <PublicShell title=""><PublicStatus error={page.error} onRetry={() => page.refetch()} /></PublicShell>;
+  if (page.isError) return <PublicShell title={isMissingPage(page.error) ? "Page not found" : ""}><PublicStatus error={page.error} onRetry={() => page.refetch()} /></PublicShell>;
   const p = page.data;
   const et = p.eventTypes.find((e) => e.id === chosenType) ?? p.eventTypes[0];
   const minutes = et?.durationMinutes ?? p.durationMinutes;
@@ -67,13 +69,16 @@ export function BookPage({ slug, hostId: routedHost, routedTo }: { slug: string;
     const common = { customer, answers, eventTypeId: et?.id };
     const host = hostId || undefined;
     try {
-      if (kind === "booking") setResult({ kind, sessions: [await bookSlot(slug, { ...common, start: picked[0].startUtc, hostId: host })] });
-      else if (kind === "request") setResult({ kind, sessions: [await requestTimes(slug, { ...common, proposedTimes: picked.map((s) => s.startUtc) })] });
+      let made: { sessions: Created[]; packageId?: string };
+      if (kind === "booking") made = { sessions: [await bookSlot(slug, { ...common, start: picked[0].startUtc, hostId: host })] };
+      else if (kind === "request") made = { sessions: [await requestTimes(slug, { ...common, proposedTimes: picked.map((s) => s.startUtc) })] };
       else {
         const r = await bookPackage(slug, { ...common, starts: picked.map((s) => s.startUtc), hostId: host });
-        setResult({ kind, packageId: r.package.id, sessions: r.sessions });
+        made = { sessions: r.sessions, packageId: r.package.id };
       }
-      setStep("done");
+      // The confirmation has its own address (a reload keeps it); its page starts from these answers.
+      for (const s of made.sessions) qc.setQueryData(publicKeys.manage(tokenOf(s.manageLink)), s.activity);
+      navigate(confirmationUrl(slug, made.sessions.map((s) => tokenOf(s.manageLink)), made.packageId));
       window.scrollTo({ top: 0 });
     } catch (err) {
       if (err instanceof ApiError && err.code === "slot_unavailable") {
@@ -81,25 +86,15 @@ export function BookPage({ slug, hostId: routedHost, routedTo }: { slug: string;
         setError(`Sorry, ${picked.length > 1 ? "one of these times" : times} was just taken. Please choose another time.`);
         setPicked([]);
         setStep("pick");
-      } else setError(errorMessage(err));
+      } else setError(customerProblem(err));
     } finally {
       setPending(false);
       void qc.invalidateQueries({ queryKey: ["public-slots", slug.toLowerCase()] });
     }
   };
 
-  if (step === "done" && result) {
-    return (
-      <PublicShell title={p.name}>
-        <div className="public-card">
-          <Confirmation result={result} zone={zone} />
-        </div>
-      </PublicShell>
-    );
-  }
-
   const noun = kind === "request" ? "times" : "sessions";
-  const submitLabel = kind === "request" ? "Send request" : kind === "package" ? `Book ${picked.length} sessions` : "Confirm booking";
+  const submitLabel = kind === "request" ? "Send request" : kind === "package" ? `Book ${countOf(picked.length, "session")}` : "Confirm booking";
   return (
     <PublicShell title={p.name} wide>
       <div className="public-card book-layout">

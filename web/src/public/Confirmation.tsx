@@ -2,6 +2,7 @@ import { useEffect, useRef } from "react";
 import type { Created, ManageView } from "../api/public";
 import { CopyButton } from "../ui/CopyButton";
 import { formatDateTime, formatRange, zoneName } from "../ui/format";
+import { CustomerStatusBadge } from "./customer-words";
 import { downloadIcs, type CalendarEvent } from "./ics";
 
 export interface BookingResult {
@@ -36,15 +37,20 @@ export function Confirmation({ result, zone }: { result: BookingResult; zone: st
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   const first = result.sessions[0];
-  const events = result.sessions.map((s) => calendarEvent(s.activity, s.manageLink)).filter((e): e is CalendarEvent => e !== null);
+  // Opened again later (its own URL), the booking may have changed since: say so.
+  const live = result.sessions.filter((s) => s.activity.status !== "Canceled");
+  const events = live.map((s) => calendarEvent(s.activity, s.manageLink)).filter((e): e is CalendarEvent => e !== null);
   const v = first.activity;
+  const title = live.length > 0 ? TITLES[result.kind] : result.kind === "request" ? "Your request was canceled" : "Your booking was canceled";
   return (
     <section className="confirm" aria-labelledby="confirm-title">
-      <div className="confirm-mark" aria-hidden="true">
-        ✓
-      </div>
+      {live.length > 0 && (
+        <div className="confirm-mark" aria-hidden="true">
+          ✓
+        </div>
+      )}
       <h1 id="confirm-title" ref={heading} tabIndex={-1}>
-        {TITLES[result.kind]}
+        {title}
       </h1>
       <p className="muted">
         {result.kind === "request"
@@ -66,6 +72,12 @@ export function Confirmation({ result, zone }: { result: BookingResult; zone: st
                 <dd className="confirm-booking-id">
                   <strong data-testid="booking-id">{s.activity.id}</strong>
                   <CopyButton text={s.activity.id} label={`Copy booking ID ${s.activity.id}`} />
+                </dd>
+              </div>
+              <div className="fact">
+                <dt>Status</dt>
+                <dd>
+                  <CustomerStatusBadge detailedStatus={s.activity.detailedStatus} />
                 </dd>
               </div>
               <div className="fact">

@@ -3,10 +3,10 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { publicKeys, tokenOf, useManageView, useSchedulingInfo, type ManageView } from "../api/public";
 import { navigate } from "../app/router";
 import { formatDateTime, formatRange, zoneName } from "../ui/format";
-import { StatusBadge } from "../ui/Status";
 import { calendarEvent, meetingTitle } from "./Confirmation";
 import { downloadIcs } from "./ics";
 import { CancelPanel, ReschedulePanel, ResubmitPanel } from "./ManagePanels";
+import { CustomerStatusBadge, isMissingPage } from "./customer-words";
 import { PublicShell, PublicStatus } from "./PublicShell";
 import { detectZone } from "./time";
 
@@ -49,7 +49,7 @@ export function ManagePage({ token }: { token: string }) {
   }, [asked, v?.id]);
 
   if (q.isPending) return <PublicShell title="Your booking"><PublicStatus /></PublicShell>;
-  if (q.isError) return <PublicShell title="Your booking"><PublicStatus error={q.error} onRetry={() => q.refetch()} /></PublicShell>;
+  if (q.isError) return <PublicShell title={isMissingPage(q.error) ? "Page not found" : "Your booking"}><PublicStatus error={q.error} onRetry={() => q.refetch()} /></PublicShell>;
   const view = q.data;
 
   const updated = (next: ManageView, message: string) => {
@@ -85,7 +85,7 @@ export function ManagePage({ token }: { token: string }) {
             {heading}
           </h1>
           <p className="manage-status">
-            <StatusBadge status={view.status} /> <span className="muted">{view.detailedStatus}</span>
+            <CustomerStatusBadge detailedStatus={view.detailedStatus} />
           </p>
         </header>
         {notice && (

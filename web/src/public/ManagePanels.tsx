@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from "react";
-import { ApiError, errorMessage } from "../api/client";
+import { ApiError } from "../api/client";
 import { cancelBooking, rescheduleBooking, resubmitTimes, usePublicPage, useSchedulingInfo, type ManageView, type Slot } from "../api/public";
 import { formatDateTime, formatRange } from "../ui/format";
 import { SelectionBar } from "./BookOptions";
+import { customerProblem } from "./customer-words";
 import { SlotPicker } from "./SlotPicker";
 import { TimeZonePicker } from "./TimeZonePicker";
 
@@ -22,9 +23,10 @@ export function problem(err: unknown, picked: Slot[], zone: string): string {
   if (err instanceof ApiError && err.code === "slot_unavailable") {
     return `Sorry, ${picked.length === 1 ? formatDateTime(picked[0].startUtc, zone) : "one of those times"} was just taken. Please choose another time.`;
   }
+  const said = customerProblem(err);
   const deadline = err instanceof ApiError ? err.details.deadline : undefined;
-  if (typeof deadline === "string" && !Number.isNaN(Date.parse(deadline))) return errorMessage(err).split(deadline).join(formatDateTime(deadline, zone));
-  return errorMessage(err);
+  if (typeof deadline === "string" && !Number.isNaN(Date.parse(deadline))) return said.split(deadline).join(formatDateTime(deadline, zone));
+  return said;
 }
 
 export function CancelPanel({ view, token, zone, onClose, onDone }: PanelProps & { zone: string; onDone: (v: ManageView) => void }) {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from "react";
-import { errorMessage } from "../api/client";
 import { routeMasterPage, useMasterPage, type MasterRoute } from "../api/public";
 import { navigate } from "../app/router";
+import { customerProblem, isMissingPage } from "./customer-words";
 import { PublicShell, PublicStatus } from "./PublicShell";
 
 /** Where the booking page goes after a master page routed the customer. */
@@ -27,7 +27,7 @@ export function MasterPage({ slug }: { slug: string }) {
     try {
       navigate(bookingUrl(await routeMasterPage(slug, targetId)), { replace: !targetId });
     } catch (err) {
-      setError(errorMessage(err));
+      setError(customerProblem(err));
       setPending(null);
     }
   };
@@ -40,7 +40,7 @@ export function MasterPage({ slug }: { slug: string }) {
   });
 
   if (master.isPending) return <PublicShell title=""><PublicStatus /></PublicShell>;
-  if (master.isError) return <PublicShell title=""><PublicStatus error={master.error} onRetry={() => master.refetch()} /></PublicShell>;
+  if (master.isError) return <PublicShell title={isMissingPage(master.error) ? "Page not found" : ""}><PublicStatus error={master.error} onRetry={() => master.refetch()} /></PublicShell>;
   const m = master.data;
   return (
     <PublicShell title={m.name}>

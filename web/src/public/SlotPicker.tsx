@@ -1,6 +1,6 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useState } from "react";
-import { errorMessage } from "../api/client";
+import { customerProblem } from "./customer-words";
 import { fetchSlots, publicKeys, useSlots, type Slot, type SlotsQuery } from "../api/public";
 import { byDay, dayLabel, timeLabel, weekOf } from "./time";
 
@@ -77,7 +77,7 @@ export function SlotPicker(props: SlotPickerProps) {
       {hint && <p className="hint slots-hint">{hint}</p>}
       {slots.isError && (
         <p className="form-error" role="alert">
-          Could not load free times: {errorMessage(slots.error)}{" "}
+          Could not load free times. {customerProblem(slots.error)}{" "}
           <button type="button" className="button button-small" onClick={() => slots.refetch()}>
             Try again
           </button>

@@ -2,15 +2,17 @@ import type { ReactNode } from "react";
 import { preloadBookingPage } from "../api/public";
 import { useLocation } from "../app/router";
 import { BookPage } from "./BookPage";
+import { ConfirmedPage } from "./ConfirmedPage";
 import { ManagePage } from "./ManagePage";
 import { MasterPage } from "./MasterPage";
+import { NotFoundPage } from "./PublicShell";
 import { detectZone, weekOf } from "./time";
 
 /** The customer's pages, matched before the back office's sign-in gate (see App's PUBLIC_ROUTES). */
 type Route = (pathname: string) => ReactNode | null;
 
-const segment = (pathname: string, prefix: string): string | null => {
-  const m = new RegExp(`^/${prefix}/([^/]+)/?$`).exec(pathname);
+const segment = (pathname: string, prefix: string, suffix = ""): string | null => {
+  const m = new RegExp(`^/${prefix}/([^/]+)${suffix}/?$`).exec(pathname);
   if (!m) return null;
   try {
     return decodeURIComponent(m[1]);
@@ -29,6 +31,12 @@ export const bookRoute: Route = (p) => {
   const slug = segment(p, "book");
   return slug ? <BookRoute slug={slug} /> : null;
 };
+
+/** The confirmation after booking (its own address, so a reload keeps it). */
+export const confirmedRoute: Route = (p) => (segment(p, "book", "/confirmed") ? <ConfirmedPage /> : null);
+
+/** Anything else under the customer's prefixes (/manage/, /book/a/b …): a page that does not exist. */
+export const publicNotFoundRoute: Route = (p) => (/^\/(book|manage|m|meet)(\/|$)/.test(p) ? <NotFoundPage /> : null);
 
 export const manageRoute: Route = (p) => {
   const token = segment(p, "manage");

@@ -1,7 +1,15 @@
-import { useId, type ReactNode } from "react";
+import { useEffect, useId, useState, type ReactNode } from "react";
 import { BOOKING_STATUSES, DETAILED_STATUS_LIST } from "../../../src/domain/lifecycle";
+import { PACKAGE_STATUSES } from "../../../src/domain/package-status";
 import { useBookingPages, useUsers } from "../api/queries";
 import { emptyFilters, type Filters } from "./filters";
+
+/** Bookings' statuses, then session packages' ("Completed" is both). */
+const STATUSES = [
+  ...BOOKING_STATUSES.map((s) => ({ value: s, label: s })),
+  ...PACKAGE_STATUSES.filter((s) => !(BOOKING_STATUSES as readonly string[]).includes(s)).map((s) => ({ value: s, label: `${s} (packages)` })),
+];
+const PACKAGE_ONLY = PACKAGE_STATUSES.map((s) => ({ value: s, label: s }));
 
 const TYPES = [
   { value: "booking", label: "Bookings" },
@@ -19,8 +27,8 @@ export function FilterPanel({ filters, onChange, hideType, onDone }: { filters: 
     <div className="filter-panel" role="group" aria-label="Filters">
       <div className="filter-grid">
         {!hideType && <Checks legend="Type" options={TYPES} value={filters.type} onChange={(v) => set("type", v)} />}
-        <Checks legend="Status" options={BOOKING_STATUSES.map((s) => ({ value: s, label: s }))} value={filters.status} onChange={(v) => set("status", v)} />
-        <Checks legend="Detailed status" options={DETAILED_STATUS_LIST.map((s) => ({ value: s, label: s }))} value={filters.detailedStatus} onChange={(v) => set("detailedStatus", v)} scroll />
+        <Checks legend="Status" options={hideType ? PACKAGE_ONLY : STATUSES} value={filters.status} onChange={(v) => set("status", v)} />
+        {!hideType && <Checks legend="Detailed status" options={DETAILED_STATUS_LIST.map((s) => ({ value: s, label: s }))} value={filters.detailedStatus} onChange={(v) => set("detailedStatus", v)} wide />}
         <Checks legend="Booking page" options={(pages.data ?? []).map((p) => ({ value: p.id, label: p.name }))} value={filters.bookingPageId} onChange={(v) => set("bookingPageId", v)} />
         <Checks legend="Event type" options={eventTypes} value={filters.eventTypeId} onChange={(v) => set("eventTypeId", v)} empty="No event types" />
         <Checks legend="Owner" options={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))} value={filters.ownerId} onChange={(v) => set("ownerId", v)} />
@@ -58,34 +66,53 @@ export function FilterPanel({ filters, onChange, hideType, onDone }: { filters: 
   );
 }
 
-function Checks(props: { legend: string; options: { value: string; label: string }[]; value: string[]; onChange: (v: string[]) => void; scroll?: boolean; empty?: string }) {
-  const { legend, options, value, onChange, scroll, empty } = props;
+/** A list of checkboxes; `wide` (the detailed statuses) takes two columns of the grid and lays its options out in two. */
+function Checks(props: { legend: string; options: { value: string; label: string }[]; value: string[]; onChange: (v: string[]) => void; wide?: boolean; empty?: string }) {
+  const { legend, options, value, onChange, wide, empty } = props;
   const toggle = (v: string, on: boolean) => onChange(on ? [...value, v] : value.filter((x) => x !== v));
   return (
-    <fieldset className={`filter-group${scroll ? " filter-scroll" : ""}`}>
+    <fieldset className={`filter-group${wide ? " filter-wide" : ""}`}>
       <legend>
         {legend}
         {value.length > 0 && <span className="count-pill">{value.length}</span>}
       </legend>
       {options.length === 0 && <p className="hint">{empty ?? "Loading…"}</p>}
-      {options.map((o) => (
-        <label key={o.value} className="check">
-          <input type="checkbox" checked={value.includes(o.value)} onChange={(e) => toggle(o.value, e.target.checked)} />
-          <span>{o.label}</span>
-        </label>
-      ))}
+      <div className="filter-options">
+        {options.map((o) => (
+          <label key={o.value} className="check">
+            <input type="checkbox" checked={value.includes(o.value)} onChange={(e) => toggle(o.value, e.target.checked)} />
+            <span>{o.label}</span>
+          </label>
+        ))}
+      </div>
     </fieldset>
   );
 }
 
+/**
+ * Two calendar days, "to" inclusive. A "to" before "from" is refused here, next to the field, and
+ * not applied: the stream keeps the last range that made sense until it is corrected.
+ */
 function DateRange({ from, to, onChange, what }: { from: string; to: string; onChange: (from: string, to: string) => void; what: string }): ReactNode {
   const id = useId();
+  const [draft, setDraft] = useState({ from, to });
+  useEffect(() => setDraft({ from, to }), [from, to]);
+  const inverted = Boolean(draft.from && draft.to && draft.to < draft.from);
+  const change = (next: { from: string; to: string }) => {
+    setDraft(next);
+    if (!(next.from && next.to && next.to < next.from)) onChange(next.from, next.to);
+  };
   return (
     <div className="date-range">
       <label htmlFor={`${id}-from`}>From</label>
-      <input id={`${id}-from`} className="input" type="date" value={from} max={to || undefined} aria-label={`${what} from`} onChange={(e) => onChange(e.target.value, to)} />
+      <input id={`${id}-from`} className={`input${inverted ? " is-invalid" : ""}`} type="date" value={draft.from} aria-label={`${what} from`} aria-invalid={inverted} aria-describedby={inverted ? `${id}-error` : undefined} onChange={(e) => change({ ...draft, from: e.target.value })} />
       <label htmlFor={`${id}-to`}>To</label>
-      <input id={`${id}-to`} className="input" type="date" value={to} min={from || undefined} aria-label={`${what} to`} onChange={(e) => onChange(from, e.target.value)} />
+      <input id={`${id}-to`} className={`input${inverted ? " is-invalid" : ""}`} type="date" value={draft.to} aria-label={`${what} to`} aria-invalid={inverted} aria-describedby={inverted ? `${id}-error` : undefined} onChange={(e) => change({ ...draft, to: e.target.value })} />
+      {inverted && (
+        <p id={`${id}-error`} className="field-error" role="alert">
+          “To” is before “From”: choose a “To” on or after {draft.from}.
+        </p>
+      )}
     </div>
   );
 }

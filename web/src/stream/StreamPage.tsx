@@ -4,13 +4,19 @@ import { flattenStream, useStream, useStreamTotal } from "../api/stream-cache";
 import type { Me, SavedFilter } from "../api/types";
 import { navigate, setSearch, useLocation } from "../app/router";
 import { DetailsPane } from "../details/DetailsPane";
-import { formatCount, zoneName } from "../ui/format";
+import { formatCount, plural, zoneName } from "../ui/format";
 import { useMediaQuery } from "../ui/use-media-query";
 import { FilterPanel } from "./FilterPanel";
-import { countFilters, emptyFilters, filtersToSearch, fromQuery, parseFilters, toApiParams, toQuery, type Filters, type ViewName } from "./filters";
+import { countFilters, emptyFilters, filtersToSearch, fromQuery, parseFilters, sortOf, SORTS, toApiParams, toQuery, viewSort, type Filters, type SortName, type ViewName } from "./filters";
 import { SearchBox } from "./SearchBox";
 import { StreamList } from "./StreamList";
 import { ViewsNav } from "./ViewsNav";
+
+/** The orders offered: packages have no meeting time of their own (their rows show their sessions'). */
+const sortChoices = (mode: "stream" | "packages", view: ViewName): SortName[] => {
+  const all = Object.keys(SORTS) as SortName[];
+  return mode === "packages" ? all.filter((k) => k === "updated" || k === "created" || k === viewSort(view)) : all;
+};
 
 /** The Activity stream (or the Packages tab): views, filters, the list and the Details pane. */
 export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }) {
@@ -99,6 +105,16 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
             <button type="button" className="button" aria-expanded={panelOpen} aria-controls="filter-panel" onClick={() => setPanelOpen((o) => !o)}>
               Filters{nFilters > 0 && <span className="count-pill">{nFilters}</span>}
             </button>
+            <label className="sort-control">
+              <span className="sort-label">Sort</span>
+              <select className="input" value={sortOf(filters)} onChange={(e) => go({ ...filters, sort: e.target.value as SortName })}>
+                {sortChoices(mode, filters.view).map((k) => (
+                  <option key={k} value={k}>
+                    {SORTS[k]}
+                  </option>
+                ))}
+              </select>
+            </label>
           </div>
           {panelOpen && (
             <div id="filter-panel">
@@ -109,14 +125,14 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
             {counted?.total !== undefined ? (
               <>
                 <strong data-testid="stream-total">{formatCount(counted.total, counted.totalIsLowerBound)}</strong>{" "}
-                {mode === "packages" ? "packages" : counted.total === 1 ? "activity" : "activities"}
+                <span data-testid="stream-noun">{counted.totalIsLowerBound ? (mode === "packages" ? "packages" : "activities") : mode === "packages" ? plural(counted.total, "package") : plural(counted.total, "activity", "activities")}</span>
               </>
             ) : error ? (
               "—"
             ) : (
               "Counting…"
             )}
-            <span className="muted"> · newest updated first · times in {zoneName(zone)}</span>
+            <span className="muted"> · {SORTS[sortOf(filters)].toLowerCase()} · times in {zoneName(zone)}</span>
           </p>
         </div>
         {error && !queryInvalid && (

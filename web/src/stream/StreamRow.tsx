@@ -1,13 +1,21 @@
 import { memo } from "react";
 import type { Activity } from "../api/types";
-import { formatShort } from "../ui/format";
+import { countOf, formatDayRange, formatShort } from "../ui/format";
 import { toneOf } from "../ui/Status";
 
 /** The names TypeIcon (ui/Status.tsx) gives the types. */
 const TYPE_LABEL: Record<string, string> = { booking: "Booking", package: "Session package", transaction: "Transaction" };
 
+/** A package's sessions: "3 sessions · Mar 4 – 18" (those held or to come; canceled ones are not counted). */
+export function sessionsText(sessions: NonNullable<Activity["sessions"]>, zone: string): string {
+  const { count, firstStart, lastStart } = sessions;
+  if (count === 0 || !firstStart || !lastStart) return "No sessions left";
+  return `${countOf(count, "session")} · ${formatDayRange(firstStart, lastStart, zone)}`;
+}
+
 function meetingText(a: Activity, zone: string): string {
   if (a.start) return formatShort(a.start, zone);
+  if (a.sessions) return sessionsText(a.sessions, zone);
   const proposed = a.proposedTimes ?? [];
   if (proposed.length) return `Proposed ${formatShort(proposed[0], zone)}${proposed.length > 1 ? ` +${proposed.length - 1}` : ""}`;
   return "No time set";

@@ -14,12 +14,27 @@ export const VIEWS = {
 } as const;
 export type ViewName = keyof typeof VIEWS;
 
+/** The stream's orders (the API's `sort`), as the sort control names them. */
+export const SORTS = {
+  updated: "Last updated",
+  start: "Meeting time, soonest first",
+  "-start": "Meeting time, latest first",
+  created: "Created, newest first",
+} as const;
+export type SortName = keyof typeof SORTS;
+
+/** The order a view reads in unless the user picks another: meetings by their time, the rest last updated first. */
+export const viewSort = (view: ViewName): SortName => (view === "upcoming" || view === "today" ? "start" : "updated");
+/** The order the stream is in: the one picked, else the view's. */
+export const sortOf = (f: Filters): SortName => f.sort || viewSort(f.view);
+
 export const LIST_FIELDS = ["type", "status", "detailedStatus", "bookingPageId", "eventTypeId", "ownerId"] as const;
 export const DATE_FIELDS = ["startFrom", "startTo", "createdFrom", "createdTo"] as const;
 type ListField = (typeof LIST_FIELDS)[number];
 type DateField = (typeof DATE_FIELDS)[number];
 
-export type Filters = { view: ViewName; q: string; customerId: string; customerName: string } & Record<ListField, string[]> & Record<DateField, string>;
+/** `sort` is "" for the view's own order (only another choice lands in the URL). */
+export type Filters = { view: ViewName; q: string; customerId: string; customerName: string; sort: SortName | "" } & Record<ListField, string[]> & Record<DateField, string>;
 
 /** URL parameters that are not filters (the open activity, the chosen saved filter). */
 export const UI_PARAMS = ["open", "saved"] as const;
@@ -30,8 +45,11 @@ export function parseFilters(search: URLSearchParams): Filters {
   const list = (k: string) => search.getAll(k).flatMap((v) => (k === "detailedStatus" ? [v] : v.split(","))).map((v) => v.trim()).filter(Boolean);
   const view = search.get("view") as ViewName | null;
   const date = (k: string) => (DAY.test(search.get(k) ?? "") ? search.get(k)! : "");
+  const sort = search.get("sort") as SortName | null;
+  const v: ViewName = view && view in VIEWS ? view : "all";
   return {
-    view: view && view in VIEWS ? view : "all",
+    view: v,
+    sort: sort && sort in SORTS && sort !== viewSort(v) ? sort : "",
     q: search.get("q") ?? "",
     customerId: search.get("customerId") ?? "",
     customerName: search.get("customerName") ?? "",
@@ -55,6 +73,7 @@ export function filtersToSearch(f: Filters): URLSearchParams {
   }
   for (const k of DATE_FIELDS) if (f[k]) s.set(k, f[k]);
   if (f.q.trim()) s.set("q", f.q);
+  if (f.sort && f.sort !== viewSort(f.view)) s.set("sort", f.sort);
   return s;
 }
 
@@ -103,6 +122,8 @@ export function toApiParams(f: Filters, zone: string, now: Date, fixedType?: str
   if (f.createdTo) p.set("createdTo", day(f.createdTo, 1));
   if (f.q.trim()) p.set("q", f.q.trim());
   if (fixedType) p.set("type", fixedType);
+  const sort = sortOf(f);
+  if (sort !== "updated") p.set("sort", sort);
   p.sort();
   return p;
 }
