@@ -241,7 +241,7 @@ describe.each(SIZES)("Settings ($name)", (size) => {
     await openSettings("Team");
     const row = page.getByTestId(`member-${email}`);
     await row.getByRole("button", { name: `More for Leo Leaver ${tag}` }).click();
-    await page.getByRole("menuitem", { name: "Deactivate…" }).click();
+    await row.getByRole("button", { name: "Deactivate…" }).click();
     const confirm = page.getByRole("dialog", { name: `Deactivate Leo Leaver ${tag}?` });
     await shot(page, `settings-${tag}-deactivate-confirm`);
     await confirm.getByRole("button", { name: "Deactivate" }).click();
