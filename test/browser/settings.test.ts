@@ -59,7 +59,7 @@ describe.each(SIZES)("Settings ($name)", (size) => {
 
     const invitee = await stranger();
     await invitee.page.goto(new URL(link).pathname);
-    await invitee.page.getByRole("heading", { name: "Join Demo Clinic on Bookstream" }).waitFor();
+    await invitee.page.getByRole("heading", { name: /^Join .+ on Bookstream$/ }).waitFor();
     await invitee.page.getByLabel("Your name").fill(`Nia ${tag}`);
     await invitee.page.getByLabel("Choose a password").fill("short");
     await invitee.page.getByRole("button", { name: "Join and sign in" }).click();
@@ -259,6 +259,34 @@ describe.each(SIZES)("Settings ($name)", (size) => {
     await waitForText(leaver.page.getByRole("alert"), "deactivated");
     await shot(leaver.page, `settings-${tag}-sign-in-refused`);
     await leaver.context.close();
+  });
+
+  it("gives the customer pages the business's name, logo and colour", async () => {
+    await openSettings("Account");
+    const name = `Demo Physio ${tag}`;
+    await page.getByLabel("Business name").fill(name);
+    await page.getByLabel("Colour of the customer pages").fill(tag === "desktop" ? "#0f766e" : "#fde047");
+    await page.getByRole("button", { name: "Save changes" }).click();
+    await waitForText(page.locator(".save-status"), "Saved");
+    // A 1×1 PNG as the logo.
+    const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cf00000301010018dd8db40000000049454e44ae426082", "hex");
+    await page.locator("input[type=file]").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: png });
+    await page.getByRole("img", { name: `${name} logo` }).waitFor();
+    await shot(page, `settings-${tag}-account`);
+
+    const customer = await stranger();
+    await customer.page.goto("/book/intro-call");
+    await waitForText(customer.page.locator(".public-business"), name);
+    const logo = customer.page.locator(".public-logo");
+    await logo.waitFor();
+    expect(await logo.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(1);
+    // A light colour is darkened until white text on it is readable (4.5:1).
+    const brand = await customer.page.locator(".public").evaluate((el) => getComputedStyle(el).getPropertyValue("--brand").trim());
+    if (tag === "desktop") expect(brand).toBe("#0f766e");
+    else expect(brand).not.toBe("#fde047");
+    await customer.page.locator("section.slots[data-state=ready]").first().waitFor();
+    await shot(customer.page, `settings-${tag}-branded-booking-page`);
+    await customer.context.close();
   });
 
   it("keeps the last admin, with the reason next to the role", async () => {

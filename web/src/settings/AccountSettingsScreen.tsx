@@ -20,7 +20,7 @@ export function AccountSettingsScreen({ me }: { me: Me }) {
       {account.error && <p className="form-error" role="alert">{account.error.message}</p>}
       {account.data && (
         <>
-          <BusinessForm key={account.data.name + account.data.brandColor + account.data.defaultTimeZone} account={account.data} readOnly={!admin} />
+          <BusinessForm account={account.data} readOnly={!admin} />
           <LogoForm account={account.data} readOnly={!admin} />
         </>
       )}
