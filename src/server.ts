@@ -3,6 +3,7 @@ import { seedDemo, DEMO_ADMIN } from "./app/demo/seed.js";
 import { callerFromApiToken, createApiToken } from "./app/auth.js";
 import { findReadyDemo, removeUnfinishedDemos, setDemoToken } from "./store/demo-repo.js";
 import type { AppContext } from "./app/context.js";
+import { secretBoxFromConfig } from "./app/secrets.js";
 import { AdjustableClock, systemClock } from "./domain/clock.js";
 import type { Config } from "./config.js";
 import { buildHttpApp } from "./http/app.js";
@@ -27,7 +28,11 @@ export async function startServer(config: Config, log: (line: string) => void = 
   const handle = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.databaseUrl ? undefined : config.dataDir });
   const testClock = config.testClock ? new AdjustableClock() : undefined;
   const publicUrl = config.publicUrl ?? `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`;
-  const ctx: AppContext = { db: handle.db, clock: testClock ?? systemClock, publicUrl };
+  const secrets = await secretBoxFromConfig(config).catch(async (err) => {
+    await handle.close();
+    throw err;
+  });
+  const ctx: AppContext = { db: handle.db, clock: testClock ?? systemClock, publicUrl, secrets: secrets.box };
   const start = await prepareAccounts(handle, config, publicUrl, log).catch(async (err) => {
     await handle.close();
     throw err;
@@ -53,6 +58,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
   ctx.publicUrl = url;
   log(`Bookstream is running at ${url}  (${handle.engine === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"})`);
   log(`API docs: ${url}/api/docs`);
+  log(secrets.note);
   if (start.demoToken) {
     log(`Sign in as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
     log(`API token for scripts: ${start.demoToken}   (curl -H "Authorization: Bearer ${start.demoToken}" ${url}/api/v1/activities)`);

@@ -249,6 +249,19 @@ describe("parseSearchQuery: errors name what is wrong and where", () => {
   it("limits a term to 200 characters", () => {
     expect(parseError(`ann ${"x".repeat(201)}`).details.position).toBe(4);
   });
+
+  it("limits nesting to 16 levels of parentheses and negations, naming the first one too deep", () => {
+    expect(parseSearchQuery(`${"(".repeat(16)}ann${")".repeat(16)}`)).toEqual({ kind: "word", value: "ann" });
+    expect(parseSearchQuery(`${"-(".repeat(8)}ann${")".repeat(8)}`)).toEqual({ kind: "word", value: "ann" });
+    const deep = `x ${"(".repeat(17)}ann${")".repeat(17)}`;
+    const err = parseError(deep);
+    expect(err.message).toMatch(/^Too deeply nested \(the limit is 16 levels/);
+    expect(err.details.position).toBe(2 + 16);
+    // What used to overflow the stack: 2,000 unclosed "(" and 3,000 stacked negations.
+    expect(parseError(`${"(".repeat(2000)}a`).details.position).toBe(16);
+    expect(parseError(`${"-".repeat(3000)}a`).details.position).toBe(16);
+    expect(parseError(`${"NOT ".repeat(900)}a`).details.position).toBe(64);
+  });
 });
 
 describe("SEARCH_GRAMMAR_HELP", () => {

@@ -1,11 +1,14 @@
 import type { Clock } from "../domain/clock.js";
 import type { Db } from "../store/database.js";
+import type { SecretBox } from "./secrets.js";
 
 /** What every use case gets: the database, "now", and where public links point. */
 export interface AppContext {
   db: Db;
   clock: Clock;
   publicUrl: string;
+  /** Seals and opens provider credentials (src/app/secrets.ts); server.ts always sets it. */
+  secrets?: SecretBox;
   /** Called after a transaction that wrote outbox events commits (wakes the dispatcher). */
   onEventsCommitted?: () => void;
 }

@@ -1,3 +1,4 @@
+import { ACTIVITY_ID_PATTERN } from "../domain/activity-id.js";
 import { DomainError } from "../domain/errors.js";
 import { parseSearchQuery } from "../domain/search-query.js";
 import { countStream, queryStream, STREAM_SORTS, type StreamCursor, type StreamFilters, type StreamScope, type StreamSort } from "../store/stream-repo.js";
@@ -49,12 +50,18 @@ export function encodeCursor(c: StreamCursor): string {
   return Buffer.from(JSON.stringify([c.sort, c.key, c.id, ...(c.unscheduled ? [1] : [])])).toString("base64url");
 }
 
+/**
+ * What encodeCursor writes: a UTC instant as utcIso formats it, and an activity ID. Anything else
+ * (a year PostgreSQL cannot read, text it cannot store) is refused here, not by the query.
+ */
+const CURSOR_INSTANT = /^(19|2\d)\d\d-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z$/;
+
 function decodeCursor(s: string, sort: StreamSort): StreamCursor {
   let c: StreamCursor;
   try {
     const [cursorSort, key, id, unscheduled, ...rest] = JSON.parse(Buffer.from(s, "base64url").toString("utf8"));
-    if (!STREAM_SORTS.includes(cursorSort) || typeof key !== "string" || typeof id !== "string" || Number.isNaN(Date.parse(key)) || rest.length) throw new Error("shape");
-    if (unscheduled !== undefined && unscheduled !== 1) throw new Error("shape");
+    const valid = STREAM_SORTS.includes(cursorSort) && typeof key === "string" && CURSOR_INSTANT.test(key) && !Number.isNaN(Date.parse(key)) && typeof id === "string" && ACTIVITY_ID_PATTERN.test(id) && rest.length === 0;
+    if (!valid || (unscheduled !== undefined && unscheduled !== 1)) throw new Error("shape");
     c = { sort: cursorSort, key, id, ...(unscheduled ? { unscheduled: true } : {}) };
   } catch {
     throw new DomainError("validation_failed", "cursor: not a cursor this API returned", { field: "cursor" });

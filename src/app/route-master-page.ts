@@ -1,7 +1,7 @@
 import { invalid, notFound } from "../domain/errors.js";
 import { countUpcomingByPage, findMasterPageBySlug, listMasterTargets } from "../store/page-settings-repo.js";
 import { countLiveBookings } from "../store/scheduling-repo.js";
-import { publicBusiness } from "./settings/account-settings.js";
+import { publicBusiness } from "./account-settings.js";
 import type { AppContext } from "./context.js";
 
 /** The customer's view of a master page: its name, how it routes, and what they may choose. */

@@ -39,9 +39,11 @@ export type SearchNode =
 
 /**
  * Bounds that keep one query's SQL small: every term is a condition, every ID a parameter.
- * (At 13–18 characters per pasted ID, the length bound is reached before maxIds.)
+ * (At 13–18 characters per pasted ID, the length bound is reached before maxIds.) maxDepth bounds
+ * nested groups and negations: the parser, the SQL compiler and PostgreSQL's own parser all
+ * recurse once per level, and 2,000 "(" used to overflow the stack.
  */
-export const SEARCH_LIMITS = { maxQueryLength: 4000, maxIds: 200, maxTerms: 32, maxTermLength: 200 } as const;
+export const SEARCH_LIMITS = { maxQueryLength: 4000, maxIds: 200, maxTerms: 32, maxTermLength: 200, maxDepth: 16 } as const;
 
 /** Fields where a trailing "*" means "starts with"; the others already match part of the value or need all of it. */
 const PREFIX_FIELDS: readonly SearchField[] = ["id", "email", "name"];
@@ -61,7 +63,7 @@ export const SEARCH_GRAMMAR_HELP = `
   End the value with \`*\` to match the start: \`email:ann@*\`, \`id:BKNG-AB*\`, \`name:ann*\`.
 - Paste a list of activity IDs (separated by spaces, commas or new lines) to find all of them.
 - Put text in quotes to search it as typed when it starts with \`-\` or looks like \`word:\` (\`"re:cut"\`).
-- Limits: ${SEARCH_LIMITS.maxQueryLength} characters, ${SEARCH_LIMITS.maxIds} IDs, ${SEARCH_LIMITS.maxTerms} other terms.
+- Limits: ${SEARCH_LIMITS.maxQueryLength} characters, ${SEARCH_LIMITS.maxIds} IDs, ${SEARCH_LIMITS.maxTerms} other terms, ${SEARCH_LIMITS.maxDepth} levels of nested parentheses and negations.
 `.trim();
 
 type Token =
@@ -178,6 +180,7 @@ const operatorLabel = (text: string) => (/^[A-Z]+$/.test(text) ? text : `"${text
 class Parser {
   private at = 0;
   private terms = 0;
+  private depth = 0;
   private readonly ids = new Set<string>();
 
   constructor(
@@ -256,15 +259,25 @@ class Parser {
     if (t.kind !== "not") return this.parsePrimary();
     this.next();
     if (!startsTerm(this.peek())) throw invalidQuery(this.q, `Nothing after ${operatorLabel(t.text)}`, t.pos, "a term to exclude");
-    const item = this.parseUnary();
+    const item = this.nested(t.pos, () => this.parseUnary());
     return item.kind === "not" ? item.item : { kind: "not", item };
+  }
+
+  /** Parses one level deeper (a group or a negation), refusing more than maxDepth levels. */
+  private nested(pos: number, parse: () => SearchNode): SearchNode {
+    if (++this.depth > SEARCH_LIMITS.maxDepth) {
+      throw invalidQuery(this.q, `Too deeply nested (the limit is ${SEARCH_LIMITS.maxDepth} levels of parentheses and negations)`, pos);
+    }
+    const node = parse();
+    this.depth--;
+    return node;
   }
 
   private parsePrimary(): SearchNode {
     const t = this.next();
     switch (t.kind) {
       case "lparen": {
-        const inner = this.parseOr(t.pos);
+        const inner = this.nested(t.pos, () => this.parseOr(t.pos));
         if (this.next().kind !== "rparen") throw invalidQuery(this.q, 'Unclosed "("', t.pos, '")"');
         return inner;
       }

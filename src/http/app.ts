@@ -1,8 +1,6 @@
-import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
-import fastifyStatic from "@fastify/static";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
@@ -12,6 +10,11 @@ import type { AdjustableClock } from "../domain/clock.js";
 import { body, errorHandler } from "./error-mapping.js";
 import { installIdempotency } from "./idempotency.js";
 import { TAGS, assignOperationId } from "./operation-ids.js";
+import { loggerOptions, type LogDestination } from "./request-logging.js";
+import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors, registerInputGuards } from "./input-guards.js";
+import { registerCrossSiteCheck } from "./cross-site.js";
+import { allowInlineStylesForDocs, registerSecurityHeaders } from "./security-headers.js";
+import { registerWebApp } from "./web-app.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { accountSettingsRoutes } from "./routes/account-settings-routes.js";
 import { joinRoutes } from "./routes/join-routes.js";
@@ -28,6 +31,8 @@ import { tokenRoutes } from "./routes/token-routes.js";
 
 export interface HttpOptions {
   logLevel?: string;
+  /** Where request logs go (default: standard output); tests capture them here. */
+  logStream?: LogDestination;
   signInRateLimit?: number;
   /** Present only when the server runs with BOOKSTREAM_TEST_CLOCK=1. */
   testClock?: AdjustableClock;
@@ -47,14 +52,26 @@ const DEFAULT_WEB_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 /** Builds the Fastify app: the API under /api, its OpenAPI document and docs, and the web app. */
 export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: { level: opts.logLevel ?? "info" }, trustProxy: opts.trustProxy ?? false, bodyLimit: 256 * 1024 }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: loggerOptions(opts.logLevel ?? "info", opts.logStream),
+    trustProxy: opts.trustProxy ?? false,
+    bodyLimit: 256 * 1024,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors,
+    clientErrorHandler,
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  registerInputGuards(app);
 
   // Before any route: every documented operation gets its operationId and tag from one table.
   app.addHook("onRoute", assignOperationId);
+  // Served over HTTPS (PUBLIC_URL https://…): what makes cookies secure also turns on HSTS and upgrades.
+  const https = opts.secureCookies ?? false;
+  await registerSecurityHeaders(app, { https });
   await app.register(cookie);
+  registerCrossSiteCheck(app, ctx);
   await app.register(swagger, {
     openapi: {
       info: { title: "Bookstream API", version: "1.0.0", description: "The booking back office: the Activity stream, lifecycle actions and the customer's public side." },
@@ -64,7 +81,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: "/api/docs" });
+  await app.register(swaggerUi, { routePrefix: "/api/docs", transformStaticCSP: allowInlineStylesForDocs });
   app.get("/api/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   app.get("/api/health", { schema: { hide: true } }, async () => ({ ok: true }));
 
@@ -83,15 +100,13 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(accountSettingsRoutes(ctx));
   if (opts.testClock) await app.register(testClockRoutes(ctx, opts.testClock));
 
-  const webDist = opts.webDist ?? DEFAULT_WEB_DIST;
-  const hasWeb = fs.existsSync(path.join(webDist, "index.html"));
-  if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false });
+  const webApp = await registerWebApp(app, ctx, { webDist: opts.webDist ?? DEFAULT_WEB_DIST, https });
   app.setNotFoundHandler((req, reply) => {
-    if (req.url.startsWith("/api/") || !hasWeb || req.method !== "GET") {
+    if (req.url.startsWith("/api/") || !webApp || req.method !== "GET") {
       return reply.status(404).send(body("not_found", `No route ${req.method} ${req.url.split("?")[0]}`, {}));
     }
     // The web app routes on the client (/, /book/:slug, /manage/:token …).
-    return reply.type("text/html").sendFile("index.html");
+    return webApp.send(req, reply);
   });
   return app;
 }

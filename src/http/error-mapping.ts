@@ -43,6 +43,10 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   if (fe.code === "23505") return reply.status(409).send(body("conflict", "That was already done by a concurrent request.", { constraint: (fe as any).constraint }));
   // The no-double-booking exclusion constraint (migration 002), when a use case did not name it first.
   if (fe.code === "23P01") return reply.status(409).send(body("slot_unavailable", "That time is no longer available: the host is already booked then; choose another time.", { constraint: (fe as any).constraint }));
+  // A body that is not JSON, or carries "__proto__"/"constructor.prototype" keys (refused by the parser).
+  if (fe.code === "FST_ERR_CTP_INVALID_JSON_BODY") {
+    return reply.status(400).send(body("validation_failed", "body: not valid JSON (or it has a __proto__ or constructor.prototype key)", { field: "body" }));
+  }
   if (fe.statusCode === 429) return reply.status(429).send(body("rate_limited", "Too many attempts; wait a minute and try again.", {}));
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code = fe.statusCode === 415 ? "unsupported_media_type" : fe.statusCode === 413 ? "payload_too_large" : "bad_request";

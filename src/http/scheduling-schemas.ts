@@ -124,7 +124,7 @@ export const Availability = z.object({
   overrides: z.array(z.object({ date: z.string(), ranges: z.array(z.tuple([z.string(), z.string()])) })),
 });
 
-export const IsoDate = z.iso.date().describe("A local date, YYYY-MM-DD");
+export { IsoDate } from "./schemas.js";
 
 export const MasterTarget = z
   .object({

@@ -16,7 +16,26 @@ export const ErrorResponse = z
 
 export const errors = (...codes: (400 | 401 | 403 | 404 | 409 | 422 | 429)[]) => Object.fromEntries(codes.map((c) => [c, ErrorResponse]));
 
-export const IsoDateTime = z.iso.datetime({ offset: true }).describe("ISO 8601 date-time with offset, e.g. 2026-12-01T15:30:00Z");
+/**
+ * Years a date or time may have. Generous for any booking, birthday or report, and far from the
+ * edges where things break: PostgreSQL has no year 0, and a meeting starting late on 9999-12-31
+ * ends in year 10000, which neither ISO 8601's four digits nor the database's formatting handle.
+ */
+export const YEAR_RANGE = { min: 1900, max: 2999 } as const;
+
+const yearOf = (iso: string) => Number(iso.slice(0, 4));
+const inYearRange = (iso: string) => yearOf(iso) >= YEAR_RANGE.min && yearOf(iso) <= YEAR_RANGE.max;
+const yearMessage = `the year must be between ${YEAR_RANGE.min} and ${YEAR_RANGE.max}`;
+
+export const IsoDateTime = z.iso
+  .datetime({ offset: true })
+  .refine(inYearRange, yearMessage)
+  .describe(`ISO 8601 date-time with offset, e.g. 2026-12-01T15:30:00Z; years ${YEAR_RANGE.min}–${YEAR_RANGE.max}`);
+
+export const IsoDate = z.iso
+  .date()
+  .refine(inYearRange, yearMessage)
+  .describe(`A local date, YYYY-MM-DD; years ${YEAR_RANGE.min}–${YEAR_RANGE.max}`);
 export const TimeZone = z.string().refine(isValidTimeZone, "unknown IANA time zone").describe("IANA time zone, e.g. Europe/Berlin");
 
 export const CustomerInput = z.object({

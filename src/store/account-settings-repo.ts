@@ -7,7 +7,7 @@ type Conn = Db | Tx;
 export async function findAccountSettings(conn: Conn, accountId: string) {
   return conn
     .selectFrom("accounts")
-    .select(["id", "name", "brand_color", "default_time_zone", "logo_type", "logo_updated_at"])
+    .select(["id", "name", "brand_color", "default_time_zone", "logo_type", "logo_updated_at", "embed_origins"])
     .where("id", "=", accountId)
     .executeTakeFirst();
 }

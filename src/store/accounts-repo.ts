@@ -19,6 +19,34 @@ export async function deleteAccount(conn: Conn, id: string) {
   await conn.deleteFrom("accounts").where("id", "=", id).execute();
 }
 
+/** Origins that may frame the account's public booking pages. */
+export async function updateEmbedOrigins(conn: Conn, accountId: string, origins: string[]) {
+  await conn.updateTable("accounts").set({ embed_origins: origins }).where("id", "=", accountId).execute();
+}
+
+/**
+ * The embed origins of the account behind a public page's address: a booking page (/book/{slug})
+ * or a master page (/m/{slug}). Undefined when no page has that slug.
+ */
+export async function embedOriginsForPublicPage(conn: Conn, kind: "booking" | "master", slug: string): Promise<string[] | undefined> {
+  // A deleted booking page frees its address (migration 007): only the live one answers.
+  const row = kind === "booking"
+    ? await conn
+        .selectFrom("booking_pages as p")
+        .innerJoin("accounts as a", "a.id", "p.account_id")
+        .select("a.embed_origins")
+        .where((eb) => eb(eb.fn("lower", ["p.slug"]), "=", slug.toLowerCase()))
+        .where("p.deleted_at", "is", null)
+        .executeTakeFirst()
+    : await conn
+        .selectFrom("master_pages as p")
+        .innerJoin("accounts as a", "a.id", "p.account_id")
+        .select("a.embed_origins")
+        .where((eb) => eb(eb.fn("lower", ["p.slug"]), "=", slug.toLowerCase()))
+        .executeTakeFirst();
+  return row?.embed_origins;
+}
+
 export async function firstAccount(conn: Conn) {
   return conn.selectFrom("accounts").selectAll().orderBy("created_at").limit(1).executeTakeFirst();
 }

@@ -11,6 +11,8 @@ export interface AccountsTable {
   logo: Buffer | null; logo_type: LogoType | null; logo_updated_at: Timestamp | null; brand_color: string | null;
   default_time_zone: Generated<string>;
   invoice_address: string | null; tax_id: string | null; tax_name: string | null; tax_rate_bp: number | null;
+  /** Origins that may frame the account's public booking pages (migration 005). */
+  embed_origins: Generated<string[]>;
 }
 export type LogoType = "image/png" | "image/jpeg" | "image/webp" | "image/gif";
 export interface UsersTable {

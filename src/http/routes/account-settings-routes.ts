@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { changeAccountSettings, getAccountSettings, setLogo } from "../../app/settings/account-settings.js";
+import { changeAccountSettings, getAccountSettings, setLogo } from "../../app/account-settings.js";
 import type { AppContext } from "../../app/context.js";
 import { callerOf, requireCaller } from "../auth.js";
+import { EmbedOrigin } from "../embedding.js";
 import { TimeZone, errors } from "../schemas.js";
 
 export const AccountSettings = z.object({
@@ -11,15 +12,10 @@ export const AccountSettings = z.object({
   brandColor: z.string().nullable().describe("Accent colour of the customer pages (#rrggbb); null: Bookstream's"),
   defaultTimeZone: z.string().describe("The time zone new users and booking pages start with"),
   logoUrl: z.string().nullable().describe("The logo on the customer pages; null: none"),
+  embedOrigins: z.array(z.string()).describe("Sites that may show the public booking pages in a frame (an <iframe> on the business's own site)"),
 });
 
-export const AccountSettingsPatch = {
-  name: z.string().trim().min(1).max(200).optional().describe("The business name"),
-  brandColor: z.string().regex(/^#[0-9A-Fa-f]{6}$/, "a colour as #rrggbb").nullable().optional().describe("Accent colour (#rrggbb); null: Bookstream's"),
-  defaultTimeZone: TimeZone.optional(),
-};
-
-/** The account's settings: business name, look of the customer pages, default time zone. */
+/** The account's own settings (the settings page): business name, look of the customer pages, default time zone, embedding. */
 export function accountSettingsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook("preHandler", requireCaller(ctx));
@@ -30,7 +26,13 @@ export function accountSettingsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
 
     app.patch("/api/v1/account", {
       schema: {
-        summary: "Change the account's settings (admins)", body: z.object(AccountSettingsPatch).strict(),
+        summary: "Change the account's settings (admins); only the fields sent change",
+        body: z.object({
+          name: z.string().trim().min(1).max(200).optional().describe("The business name"),
+          brandColor: z.string().regex(/^#[0-9A-Fa-f]{6}$/, "a colour as #rrggbb").nullable().optional().describe("Accent colour (#rrggbb); null: Bookstream's"),
+          defaultTimeZone: TimeZone.optional(),
+          embedOrigins: z.array(EmbedOrigin).max(20).optional().describe("Replaces the list: origins (https://host[:port]; http:// for localhost) that may frame /book/… and /m/… pages"),
+        }).strict(),
         response: { 200: AccountSettings, ...errors(400, 401, 403) },
       },
     }, async (req) => changeAccountSettings(ctx, callerOf(req), req.body));

@@ -14,7 +14,7 @@ import { setNoShow } from "../../app/set-no-show.js";
 import { BOOKING_STATUSES, DETAILED_STATUS_LIST, USER_ACTIONS, type UserAction } from "../../domain/lifecycle.js";
 import { SEARCH_GRAMMAR_HELP } from "../../domain/search-query.js";
 import { callerOf, requireCaller } from "../auth.js";
-import { Activity, ActivityDetails, ActivityId, IsoDateTime, answerChecking, csv, errors } from "../schemas.js";
+import { Activity, ActivityDetails, ActivityId, IsoDate, IsoDateTime, answerChecking, csv, errors } from "../schemas.js";
 
 const StreamQuery = z.object({
   type: csv(z.enum(["booking", "package", "transaction"])).describe("Comma-separated activity types"),
@@ -106,7 +106,7 @@ export function activityRoutes(ctx: AppContext, opts: { validateResponses: boole
         summary: "The host's free times on one of their days, for approving or rescheduling this activity",
         params: z.object({ id: ActivityId }),
         querystring: z.object({
-          date: z.iso.date().describe("A day in the host's time zone (YYYY-MM-DD)"),
+          date: IsoDate.describe("A day in the host's time zone (YYYY-MM-DD; years 1900–2999)"),
           eventTypeId: z.uuid().optional().describe("Another event type of the page (its length)"),
         }).strict(),
         response: {

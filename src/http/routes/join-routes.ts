@@ -3,7 +3,7 @@ import { z } from "zod";
 import { callerFromSession } from "../../app/auth.js";
 import type { AppContext } from "../../app/context.js";
 import { acceptInvitation, lookUpInvitation } from "../../app/settings/accept-invitation.js";
-import { getLogo } from "../../app/settings/account-settings.js";
+import { getLogo } from "../../app/account-settings.js";
 import { lookUpPasswordReset, resetPassword } from "../../app/settings/reset-password.js";
 import { DomainError } from "../../domain/errors.js";
 import { SESSION_COOKIE } from "../auth.js";

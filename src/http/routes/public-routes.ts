@@ -9,7 +9,7 @@ import { getManageView } from "../../app/get-manage-view.js";
 import { requestOnPublicPage } from "../../app/request-on-public-page.js";
 import { notFound } from "../../domain/errors.js";
 import { findPageBySlug, listEventTypes } from "../../store/pages-repo.js";
-import { publicBusiness } from "../../app/settings/account-settings.js";
+import { publicBusiness } from "../../app/account-settings.js";
 import { CustomerInput, IsoDateTime, ManageView, PublicBusiness, answerChecking, errors } from "../schemas.js";
 
 const Slug = z.object({ slug: z.string().min(1).max(100).regex(/^[A-Za-z0-9-]+$/, "letters, digits and dashes") });

@@ -1,38 +1,62 @@
 import { createHash } from "node:crypto";
-import { forbidden, invalid, notFound } from "../../domain/errors.js";
-import { findAccountLogo, findAccountSettings, setAccountLogo, updateAccountSettings } from "../../store/account-settings-repo.js";
-import type { LogoType } from "../../store/schema.js";
-import { inTransaction } from "../activity-writes.js";
-import type { AppContext, Caller } from "../context.js";
+import { forbidden, invalid, notFound } from "../domain/errors.js";
+import { findAccountLogo, findAccountSettings, setAccountLogo, updateAccountSettings } from "../store/account-settings-repo.js";
+import { updateEmbedOrigins } from "../store/accounts-repo.js";
+import type { LogoType } from "../store/schema.js";
+import { inTransaction } from "./activity-writes.js";
+import type { AppContext, Caller } from "./context.js";
 
 /**
  * The account's settings: the business name, the logo and accent colour of its customer pages,
- * and the time zone new users and booking pages start with. Everyone reads them; admins change them.
+ * the time zone new users and booking pages start with, and the origins that may embed its
+ * booking pages. Everyone signed in reads them; admins change them.
  */
+export interface AccountSettings {
+  id: string;
+  name: string;
+  brandColor: string | null;
+  defaultTimeZone: string;
+  logoUrl: string | null;
+  /** Origins that may show the account's public booking pages in a frame. */
+  embedOrigins: string[];
+}
+
 export interface AccountSettingsInput {
   name?: string;
   brandColor?: string | null;
   defaultTimeZone?: string;
+  /** Already validated and normalised at the edge (src/http/embedding.ts). */
+  embedOrigins?: string[];
 }
 
 export const MAX_LOGO_BYTES = 100 * 1024;
 
-export async function getAccountSettings(ctx: AppContext, caller: Caller) {
+export async function getAccountSettings(ctx: AppContext, caller: Caller): Promise<AccountSettings> {
   const a = await findAccountSettings(ctx.db, caller.accountId);
   if (!a) throw notFound("Account", caller.accountId);
-  return presentAccount(ctx, a);
+  return { id: a.id, name: a.name, brandColor: a.brand_color, defaultTimeZone: a.default_time_zone, logoUrl: logoUrl(a), embedOrigins: a.embed_origins };
 }
 
-export async function changeAccountSettings(ctx: AppContext, caller: Caller, input: AccountSettingsInput) {
+export async function changeAccountSettings(ctx: AppContext, caller: Caller, input: AccountSettingsInput): Promise<AccountSettings> {
   assertAccountAdmin(caller);
-  await inTransaction(ctx, (tx) =>
-    updateAccountSettings(tx, caller.accountId, { name: input.name, brand_color: input.brandColor === undefined ? undefined : input.brandColor?.toLowerCase() ?? null, default_time_zone: input.defaultTimeZone }),
-  );
+  await inTransaction(ctx, async (tx) => {
+    await updateAccountSettings(tx, caller.accountId, {
+      name: input.name,
+      brand_color: input.brandColor === undefined ? undefined : (input.brandColor?.toLowerCase() ?? null),
+      default_time_zone: input.defaultTimeZone,
+    });
+    if (input.embedOrigins) await updateEmbedOrigins(tx, caller.accountId, [...new Set(input.embedOrigins)]);
+  });
   return getAccountSettings(ctx, caller);
 }
 
+/** Replaces the origins allowed to frame the public booking pages (admins only). */
+export async function setEmbedOrigins(ctx: AppContext, caller: Caller, origins: string[]): Promise<AccountSettings> {
+  return changeAccountSettings(ctx, caller, { embedOrigins: origins });
+}
+
 /** Sets the logo from a data URL (PNG, JPEG, WebP or GIF up to 100 KB; the bytes must be that image type). */
-export async function setLogo(ctx: AppContext, caller: Caller, dataUrl: string | null) {
+export async function setLogo(ctx: AppContext, caller: Caller, dataUrl: string | null): Promise<AccountSettings> {
   assertAccountAdmin(caller);
   const logo = dataUrl === null ? null : parseLogo(dataUrl);
   await inTransaction(ctx, (tx) => setAccountLogo(tx, caller.accountId, logo, ctx.clock.now()));
@@ -56,10 +80,6 @@ export function logoUrl(account: { id: string; logo_type: string | null; logo_up
   if (!account.logo_type || !account.logo_updated_at) return null;
   const v = createHash("sha256").update(account.logo_updated_at.toISOString()).digest("hex").slice(0, 10);
   return `/api/v1/public/accounts/${account.id}/logo?v=${v}`;
-}
-
-function presentAccount(_ctx: AppContext, a: NonNullable<Awaited<ReturnType<typeof findAccountSettings>>>) {
-  return { id: a.id, name: a.name, brandColor: a.brand_color, defaultTimeZone: a.default_time_zone, logoUrl: logoUrl(a) };
 }
 
 const SIGNATURES: [LogoType, (b: Buffer) => boolean][] = [

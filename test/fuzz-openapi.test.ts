@@ -1,0 +1,211 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ENGINES, client, customer, futureSlots, newAccount, type TestAccount, type TestServer, startTestServer } from "./support/harness.js";
+import { act, book, request, tokenOf, type Made } from "./support/lifecycle-drive.js";
+import { buildRequest, locationsOf, operationsOf, type Baseline, type BuiltRequest, type Operation } from "./support/openapi-fuzz.js";
+
+/**
+ * Every operation of the OpenAPI document, fed generated bad input (fast-check): wrong types,
+ * NUL bytes, lone surrogates, extreme numbers and dates, deep nesting, long strings, unknown and
+ * poisonous keys, missing fields, bodies that are not JSON, odd bytes in paths and query strings.
+ * Each case spoils one or two places of a request that succeeds (checked first), so the bad value
+ * gets as far into the server as it can. No answer may be a 5xx, and every error answer has the
+ * {error:{code,message,details}} shape. Seeds are fixed, so a failure reproduces.
+ */
+/**
+ * Generated runs for each place of each request (a parameter, a body field …), after the known
+ * killers (KNOWN_KILLERS), and for the request as a whole.
+ */
+const RUNS_PER_LOCATION = 4;
+const RUNS_PER_REQUEST = 20;
+const SEED = 9_2026;
+
+interface Fixtures {
+  acct: TestAccount;
+  /** Bookings on the automatic page: [0] for the baseline check, the rest for the generated cases. */
+  bookings: Made[];
+  /** Manage tokens of requests whose customer was asked for new times (they may resubmit). */
+  resubmitTokens: string[];
+  customerId: string;
+  filterId: string;
+  master: { id: string; slug: string };
+  overrideDate: string;
+  /** A free start `i` hours after the bookings, for cases that book. */
+  slot(i: number): string;
+}
+
+async function makeFixtures(server: TestServer): Promise<Fixtures> {
+  const acct = await newAccount(server, "Fuzz account");
+  const admin = client(server.url, acct.admin.token);
+  const starts = futureSlots(server, 600, 72);
+  const bookings: Made[] = [];
+  for (const start of starts.slice(0, 5)) bookings.push(await book(server, acct.autoPage.slug, start));
+  const resubmitTokens: string[] = [];
+  for (const start of starts.slice(5, 7)) {
+    const req = await request(server, acct.approvalPage.slug, [start]);
+    resubmitTokens.push(tokenOf((await act(admin, req.id, "request-new-times", { reason: "Other times, please" })).customerLink));
+  }
+  const customerId = (await admin.get(`/api/v1/activities/${bookings[0].id}`)).body.customer.id as string;
+  const filter = await admin.post("/api/v1/saved-filters", { name: "Fuzz filter", query: { q: "ann" } });
+  const master = await admin.post("/api/v1/master-pages", { slug: `fuzz-master-${acct.accountId.slice(0, 8)}`, name: "Fuzz master", routing: "round_robin", targets: [{ bookingPageId: acct.autoPage.id }] });
+  // A date override far from every booked time, for the cases that change or remove it.
+  const overrideDate = new Date(new Date(starts[0]).getTime() + 400 * 86_400_000).toISOString().slice(0, 10);
+  const packages = await admin.call("PATCH", `/api/v1/booking-pages/${acct.autoPage.id}`, { packagesEnabled: true });
+  const override = await admin.call("PUT", `/api/v1/users/${acct.admin.id}/date-overrides/${overrideDate}`, { ranges: [["09:00", "12:00"]] });
+  expect([filter.status, master.status, packages.status, override.status], JSON.stringify([filter.body, master.body, packages.body, override.body])).toEqual([201, 201, 200, 200]);
+  return { acct, bookings, resubmitTokens, customerId, filterId: filter.body.id, master: master.body, overrideDate, slot: (i) => starts[10 + (i % 590)] };
+}
+
+/** A request of `op` that succeeds, for run `run` (cases that change state get their own booking or time). */
+function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: number): Baseline {
+  const { acct } = fx;
+  const pick = <T>(items: T[]) => (run < 0 ? items[0] : items[1 + (run % (items.length - 1))]);
+  const tag = `${acct.accountId.slice(0, 8)}-${run + 1}`;
+  const inAWeek = new Date(new Date(fx.slot(0)).getTime() + 7 * 86_400_000).toISOString();
+  const idFor: Record<string, string> = {
+    activities: pick(fx.bookings).id, "booking-pages": acct.autoPage.id, "master-pages": fx.master.id,
+    users: acct.admin.id, customers: fx.customerId, "saved-filters": fx.filterId,
+  };
+  const resource = op.path.split("/")[3];
+  const path: Record<string, string> = {
+    id: idFor[resource] ?? "",
+    action: "reschedule",
+    slug: resource === "public" && op.path.includes("master-pages") ? fx.master.slug : op.path.endsWith("/requests") ? acct.approvalPage.slug : acct.autoPage.slug,
+    token: op.path.endsWith("/resubmit") ? pick(fx.resubmitTokens) : pick(fx.bookings).token,
+    eventTypeId: acct.autoPage.eventTypes[0].id,
+    date: fx.overrideDate,
+  };
+  const slots = { from: fx.slot(0), to: inAWeek, timeZone: "Europe/Berlin" };
+  const queries: Record<string, Record<string, string>> = {
+    "GET /api/v1/find-a-time": { start: fx.slot(run + 1) },
+    "GET /api/v1/activities/{id}/free-times": { date: fx.slot(0).slice(0, 10) },
+    "GET /api/v1/customers": { q: "Customer" },
+    "GET /api/v1/public/pages/{slug}/slots": slots,
+    "GET /api/v1/public/manage/{token}/slots": slots,
+  };
+  const bodies: Record<string, unknown> = {
+    "POST /api/v1/auth/sign-in": { email: acct.admin.email, password: "correct horse battery" },
+    "POST /api/v1/booking-pages": { slug: `fuzz-${tag}`, name: "Fuzz page", timeZone: "UTC", durationMinutes: 30, mode: "automatic" },
+    "POST /api/v1/bookings": { bookingPageId: acct.autoPage.id, start: fx.slot(run + 1), customer: customer() },
+    "POST /api/v1/activities/{id}/actions/{action}": { reason: "Moved by the fuzz test", start: fx.slot(run + 1) },
+    "POST /api/v1/public/pages/{slug}/bookings": { start: fx.slot(run + 1), customer: customer(), answers: {} },
+    "POST /api/v1/public/pages/{slug}/requests": { proposedTimes: [fx.slot(run + 1)], customer: customer() },
+    "POST /api/v1/public/manage/{token}/cancel": { reason: "Cannot come" },
+    "POST /api/v1/public/manage/{token}/reschedule": { start: fx.slot(run + 1) },
+    "POST /api/v1/public/manage/{token}/resubmit": { proposedTimes: [fx.slot(run + 1)] },
+    "PATCH /api/v1/booking-pages/{id}": { name: "Renamed page", location: "Room 1" },
+    "PUT /api/v1/booking-pages/{id}/hosts": { userIds: [acct.admin.id] },
+    "PUT /api/v1/booking-pages/{id}/members": { members: [{ userId: acct.viewer.id, role: "viewer" }] },
+    "POST /api/v1/booking-pages/{id}/event-types": { name: "Extra", durationMinutes: 45 },
+    "PATCH /api/v1/booking-pages/{id}/event-types/{eventTypeId}": { name: "Renamed type" },
+    "POST /api/v1/master-pages": { slug: `fuzz-m-${tag}`, name: "Fuzz master", routing: "round_robin", targets: [{ bookingPageId: acct.autoPage.id }] },
+    "PATCH /api/v1/master-pages/{id}": { name: "Renamed master" },
+    "PUT /api/v1/users/{id}/availability": { timeZone: "Europe/Berlin", weeklyHours: { mon: [["09:00", "17:00"]] } },
+    "PUT /api/v1/users/{id}/date-overrides/{date}": { ranges: [["09:00", "12:00"]] },
+    "POST /api/v1/public/pages/{slug}/packages": { starts: [fx.slot(2 * run + 300), fx.slot(2 * run + 301)], customer: customer() },
+    "POST /api/v1/public/master-pages/{slug}/route": {},
+    "POST /api/v1/saved-filters": { name: `Filter ${tag}`, query: { q: "ann", status: "Scheduled" } },
+    "PATCH /api/v1/saved-filters/{id}": { name: `Renamed ${tag}` },
+    "PATCH /api/v1/account": { embedOrigins: ["https://shop.example.com"] },
+    "POST /api/v1/test-clock": { now: new Date(server.clock.now().getTime() + 60_000).toISOString() },
+  };
+  const key = `${op.method} ${op.path}`;
+  const used = Object.fromEntries(op.parameters.filter((p) => p.in === "path").map((p) => [p.name, path[p.name]]));
+  return { path: used, query: queries[key] ?? {}, body: op.body ? (bodies[key] ?? {}) : undefined };
+}
+
+interface Answer {
+  status: number;
+  text: string;
+}
+
+async function send(baseUrl: string, r: BuiltRequest): Promise<Answer> {
+  const abort = new AbortController();
+  const res = await fetch(baseUrl + r.url, { method: r.method, headers: r.headers, body: r.body, signal: abort.signal });
+  // The live stream never ends by itself: its status and headers are the answer.
+  if (res.headers.get("content-type")?.startsWith("text/event-stream")) {
+    abort.abort();
+    return { status: res.status, text: "" };
+  }
+  return { status: res.status, text: await res.text() };
+}
+
+/** Why an answer breaks the rules, or undefined when it keeps them. */
+function fault(a: Answer): string | undefined {
+  if (a.status >= 500) return `answered ${a.status}`;
+  if (a.status < 400) return undefined;
+  let parsed: any;
+  try {
+    parsed = JSON.parse(a.text);
+  } catch {
+    return `error answer ${a.status} is not JSON`;
+  }
+  const e = parsed?.error;
+  const shaped = e && Object.keys(parsed).length === 1 && typeof e.code === "string" && typeof e.message === "string" && e.message.length > 0
+    && e.details !== null && typeof e.details === "object" && !Array.isArray(e.details);
+  return shaped ? undefined : `error answer ${a.status} lacks the {error:{code,message,details}} shape`;
+}
+
+/** Faults grouped by operation and kind, with a count and the first example of each. */
+function summarize(faults: { op: string; why: string; example: string }[]): string[] {
+  const groups = new Map<string, { n: number; example: string }>();
+  for (const f of faults) {
+    const key = `${f.op} ${f.why}`;
+    const g = groups.get(key) ?? { n: 0, example: f.example };
+    g.n++;
+    groups.set(key, g);
+  }
+  return [...groups].map(([key, g]) => `${key} ×${g.n}, e.g. ${g.example}`);
+}
+
+/** Operations that change what later cases of the same operation would see get fresh fixtures. */
+const changesState = (op: Operation) => op.method !== "GET";
+
+describe.each(ENGINES)("fuzzing every operation of the OpenAPI document on $name", (engine) => {
+  let server: TestServer;
+  let operations: Operation[];
+  beforeAll(async () => {
+    server = await startTestServer(engine);
+    operations = operationsOf(await (await fetch(`${server.url}/api/openapi.json`)).json());
+    // The test clock moves "now" for everything after it: last.
+    operations.sort((a, b) => Number(a.path === "/api/v1/test-clock") - Number(b.path === "/api/v1/test-clock"));
+  });
+  afterAll(async () => server?.close());
+
+  it("answers every generated bad request with a 4xx in the error shape, never a 5xx", async () => {
+    expect(operations.length).toBeGreaterThan(40);
+    const faults: { op: string; why: string; example: string }[] = [];
+    let requests = 0;
+    let fiveHundreds = 0;
+    let shared: Fixtures | undefined;
+    for (const [index, op] of operations.entries()) {
+      const fx = changesState(op) ? await makeFixtures(server) : (shared ??= await makeFixtures(server));
+      const name = `${op.method} ${op.path}`;
+      const baseline = baselineFor(op, fx, server, -1);
+      const plain = buildRequest(op, baseline, { auth: "admin", spoils: [] }, { admin: fx.acct.admin.token });
+      const ok = await send(server.url, plain);
+      expect(ok.status, `the unspoiled ${name} succeeds: ${ok.text.slice(0, 300)}`).toBeLessThan(300);
+      let run = 0;
+      for (const [place, location] of locationsOf(op, baseline).entries()) {
+        await fc.assert(
+          fc.asyncProperty(location.cases, async (c) => {
+            const r = buildRequest(op, baselineFor(op, fx, server, run++), c, { admin: fx.acct.admin.token });
+            const answer = await send(server.url, r);
+            requests++;
+            if (answer.status >= 500) fiveHundreds++;
+            const why = fault(answer);
+            if (why) faults.push({ op: `${name} (${location.name})`, why, example: `${r.label} → ${answer.text.slice(0, 200)}` });
+            return true; // counted, not thrown: the test reports every fault, not the first
+          }),
+          {
+            seed: SEED + index * 1000 + place,
+            examples: location.examples.map((c) => [c] as [typeof c]),
+            numRuns: location.examples.length + (location.name === "whole request" ? RUNS_PER_REQUEST : RUNS_PER_LOCATION),
+          },
+        );
+      }
+    }
+    console.log(`fuzz-openapi ${engine.name}: ${requests} requests over ${operations.length} operations, ${fiveHundreds} answered 5xx, ${faults.length} faults`);
+    expect(summarize(faults), `${faults.length} faults`).toEqual([]);
+  }, 600_000);
+});
