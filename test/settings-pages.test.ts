@@ -155,6 +155,7 @@ describe.each(ENGINES)("booking page settings API on $name", (engine) => {
     expect((await admin.get("/api/v1/account")).body).toMatchObject({ name: "Keller Physio", brandColor: null, defaultTimeZone: "UTC", logoUrl: null });
     const patched = await admin.call("PATCH", "/api/v1/account", { name: "Keller Physiotherapy", brandColor: "#0F766E", defaultTimeZone: "Europe/Zurich" });
     expect(patched.body).toMatchObject({ name: "Keller Physiotherapy", brandColor: "#0f766e", defaultTimeZone: "Europe/Zurich" });
+    expect((await admin.call("PATCH", "/api/v1/account", {})).body.name).toBe("Keller Physiotherapy");
     for (const [body, field] of [[{ brandColor: "teal" }, "body.brandColor"], [{ defaultTimeZone: "Nowhere/Land" }, "body.defaultTimeZone"], [{ name: "" }, "body.name"]] as const) {
       const r = await admin.call("PATCH", "/api/v1/account", body);
       expect(r.status).toBe(400);

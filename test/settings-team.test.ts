@@ -230,6 +230,7 @@ describe.each(ENGINES)("team settings API on $name", (engine) => {
     expect(zone.body.error.details.field).toBe("body.timeZone");
     const blank = await me.call("PATCH", "/api/v1/me", { name: "  " });
     expect(blank.body.error.details.field).toBe("body.name");
+    expect((await me.call("PATCH", "/api/v1/me", {})).status).toBe(200); // nothing to change is no error
     const role = await me.call("PATCH", "/api/v1/me", { role: "admin" });
     expect(role.status).toBe(400); // nobody promotes themselves
 

@@ -1,5 +1,6 @@
 import type { Db, Tx } from "./database.js";
 import type { LogoType } from "./schema.js";
+import { definedOnly } from "./team-repo.js";
 
 /** The account's own settings: name, look on the customer pages, default time zone. */
 type Conn = Db | Tx;
@@ -13,8 +14,9 @@ export async function findAccountSettings(conn: Conn, accountId: string) {
 }
 
 export async function updateAccountSettings(tx: Tx, accountId: string, changes: { name?: string; brand_color?: string | null; default_time_zone?: string }): Promise<void> {
-  if (Object.keys(changes).length === 0) return;
-  await tx.updateTable("accounts").set(changes).where("id", "=", accountId).execute();
+  const set = definedOnly(changes);
+  if (Object.keys(set).length === 0) return;
+  await tx.updateTable("accounts").set(set).where("id", "=", accountId).execute();
 }
 
 export async function setAccountLogo(tx: Tx, accountId: string, logo: { data: Buffer; type: LogoType } | null, at: Date): Promise<void> {

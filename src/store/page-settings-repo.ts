@@ -1,6 +1,7 @@
 import { sql, type Updateable } from "kysely";
 import type { Db, Tx } from "./database.js";
 import type { BookingPagesTable, MasterPagesTable } from "./schema.js";
+import { definedOnly } from "./team-repo.js";
 import { customerSeenBy, type MemberScope } from "./pages-repo.js";
 
 /** Booking page settings, event types, master pages and customer look-ups for the admin API. */
@@ -24,8 +25,9 @@ export async function slugTaken(conn: Conn, slug: string, exceptPageId?: string)
 }
 
 export async function updateEventType(tx: Tx, accountId: string, id: string, changes: { name?: string; duration_minutes?: number }): Promise<void> {
-  if (Object.keys(changes).length === 0) return;
-  await tx.updateTable("event_types").set(changes).where("account_id", "=", accountId).where("id", "=", id).execute();
+  const set = definedOnly(changes);
+  if (Object.keys(set).length === 0) return;
+  await tx.updateTable("event_types").set(set).where("account_id", "=", accountId).where("id", "=", id).execute();
 }
 
 export async function masterSlugTaken(conn: Conn, slug: string, exceptId?: string): Promise<boolean> {

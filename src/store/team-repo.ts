@@ -39,8 +39,9 @@ export async function reactivateUser(tx: Tx, accountId: string, userId: string):
 }
 
 export async function updateUserProfile(tx: Tx, accountId: string, userId: string, changes: { name?: string; email?: string; time_zone?: string }): Promise<void> {
-  if (Object.keys(changes).length === 0) return;
-  await tx.updateTable("users").set(changes).where("account_id", "=", accountId).where("id", "=", userId).execute();
+  const set = definedOnly(changes);
+  if (Object.keys(set).length === 0) return;
+  await tx.updateTable("users").set(set).where("account_id", "=", accountId).where("id", "=", userId).execute();
 }
 
 export async function emailTaken(conn: Conn, email: string, exceptUserId?: string): Promise<boolean> {
@@ -174,4 +175,9 @@ export async function countUpcomingBookings(conn: Conn, accountId: string, userI
     .execute();
   for (const r of rows) counts.set(r.owner_id!, Number(r.n));
   return counts;
+}
+
+/** The fields given a value: an update with nothing to set is no statement at all. */
+export function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

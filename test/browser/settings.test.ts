@@ -272,6 +272,14 @@ describe.each(SIZES)("Settings ($name)", (size) => {
     const png = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cf00000301010018dd8db40000000049454e44ae426082", "hex");
     await page.locator("input[type=file]").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: png });
     await page.getByRole("img", { name: `${name} logo` }).waitFor();
+    // Where the booking pages may be embedded: a wrong origin is named next to the field.
+    const embed = page.getByRole("form", { name: "Embedding" });
+    await embed.getByLabel("Allowed websites").fill("https://shop.example.com\nshop dot example");
+    await embed.getByRole("button", { name: "Save changes" }).click();
+    await waitForText(embed.locator(".field-error"), "shop dot example");
+    await embed.getByLabel("Allowed websites").fill("https://shop.example.com");
+    await embed.getByRole("button", { name: "Save changes" }).click();
+    await waitForText(embed.locator(".save-status"), "Saved");
     await shot(page, `settings-${tag}-account`);
 
     const customer = await stranger();

@@ -167,7 +167,10 @@ export function useAccountMutations() {
     void qc.invalidateQueries({ queryKey: keys.me });
   };
   return {
-    update: useMutation({ mutationFn: (b: { name?: string; brandColor?: string | null; defaultTimeZone?: string }) => api<AccountSettings>("/api/v1/account", { method: "PATCH", body: b }), onSuccess: put }),
+    update: useMutation({
+      mutationFn: (b: { name?: string; brandColor?: string | null; defaultTimeZone?: string; embedOrigins?: string[] }) => api<AccountSettings>("/api/v1/account", { method: "PATCH", body: b }),
+      onSuccess: put,
+    }),
     logo: useMutation({ mutationFn: (dataUrl: string | null) => api<AccountSettings>("/api/v1/account/logo", dataUrl ? { method: "PUT", body: { dataUrl } } : { method: "DELETE" }), onSuccess: put }),
   };
 }

@@ -22,6 +22,7 @@ export function AccountSettingsScreen({ me }: { me: Me }) {
         <>
           <BusinessForm account={account.data} readOnly={!admin} />
           <LogoForm account={account.data} readOnly={!admin} />
+          <EmbedForm account={account.data} readOnly={!admin} />
         </>
       )}
     </div>
@@ -107,5 +108,41 @@ function LogoForm({ account, readOnly }: { account: AccountSettings; readOnly: b
         </p>
       )}
     </section>
+  );
+}
+
+/** Sites that may show the booking pages inside their own pages (an <iframe>); one origin a line. */
+function EmbedForm({ account, readOnly }: { account: AccountSettings; readOnly: boolean }) {
+  const { update } = useAccountMutations();
+  const [text, setText] = useState(account.embedOrigins.join("\n"));
+  const [saved, setSaved] = useState(false);
+  const lines = text.split(/\s+/).map((l) => l.trim()).filter(Boolean);
+  const errs = fieldErrors(update.error, ["embedOrigins"]);
+  const at = /embedOrigins\.(\d+)/.exec(String((update.error as { details?: { field?: string } } | null)?.details?.field ?? ""));
+  const error = errs.of("embedOrigins") && (at ? `${lines[Number(at[1])] ?? "A line"}: ${errs.of("embedOrigins")}` : errs.of("embedOrigins"));
+  return (
+    <SectionForm
+      title="Embedding"
+      description="Websites that may show your booking pages inside their own pages. Anywhere else, the pages refuse to be framed."
+      onSubmit={() => update.mutate({ embedOrigins: lines }, { onSuccess: (a) => (setText(a.embedOrigins.join("\n")), setSaved(true)) })}
+      pending={update.isPending}
+      saved={saved}
+      error={errs.general}
+      readOnly={readOnly}
+    >
+      <Field label="Allowed websites" error={error} hint="One per line, e.g. https://www.example.com (http:// only for localhost).">
+        {({ id, describedBy, invalid }) => (
+          <textarea
+            id={id}
+            className={`input${invalid ? " is-invalid" : ""}`}
+            rows={4}
+            value={text}
+            aria-invalid={invalid || undefined}
+            aria-describedby={describedBy}
+            onChange={(e) => (setSaved(false), setText(e.target.value))}
+          />
+        )}
+      </Field>
+    </SectionForm>
   );
 }
