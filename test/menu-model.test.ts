@@ -48,6 +48,15 @@ describe("the action menu", () => {
     expect(entries.filter((e) => /reschedule/i.test(e.label))).toHaveLength(1);
   });
 
+  it("keeps Set to No-show before the meeting starts, disabled with the reason; enabled once it has", () => {
+    const allowed = ALLOWED_USER_ACTIONS["Scheduled (By customer)"];
+    const ahead = menuEntries(allowed, { meetingAhead: true });
+    expect(ahead.map((e) => e.label)).toEqual(menuEntries(allowed).map((e) => e.label));
+    expect(ahead.find((e) => e.label === "Set to No-show…")!.unavailable).toBe("Available once the meeting has started");
+    expect(ahead.filter((e) => e.unavailable)).toHaveLength(1);
+    expect(menuEntries(allowed, { meetingAhead: false }).some((e) => e.unavailable)).toBe(false);
+  });
+
   it("shows only what the server allowed: a lone cancel is one Cancel item; an unknown action gets a generic item", () => {
     expect(menuEntries(["cancel"]).map((e) => e.label)).toEqual(["Cancel…"]);
     expect(menuEntries(["approve", "move-to-trash"]).map((e) => e.label)).toEqual(["Schedule booking request…", "Move to trash…"]);

@@ -162,7 +162,15 @@ describe("Activity stream on the desktop", () => {
     await openActivity(b.id);
     await chooseAction("Cancel/request reschedule…");
     await dialog().getByRole("radio", { name: /Reschedule on the customer's behalf/ }).check();
-    await dialog().getByLabel(/New start/).fill("2031-03-04T03:00");
+    // One of the host's free times, on the first day shown that has some.
+    const times = dialog().locator(".host-times");
+    for (let i = 0; i < 10; i++) {
+      await dialog().locator(`.host-times[data-state=ready][data-date="${await times.getAttribute("data-date")}"]`).waitFor();
+      if ((await times.locator(".slot").count()) > 0) break;
+      await times.getByRole("button", { name: "Next day", exact: true }).first().click();
+    }
+    await times.locator(".slot").last().click();
+    await waitForText(dialog().locator(".start-mark"), "Free in");
     await dialog().getByLabel(/Reason/).fill("Moved by phone");
     await dialog().getByRole("button", { name: "Reschedule on the customer's behalf" }).click();
     await waitForText(pane(page).locator(".details-status"), "Canceled (Reschedule requested by user)");
@@ -195,7 +203,7 @@ describe("Activity stream on the desktop", () => {
   });
 
   it("shows what changed when someone else acted first (409) and refreshes", async () => {
-    const b = await pick("detailedStatus=Scheduled (By customer)", future);
+    const b = await pick("detailedStatus=Completed (Set by System)");
     await openActivity(b.id);
     await chooseAction("Set to No-show…");
     await dialog().getByRole("button", { name: "Yes, set to No-show" }).waitFor();
@@ -210,13 +218,13 @@ describe("Activity stream on the desktop", () => {
   it("refuses an action built on a stale view even when the change still allows it (409)", async () => {
     const b = await pick("detailedStatus=Scheduled (By customer)", future);
     await openActivity(b.id);
-    await chooseAction("Set to No-show…");
-    await dialog().getByRole("button", { name: "Yes, set to No-show" }).waitFor();
-    // A colleague reassigns it meanwhile: No-show would still be allowed, but not on what the user saw.
+    await chooseAction("Cancel/request reschedule…");
+    await dialog().getByRole("radio", { name: /Cancel the booking/ }).check();
+    // A colleague reassigns it meanwhile: canceling would still be allowed, but not on what the user saw.
     const details = (await env.api("GET", `/api/v1/activities/${b.id}`)).body;
     const other = (await env.api("GET", "/api/v1/users")).body.items.find((u: { id: string }) => u.id !== details.owner.id);
     expect((await env.api("POST", `/api/v1/activities/${b.id}/actions/reassign`, { ownerId: other.id })).status).toBe(200);
-    await dialog().getByRole("button", { name: "Yes, set to No-show" }).click();
+    await dialog().getByRole("button", { name: "Cancel the booking" }).click();
     await waitForText(pane(page).getByRole("alert"), "is now Scheduled (Reassigned by user)");
     await expectDetailed("Scheduled (Reassigned by user)");
   });
@@ -274,7 +282,8 @@ describe("Activity stream on the desktop", () => {
   });
 
   it("signs out", async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: /^Account menu/ }).click();
+    await page.getByRole("menuitem", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
   });
 });

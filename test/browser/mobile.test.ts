@@ -66,7 +66,15 @@ describe("Mobile admin", () => {
     await openActivity(b.id);
     await chooseAction("Cancel/request reschedule…");
     await dialog().getByRole("radio", { name: /Reschedule on the customer's behalf/ }).check();
-    await dialog().getByLabel(/New start/).fill("2031-05-06T02:30");
+    // One of the host's free times, on the first day shown that has some.
+    const times = dialog().locator(".host-times");
+    for (let i = 0; i < 10; i++) {
+      await dialog().locator(`.host-times[data-state=ready][data-date="${await times.getAttribute("data-date")}"]`).waitFor();
+      if ((await times.locator(".slot").count()) > 0) break;
+      await times.getByRole("button", { name: "Next day", exact: true }).first().tap();
+    }
+    await times.locator(".slot").last().tap();
+    await waitForText(dialog().locator(".start-mark"), "Free in");
     await dialog().getByLabel(/Reason/).fill("Customer called");
     await shot(page, "phone-reschedule");
     await dialog().getByRole("button", { name: "Reschedule on the customer's behalf" }).tap();

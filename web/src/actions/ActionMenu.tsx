@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
 import type { ActivityDetails, Me } from "../api/types";
 import { MenuButton } from "../ui/Menu";
+import { useHasPassed } from "../ui/use-has-passed";
 import { ApproveDialog } from "./ApproveDialog";
 import { CancelDialog } from "./CancelDialog";
 import { ConfirmDialog } from "./ConfirmDialog";
@@ -16,7 +17,9 @@ export interface ActionDialogProps {
 
 /** The Details pane's action menu, drawn only from the actions the API returned for this activity. */
 export function ActionMenu({ activity, me, onConflict }: { activity: ActivityDetails; me: Me; onConflict: (m: string) => void; onOpen: (id: string) => void }) {
-  const entries = useMemo(() => menuEntries(activity.actions), [activity.actions]);
+  // Set to No-show opens when the meeting starts, even while this pane stays open across it.
+  const started = useHasPassed(activity.start);
+  const entries = useMemo(() => menuEntries(activity.actions, { meetingAhead: !started }), [activity.actions, started]);
   const [dialog, setDialog] = useState<DialogSpec | null>(null);
   const common: ActionDialogProps = { activity, me, onClose: () => setDialog(null), onConflict };
   // An open dialog stays open when the activity changes underneath (live update): submitting then
@@ -30,7 +33,7 @@ export function ActionMenu({ activity, me, onConflict }: { activity: ActivityDet
           label="Actions"
           ariaLabel={`Actions for ${activity.id}`}
           className="button button-primary"
-          items={entries.map((e) => ({ key: e.key, label: e.label, tone: e.tone, onSelect: () => setDialog(e.dialog) }))}
+          items={entries.map((e) => ({ key: e.key, label: e.label, tone: e.tone, unavailable: e.unavailable, onSelect: () => setDialog(e.dialog) }))}
         />
       )}
       {dialog?.kind === "approve" && <ApproveDialog {...common} />}

@@ -1,9 +1,10 @@
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import { useBookingPages } from "../api/queries";
 import type { ActionBody } from "../api/types";
 import { Dialog } from "../ui/Dialog";
 import type { ActionDialogProps } from "./ActionMenu";
-import { DateTimeField } from "./DateTimeField";
+import { HostTimePicker, needsOverride, RefusalNotice, StartMark } from "./HostTimePicker";
+import { useHostTime } from "./use-host-time";
 import { useRunAction } from "./use-run-action";
 import { FormFooter } from "./FormFooter";
 
@@ -29,8 +30,12 @@ export function CancelDialog(props: ActionDialogProps & { choices: string[]; ini
   const page = pages.data?.find((p) => p.id === activity.bookingPage?.id);
   const spec = CHOICES[choice];
   const label = spec?.label(activity.status === "Requested") ?? choice;
-  const { run, pending, error } = useRunAction(activity, label, onConflict, onClose);
+  const { run, pending, error, refusal, reset } = useRunAction(activity, label, onConflict, onClose);
   const isRequest = activity.status === "Requested";
+  // Rescheduling: the host's free times, and a mark on a time outside their hours or not free.
+  const ht = useHostTime(activity.id, eventTypeId || undefined, start, me.user.timeZone, activity.start ?? undefined, choice === "reschedule");
+  const form = useRef<HTMLFormElement>(null);
+  const override = choice === "reschedule" && needsOverride(ht.check);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -39,19 +44,25 @@ export function CancelDialog(props: ActionDialogProps & { choices: string[]; ini
     if (choice === "reschedule") {
       body.start = start;
       if (eventTypeId) body.eventTypeId = eventTypeId;
+      if (override) body.override = true;
     }
     void run(choice, body);
+  };
+  const bookAnyway = () => {
+    if (!form.current?.reportValidity()) return; // the reason is still required
+    const body: ActionBody = { start, override: true, ...(reason.trim() ? { reason: reason.trim() } : {}), ...(eventTypeId ? { eventTypeId } : {}) };
+    void run("reschedule", body);
   };
 
   return (
     <Dialog open onClose={onClose} title={title} wide>
-      <form className="form" onSubmit={submit}>
+      <form className="form" onSubmit={submit} ref={form}>
         {choices.length > 1 ? (
           <fieldset className="choice-list">
             <legend>What would you like to do?</legend>
             {choices.map((c) => (
               <label key={c} className="choice">
-                <input type="radio" name="choice" value={c} checked={choice === c} onChange={() => setChoice(c)} />
+                <input type="radio" name="choice" value={c} checked={choice === c} onChange={() => (reset(), setChoice(c))} />
                 <span>
                   {CHOICES[c]?.label(isRequest) ?? c}
                   <span className="muted choice-sub">{CHOICES[c]?.hint}</span>
@@ -77,11 +88,10 @@ export function CancelDialog(props: ActionDialogProps & { choices: string[]; ini
         )}
         {choice === "reschedule" && (
           <>
-            <DateTimeField label="New start" value={start} onChange={setStart} zone={me.user.timeZone} otherZone={activity.customer.timeZone} required />
             {page && page.eventTypes.length > 0 && (
               <label className="field">
                 <span>Event type</span>
-                <select className="input" value={eventTypeId} onChange={(e) => setEventTypeId(e.target.value)}>
+                <select className="input" value={eventTypeId} onChange={(e) => (reset(), setEventTypeId(e.target.value))}>
                   <option value="">Same as now{activity.eventType ? ` (${activity.eventType.name})` : ""}</option>
                   {page.eventTypes
                     .filter((t) => t.id !== activity.eventType?.id)
@@ -92,6 +102,12 @@ export function CancelDialog(props: ActionDialogProps & { choices: string[]; ini
                     ))}
                 </select>
               </label>
+            )}
+            <HostTimePicker ht={ht} value={start} onChange={(iso) => (reset(), setStart(iso))} userZone={me.user.timeZone} customerZone={activity.customer.timeZone} />
+            {refusal ? (
+              <RefusalNotice refusal={refusal} hostName={ht.host?.name ?? activity.owner?.name ?? "The host"} pending={pending} onBookAnyway={bookAnyway} />
+            ) : (
+              <StartMark ht={ht} start={start} />
             )}
           </>
         )}
@@ -105,9 +121,9 @@ export function CancelDialog(props: ActionDialogProps & { choices: string[]; ini
           error={error}
           onCancel={onClose}
           cancelLabel="Keep it"
-          submitLabel={label}
+          submitLabel={override ? "Reschedule anyway" : label}
           pending={pending}
-          disabled={choice === "reschedule" && !start}
+          disabled={choice === "reschedule" && (!start || ht.check === "past" || refusal?.kind === "taken")}
           tone={choice === "reschedule" ? "primary" : "danger"}
         />
       </form>

@@ -2,11 +2,24 @@ import { DateTime } from "luxon";
 import { useId } from "react";
 import { formatDateTime, zoneName } from "../ui/format";
 
-/** A date and time picked in the user's zone; `value` is an ISO instant (UTC) or "". */
-export function DateTimeField(props: { label: string; value: string; onChange: (iso: string) => void; zone: string; otherZone?: string | null; required?: boolean; disabled?: boolean }) {
-  const { label, value, onChange, zone, otherZone, required, disabled } = props;
+/**
+ * A date and time picked in the user's zone; `value` is an ISO instant (UTC) or "". The same
+ * instant is shown for the customer (`otherZone`) and for anyone else named in `alsoIn` (the host).
+ */
+export function DateTimeField(props: {
+  label: string;
+  value: string;
+  onChange: (iso: string) => void;
+  zone: string;
+  otherZone?: string | null;
+  alsoIn?: { who: string; zone: string }[];
+  required?: boolean;
+  disabled?: boolean;
+}) {
+  const { label, value, onChange, zone, otherZone, alsoIn = [], required, disabled } = props;
   const id = useId();
   const local = value ? DateTime.fromISO(value, { zone }).toFormat("yyyy-MM-dd'T'HH:mm") : "";
+  const others = [...alsoIn, ...(otherZone && otherZone !== zone ? [{ who: "For the customer", zone: otherZone }] : [])];
   return (
     <div className="field">
       <label htmlFor={id}>
@@ -25,11 +38,12 @@ export function DateTimeField(props: { label: string; value: string; onChange: (
           onChange(d?.isValid ? d.toUTC().toISO()! : "");
         }}
       />
-      {value && otherZone && otherZone !== zone && (
-        <p className="hint">
-          For the customer: {formatDateTime(value, otherZone)}
-        </p>
-      )}
+      {value &&
+        others.map((o) => (
+          <p key={o.who} className="hint">
+            {o.who}: {formatDateTime(value, o.zone)}
+          </p>
+        ))}
     </div>
   );
 }

@@ -23,7 +23,17 @@ export interface MenuEntry {
   label: string;
   dialog: DialogSpec;
   tone?: "danger";
+  /** Shown but not choosable now, and why ("Available once the meeting has started"). */
+  unavailable?: string;
 }
+
+/** What the menu needs to know about the activity beyond its allowed actions. */
+export interface MenuContext {
+  /** The meeting's start is still ahead: a no-show cannot be set yet (the server answers 422). */
+  meetingAhead?: boolean;
+}
+
+export const NO_SHOW_NOT_YET = "Available once the meeting has started";
 
 type MenuLabel = keyof typeof MENU;
 
@@ -43,7 +53,7 @@ function dialogFor(label: MenuLabel, offered: string[]): DialogSpec {
   }
 }
 
-export function menuEntries(actions: readonly string[]): MenuEntry[] {
+export function menuEntries(actions: readonly string[], context: MenuContext = {}): MenuEntry[] {
   const items = (Object.entries(MENU) as [MenuLabel, readonly string[]][]).map(([label, of], position) => ({ label, position, offered: of.filter((a) => actions.includes(a)) }));
   // An action can belong to two items ("cancel" is in both cancel items): the item offering the
   // most of the allowed actions takes it, and an item left with nothing of its own is not shown.
@@ -60,7 +70,9 @@ export function menuEntries(actions: readonly string[]): MenuEntry[] {
   const entries: MenuEntry[] = shown.map(({ label, offered }) => {
     const dialog = dialogFor(label, offered);
     const name = dialog.kind === "cancel" ? dialog.title : label;
-    return { key: label, label: `${name}…`, dialog, ...(label === "Set to No-show" ? { tone: "danger" as const } : {}) };
+    const noShow = label === "Set to No-show";
+    // The seed's menu keeps the item; before the meeting it is there but disabled, saying when it opens.
+    return { key: label, label: `${name}…`, dialog, ...(noShow ? { tone: "danger" as const } : {}), ...(noShow && context.meetingAhead ? { unavailable: NO_SHOW_NOT_YET } : {}) };
   });
   for (const a of actions) {
     if (!KNOWN.has(a)) entries.push({ key: `x-${a}`, label: `${labelFromName(a)}…`, dialog: { kind: "generic", action: a, label: labelFromName(a) } });

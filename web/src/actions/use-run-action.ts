@@ -1,7 +1,10 @@
+import { useQueryClient } from "@tanstack/react-query";
 import { ApiError } from "../api/client";
+import { freeTimesKey } from "../api/free-times";
 import { useActivityAction } from "../api/queries";
 import type { ActionBody, ActionResult, ActivityDetails } from "../api/types";
 import { useToast } from "../ui/Toasts";
+import { timeRefusal } from "./host-time";
 
 const DONE: Record<string, (r: ActionResult) => string> = {
   approve: (r) => `Approved: ${r.activity.id} is now ${r.activity.detailedStatus}.`,
@@ -12,12 +15,15 @@ const DONE: Record<string, (r: ActionResult) => string> = {
 };
 
 /**
- * Runs an action for a dialog: success → toast and close; 409 → close and tell the pane what
- * changed (the current detailed status from the error); other errors stay in the dialog.
+ * Runs an action for a dialog: success → toast and close; 409 for a change made meanwhile → close
+ * and tell the pane what changed (the current detailed status from the error). A refusal of the
+ * chosen time (past, outside the host's hours, busy, taken by another booking) stays in the dialog
+ * as `refusal`, so the user can pick again or book anyway; other errors stay in it as `error`.
  */
 export function useRunAction(activity: ActivityDetails, label: string, onConflict: (message: string) => void, onDone: () => void) {
   const mutation = useActivityAction(activity.id);
   const toast = useToast();
+  const qc = useQueryClient();
   const run = async (action: string, body: ActionBody) => {
     try {
       // Act on the version the user is looking at: a change made meanwhile is a 409, not built upon.
@@ -26,6 +32,12 @@ export function useRunAction(activity: ActivityDetails, label: string, onConflic
       toast({ message, tone: "success", ...(r.customerLink ? { copy: { text: r.customerLink, label: "Copy the customer's link" } } : {}) });
       onDone();
     } catch (err) {
+      const refusal = timeRefusal(err);
+      if (refusal) {
+        // The host's calendar changed under the dialog: show it as it is now.
+        if (refusal.kind === "taken" || refusal.kind === "busy") void qc.invalidateQueries({ queryKey: freeTimesKey(activity.id) });
+        return;
+      }
       if (err instanceof ApiError && err.status === 409) {
         const now = typeof err.details.detailedStatus === "string" ? err.details.detailedStatus : null;
         onConflict(
@@ -38,6 +50,7 @@ export function useRunAction(activity: ActivityDetails, label: string, onConflic
       // Anything else is shown in the dialog (mutation.error).
     }
   };
-  const error = mutation.error instanceof ApiError && mutation.error.status !== 409 ? mutation.error : null;
-  return { run, pending: mutation.isPending, error };
+  const refusal = timeRefusal(mutation.error);
+  const error = mutation.error instanceof ApiError && mutation.error.status !== 409 && !refusal ? mutation.error : null;
+  return { run, pending: mutation.isPending, error, refusal, reset: mutation.reset };
 }

@@ -69,6 +69,8 @@ export interface OnBehalfBody {
   start: string;
   ownerId: string;
   eventTypeId?: string;
+  /** Book outside the host's hours knowingly (Find a time's "Schedule anyway"). */
+  override?: boolean;
   customerId?: string;
   customer?: { name: string; email: string; phone?: string; timeZone?: string };
 }

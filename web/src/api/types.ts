@@ -66,6 +66,8 @@ export interface ActionBody {
   ownerId?: string;
   eventType?: "same" | "any";
   eventTypeId?: string;
+  /** approve, reschedule: book a time outside the host's hours or over their busy time knowingly. */
+  override?: boolean;
   /** The activity version the user acted on; a change made since answers 409. */
   expectedVersion?: number;
 }

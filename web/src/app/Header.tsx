@@ -1,7 +1,8 @@
 import type { LiveState } from "../api/live";
 import { useSignOut } from "../api/queries";
 import type { Me } from "../api/types";
-import { Link } from "./router";
+import { MenuButton } from "../ui/Menu";
+import { Link, navigate } from "./router";
 
 const TABS = [
   { to: "/activities", label: "Activity stream", match: ["/", "/activities"], icon: "M4 6h16M4 12h16M4 18h10" },
@@ -36,15 +37,24 @@ export function Header({ me, live, pathname }: { me: Me; live: LiveState; pathna
           <span className="live-dot" aria-hidden="true" />
           <span className="live-text">{LIVE_TEXT[live]}</span>
         </span>
-        <div className="account" data-testid="account">
-          <span className="account-name">{me.account.name}</span>
-          <span className="account-user">
-            {me.user.name} · <span className="role">{me.user.role === "admin" ? "Admin" : "Member"}</span>
-          </span>
-        </div>
-        <button type="button" className="button button-ghost" onClick={() => signOut.mutate()} disabled={signOut.isPending}>
-          Sign out
-        </button>
+        {/* The user menu: one's own settings (API tokens) and signing out. */}
+        <MenuButton
+          className="account-button"
+          ariaLabel={`Account menu: ${me.user.name}, ${me.user.role === "admin" ? "Admin" : "Member"}, ${me.account.name}`}
+          label={
+            <span className="account" data-testid="account">
+              <span className="account-name">{me.account.name}</span>
+              <span className="account-user">
+                {me.user.name} · <span className="role">{me.user.role === "admin" ? "Admin" : "Member"}</span>
+              </span>
+            </span>
+          }
+          align="end"
+          items={[
+            { key: "tokens", label: "API tokens", onSelect: () => navigate("/settings/tokens") },
+            { key: "sign-out", label: signOut.isPending ? "Signing out…" : "Sign out", onSelect: () => signOut.mutate() },
+          ]}
+        />
       </div>
     </header>
   );

@@ -4,17 +4,16 @@ import { useCallback, useState, type FormEvent } from "react";
 import { DateTimeField } from "../actions/DateTimeField";
 import { ApiError, errorMessage } from "../api/client";
 import { useBookingPages } from "../api/queries";
-import { scheduleOnBehalf, useFindATime, type FindATimeQuery, type FreeMember } from "../api/schedule";
+import { scheduleOnBehalf, useFindATime, type FindATimeQuery } from "../api/schedule";
 import type { ActivityDetails, Me } from "../api/types";
 import { Link, setSearch, useLocation } from "../app/router";
 import { CopyButton } from "../ui/CopyButton";
 import { formatRange, zoneName } from "../ui/format";
-import { whenLabel } from "../public/time";
+import { refusalWords, timeRefusal } from "../actions/host-time";
 import { CustomerPicker, isNewCustomerValid, type CustomerChoice } from "./CustomerPicker";
+import { WhoIsFree, type Candidate } from "./WhoIsFree";
 
 const nextHour = (zone: string) => DateTime.now().setZone(zone).plus({ hours: 1 }).startOf("hour").toUTC().toISO()!;
-
-const REASONS = { outside_hours: "outside their hours", busy: "busy then" } as const;
 
 /**
  * "Schedule on behalf" (/schedule): on a call, the user enters the time the customer asks for and
@@ -57,7 +56,7 @@ export function SchedulePage({ me }: { me: Me }) {
     setQuery({ start, ...(pageId ? { bookingPageId: pageId } : {}), ...(eventTypeId ? { eventTypeId } : {}) });
   };
 
-  const schedule = async (m: FreeMember) => {
+  const schedule = async (m: Candidate, override: boolean) => {
     if (!found.data || !customer) return;
     const bookingPageId = chosenPage[m.userId] ?? m.bookingPages[0]?.id;
     if (!bookingPageId) return;
@@ -74,6 +73,7 @@ export function SchedulePage({ me }: { me: Me }) {
         start: found.data.start,
         ownerId: m.userId,
         ...(query?.eventTypeId ? { eventTypeId: query.eventTypeId } : {}),
+        ...(override ? { override: true } : {}),
         ...who,
       });
       setDone(r);
@@ -81,7 +81,14 @@ export function SchedulePage({ me }: { me: Me }) {
       void qc.invalidateQueries({ queryKey: ["find-a-time"] });
       window.scrollTo({ top: 0 });
     } catch (err) {
-      setError(err instanceof ApiError && err.code === "slot_unavailable" ? `${m.name} was just booked at that time. Pick someone else or another time.` : errorMessage(err));
+      const refusal = timeRefusal(err);
+      setError(
+        refusal?.kind === "taken"
+          ? `${m.name} was just booked at that time. Pick someone else or another time.`
+          : refusal
+            ? refusalWords(refusal, m.name)
+            : errorMessage(err),
+      );
       if (err instanceof ApiError && err.status === 409) void found.refetch();
     } finally {
       setPending(null);
@@ -91,7 +98,11 @@ export function SchedulePage({ me }: { me: Me }) {
   return (
     <div className="page schedule-page">
       <h1 className="page-title">Schedule on behalf of a customer</h1>
-      <p className="muted">Enter the time the customer asks for, pick a team member who is free, and the booking is made — no booking form.</p>
+      <p className="muted">
+        {me.user.role === "admin"
+          ? "Enter the time the customer asks for, pick a team member who is free, and the booking is made — no booking form."
+          : "Enter the time the customer asks for, see whether you are free then, and the booking is made with you — no booking form."}
+      </p>
       {done && <Scheduled result={done} zone={zone} onAgain={() => setDone(null)} />}
 
       <section className="schedule-step" aria-labelledby="step-customer">
@@ -144,9 +155,8 @@ export function SchedulePage({ me }: { me: Me }) {
       {query && (
         <section className="schedule-step" aria-labelledby="step-who" aria-busy={found.isFetching || undefined}>
           <h2 id="step-who">
-            <span className="step-no" aria-hidden="true">3</span> Who is free
+            <span className="step-no" aria-hidden="true">3</span> {me.user.role === "admin" ? "Who is free" : "Are you free?"}
           </h2>
-          {found.data && <p className="muted">{formatRange(found.data.start, found.data.end, zone)}</p>}
           {found.isError && (
             <p className="form-error" role="alert">
               {errorMessage(found.error)}
@@ -157,50 +167,17 @@ export function SchedulePage({ me }: { me: Me }) {
               {error}
             </p>
           )}
-          {!customerReady && found.data && found.data.members.length > 0 && <p className="notice-warning hint">Choose or enter the customer above to schedule.</p>}
-          {found.data && found.data.members.length === 0 && <p className="muted">Nobody is free then. Try another time.</p>}
-          {found.data && found.data.members.length > 0 && (
-            <ol className="members" aria-label="Team members free then, best first">
-              {found.data.members.map((m, i) => (
-                <li key={m.userId} className="member">
-                  <span className="member-rank" aria-hidden="true">
-                    {i + 1}
-                  </span>
-                  <div className="member-info">
-                    <strong>{m.name}</strong>
-                    <span className="muted">
-                      {m.bookingsThatDay === 0 ? "No bookings" : `${m.bookingsThatDay} booking${m.bookingsThatDay === 1 ? "" : "s"}`} that day · their time:{" "}
-                      {whenLabel(found.data!.start, m.timeZone)} ({zoneName(m.timeZone)})
-                    </span>
-                  </div>
-                  {m.bookingPages.length > 1 ? (
-                    <label className="member-page">
-                      <span className="sr-only">Booking page for {m.name}</span>
-                      <select className="input" value={chosenPage[m.userId] ?? m.bookingPages[0].id} onChange={(e) => setChosenPage((c) => ({ ...c, [m.userId]: e.target.value }))}>
-                        {m.bookingPages.map((p) => (
-                          <option key={p.id} value={p.id}>
-                            {p.name}
-                          </option>
-                        ))}
-                      </select>
-                    </label>
-                  ) : (
-                    <span className="member-page muted">{m.bookingPages[0]?.name ?? "Hosts no booking page"}</span>
-                  )}
-                  <button
-                    type="button"
-                    className="button button-primary"
-                    disabled={!customerReady || pending !== null || m.bookingPages.length === 0}
-                    onClick={() => schedule(m)}
-                  >
-                    {pending === m.userId ? "Scheduling…" : `Schedule with ${m.name}`}
-                  </button>
-                </li>
-              ))}
-            </ol>
-          )}
-          {found.data && found.data.unavailable.length > 0 && (
-            <p className="hint">Not free: {found.data.unavailable.map((u) => `${u.name} (${REASONS[u.reason]})`).join(", ")}.</p>
+          {found.data && (
+            <WhoIsFree
+              data={found.data}
+              me={me}
+              pages={pages.data ?? []}
+              customerReady={customerReady}
+              pending={pending}
+              chosenPage={chosenPage}
+              onChosenPage={(userId, id) => setChosenPage((c) => ({ ...c, [userId]: id }))}
+              onSchedule={schedule}
+            />
           )}
         </section>
       )}

@@ -101,15 +101,15 @@ export function AvailabilityCalendar({ userId, data, readOnly }: { userId: strin
                     <button
                       type="button"
                       data-day={d.toISODate()}
-                      className={`day${override ? (off ? " is-off" : " is-other") : off ? " is-closed" : ""}${d.equals(today) ? " is-today" : ""}${past ? " is-past" : ""}`}
+                      className={`cal-day${override ? (off ? " is-off" : " is-other") : off ? " is-closed" : ""}${d.equals(today) ? " is-today" : ""}${past ? " is-past" : ""}`}
                       tabIndex={d.equals(focus) ? 0 : -1}
                       aria-label={`${d.toFormat("cccc d LLLL yyyy")}: ${off ? "day off" : text}${override ? " (date override)" : ""}`}
                       aria-disabled={readOnly || past || undefined}
                       onFocus={() => setFocus(d)}
                       onClick={() => !readOnly && !past && setOpen(d)}
                     >
-                      <span className="day-number">{d.day}</span>
-                      <span className="day-hours">{text}</span>
+                      <span className="cal-day-number">{d.day}</span>
+                      <span className="cal-day-hours">{text}</span>
                     </button>
                   </td>
                 );

@@ -8,6 +8,7 @@ import { BookingPagesScreen } from "./BookingPagesScreen";
 import { MasterPagesScreen } from "./MasterPagesScreen";
 import { ProfileScreen } from "./ProfileScreen";
 import { TeamScreen } from "./TeamScreen";
+import { TokensPage } from "./TokensPage";
 import "./settings.css";
 
 /**
@@ -25,6 +26,7 @@ const SECTIONS: { path: string; label: string; render: (me: Me, rest: string[]) 
   { path: "availability", label: "Availability", render: (me, rest) => <AvailabilityScreen me={me} userId={rest[0] ?? me.user.id} /> },
   { path: "master-pages", label: "Master pages", render: (me) => <MasterPagesScreen me={me} /> },
   { path: "account", label: "Account", render: (me) => <AccountSettingsScreen me={me} /> },
+  { path: "tokens", label: "API tokens", render: (me) => <TokensPage me={me} /> },
 ];
 
 export function SettingsPage({ me, pathname }: { me: Me; pathname: string }) {
@@ -50,11 +52,6 @@ export function SettingsPage({ me, pathname }: { me: Me; pathname: string }) {
               </Link>
             </li>
           ))}
-          <li>
-            <Link to="/settings/tokens" className="settings-nav-link">
-              API tokens
-            </Link>
-          </li>
         </ul>
       </nav>
       <div className="settings-main">
