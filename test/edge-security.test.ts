@@ -63,6 +63,11 @@ describe.each(ENGINES)("the HTTP edge against attackers on $name", (engine) => {
       await fetch(`${url}/MANAGE/${b.token}?x=1`);
       await fetch(`${url}/api/v1/activities?limit=1&code=${secrets.code}&State=${secrets.state}&token=${b.token}`, { headers: { authorization: `Bearer ${secrets.bearer}`, cookie } });
       await fetch(`${url}/api/v1/me`, { headers: { cookie } });
+      // The web app's invitation and password-reset pages carry their link tokens in the path too.
+      const invite = await client(url, acct.admin.token).post("/api/v1/invitations", { email: `logged-${acct.accountId.slice(0, 8)}@example.test` });
+      const inviteToken = (invite.body.link as string).split("/").pop()!;
+      await fetch(`${url}/invite/${inviteToken}`);
+      await fetch(`${url}/reset-password/${inviteToken}`);
 
       const log = lines.join("");
       const urls = lines.map((l) => JSON.parse(l).req?.url).filter(Boolean);
@@ -70,6 +75,9 @@ describe.each(ENGINES)("the HTTP edge against attackers on $name", (engine) => {
       expect(urls).toContain("/api/v1/public/manage/[redacted]");
       expect(urls).toContain("/api/v1/public/manage/[redacted]/cancel");
       expect(urls).toContain("/manage/[redacted]");
+      expect(urls).toContain("/invite/[redacted]");
+      expect(urls).toContain("/reset-password/[redacted]");
+      expect(log.includes(inviteToken), "an invitation token is in the log").toBe(false);
       expect(urls).toContain("/api/v1/activities?limit=1&code=[redacted]&State=[redacted]&token=[redacted]");
       for (const [what, secret] of Object.entries(secrets)) expect(log.includes(secret), `${what} is in the log`).toBe(false);
       expect(log).not.toMatch(/authorization|cookie/i);
@@ -148,7 +156,7 @@ describe.each(ENGINES)("the HTTP edge against attackers on $name", (engine) => {
     it("admins set the embed origins, written as a browser sends them; members may read but not change them", async () => {
       const a = await newAccount(server, "Settings");
       const adminOf = client(server.url, a.admin.token);
-      expect((await adminOf.get("/api/v1/account")).body).toEqual({ id: a.accountId, name: "Settings", embedOrigins: [] });
+      expect((await adminOf.get("/api/v1/account")).body).toEqual({ id: a.accountId, name: "Settings", embedOrigins: [], brandColor: null, defaultTimeZone: "UTC", logoUrl: null });
       const set = await adminOf.call("PATCH", "/api/v1/account", { embedOrigins: ["https://Shop.Example.com/", "https://shop.example.com", "https://shop.example.com:8443", "http://127.0.0.1:8080"] });
       expect(set.status, JSON.stringify(set.body)).toBe(200);
       expect(set.body.embedOrigins).toEqual(["https://shop.example.com", "https://shop.example.com:8443", "http://127.0.0.1:8080"]);

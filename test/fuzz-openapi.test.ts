@@ -30,6 +30,13 @@ interface Fixtures {
   filterId: string;
   master: { id: string; slug: string };
   overrideDate: string;
+  /** An open invitation and a password reset (of the member): their ids and link tokens. */
+  invitation: { id: string; token: string };
+  resetToken: string;
+  /** A second API token of the admin's, for the case that revokes one. */
+  apiTokenId: string;
+  /** A 1×1 PNG, the account's logo. */
+  logo: string;
   /** A free start `i` hours after the bookings, for cases that book. */
   slot(i: number): string;
 }
@@ -53,7 +60,17 @@ async function makeFixtures(server: TestServer): Promise<Fixtures> {
   const packages = await admin.call("PATCH", `/api/v1/booking-pages/${acct.autoPage.id}`, { packagesEnabled: true });
   const override = await admin.call("PUT", `/api/v1/users/${acct.admin.id}/date-overrides/${overrideDate}`, { ranges: [["09:00", "12:00"]] });
   expect([filter.status, master.status, packages.status, override.status], JSON.stringify([filter.body, master.body, packages.body, override.body])).toEqual([201, 201, 200, 200]);
-  return { acct, bookings, resubmitTokens, customerId, filterId: filter.body.id, master: master.body, overrideDate, slot: (i) => starts[10 + (i % 590)] };
+  const invitation = await admin.post("/api/v1/invitations", { email: `invitee-${acct.accountId.slice(0, 8)}@example.test`, role: "member" });
+  const reset = await admin.post(`/api/v1/users/${acct.member.id}/password-reset`);
+  const logo = `data:image/png;base64,${Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cf00000301010018dd8db40000000049454e44ae426082", "hex").toString("base64")}`;
+  const withLogo = await admin.call("PUT", "/api/v1/account/logo", { dataUrl: logo });
+  const spare = await admin.post("/api/v1/me/tokens", { name: "Spare token" });
+  expect([invitation.status, reset.status, withLogo.status, spare.status]).toEqual([201, 201, 200, 201]);
+  return {
+    acct, bookings, resubmitTokens, customerId, filterId: filter.body.id, master: master.body, overrideDate, slot: (i) => starts[10 + (i % 590)],
+    invitation: { id: invitation.body.invitation.id, token: invitation.body.link.split("/").pop() }, resetToken: reset.body.link.split("/").pop(), logo,
+    apiTokenId: spare.body.item.id,
+  };
 }
 
 /** A request of `op` that succeeds, for run `run` (cases that change state get their own booking or time). */
@@ -64,11 +81,19 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
   const inAWeek = new Date(new Date(fx.slot(0)).getTime() + 7 * 86_400_000).toISOString();
   const idFor: Record<string, string> = {
     activities: pick(fx.bookings).id, "booking-pages": acct.autoPage.id, "master-pages": fx.master.id,
-    users: acct.admin.id, customers: fx.customerId, "saved-filters": fx.filterId,
+    users: acct.admin.id, customers: fx.customerId, "saved-filters": fx.filterId, invitations: fx.invitation.id,
+  };
+  // Operations whose baseline needs another target: a page without bookings to delete, a member
+  // (not the caller) to deactivate, the account whose logo is served.
+  const idForOp: Record<string, string> = {
+    "DELETE /api/v1/booking-pages/{id}": acct.otherPage.id,
+    "POST /api/v1/users/{id}/deactivate": acct.member.id,
+    "GET /api/v1/public/accounts/{id}/logo": acct.accountId,
+    "DELETE /api/v1/me/tokens/{id}": fx.apiTokenId,
   };
   const resource = op.path.split("/")[3];
   const path: Record<string, string> = {
-    id: idFor[resource] ?? "",
+    id: idForOp[`${op.method} ${op.path}`] ?? idFor[resource] ?? "",
     action: "reschedule",
     slug: resource === "public" && op.path.includes("master-pages") ? fx.master.slug : op.path.endsWith("/requests") ? acct.approvalPage.slug : acct.autoPage.slug,
     token: op.path.endsWith("/resubmit") ? pick(fx.resubmitTokens) : pick(fx.bookings).token,
@@ -106,7 +131,18 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     "POST /api/v1/public/master-pages/{slug}/route": {},
     "POST /api/v1/saved-filters": { name: `Filter ${tag}`, query: { q: "ann", status: "Scheduled" } },
     "PATCH /api/v1/saved-filters/{id}": { name: `Renamed ${tag}` },
-    "PATCH /api/v1/account": { embedOrigins: ["https://shop.example.com"] },
+    "PATCH /api/v1/account": { embedOrigins: ["https://shop.example.com"], name: "Fuzz business", brandColor: "#0f766e", defaultTimeZone: "Europe/Berlin" },
+    "PUT /api/v1/account/logo": { dataUrl: fx.logo },
+    "POST /api/v1/booking-pages/{id}/duplicate": { slug: `fuzz-copy-${tag}`, name: "Fuzz copy" },
+    "PATCH /api/v1/users/{id}": { role: "admin" },
+    "POST /api/v1/invitations": { email: `fuzz-${tag}@example.test`, role: "member" },
+    "PATCH /api/v1/me": { name: "Fuzz admin", timeZone: "Europe/Berlin" },
+    "POST /api/v1/me/tokens": { name: `Fuzz token ${tag}` },
+    "POST /api/v1/me/password": { currentPassword: "correct horse battery", newPassword: "a fuzzed new password" },
+    "POST /api/v1/public/invitations/look-up": { token: fx.invitation.token },
+    "POST /api/v1/public/invitations/accept": { token: fx.invitation.token, name: "Fuzz invitee", password: "invitee password" },
+    "POST /api/v1/public/password-resets/look-up": { token: fx.resetToken },
+    "POST /api/v1/public/password-resets/accept": { token: fx.resetToken, password: "reset password" },
     "POST /api/v1/test-clock": { now: new Date(server.clock.now().getTime() + 60_000).toISOString() },
   };
   const key = `${op.method} ${op.path}`;

@@ -41,6 +41,8 @@ export async function signIn(
     throw new DomainError("unauthenticated", "E-mail or password is incorrect.", {});
   }
   await recordSignInSuccess(db, email, address);
+  // Only after the password checked out: a stranger learns nothing about the account.
+  if (user.deactivated_at) throw new DomainError("forbidden", "Your user has been deactivated; ask an admin of your team to reactivate it.", { reason: "deactivated" });
   const token = randomBytes(32).toString("base64url");
   await insertSession(db, {
     token_hash: hashToken(token),

@@ -1,6 +1,6 @@
 import { forbidden, invalid, notFound } from "../domain/errors.js";
 import { findUser } from "../store/accounts-repo.js";
-import { findCustomer, findPage, type MemberScope } from "../store/pages-repo.js";
+import { findActivePage, findCustomer, type MemberScope } from "../store/pages-repo.js";
 import { createBooking, inTransaction, manageLink } from "./activity-writes.js";
 import { addMinutes, bookingFields, meetingLength, saveCustomer, type CustomerInput, atTime } from "./booking-rules.js";
 import type { AppContext, Caller } from "./context.js";
@@ -30,7 +30,7 @@ export interface BookOnBehalfInput {
  */
 export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookOnBehalfInput) {
   return inTransaction(ctx, async (tx) => {
-    const page = await findPage(tx, caller.accountId, input.bookingPageId);
+    const page = await findActivePage(tx, caller.accountId, input.bookingPageId);
     if (!page) throw notFound("Booking page", input.bookingPageId);
     const vis = await visibilityOf(tx, caller);
     if (!canSee(vis, { booking_page_id: page.id, owner_id: null })) throw notFound("Booking page", input.bookingPageId);
@@ -40,6 +40,7 @@ export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookO
     }
     const owner = await findUser(tx, caller.accountId, input.ownerId ?? (caller.role === "admin" ? page.owner_id : caller.userId));
     if (!owner) throw invalid("ownerId", `no user ${input.ownerId} in this account`);
+    if (owner.deactivated_at) throw invalid("ownerId", `${owner.name} is deactivated and hosts no new meetings`);
     const { minutes, eventType } = await meetingLength(tx, page, input.eventTypeId);
     const end = addMinutes(input.start, minutes);
     await assertStaffMayBook(tx, { page, host: owner, start: input.start, end, now: ctx.clock.now(), override: input.override });

@@ -62,7 +62,8 @@ export async function assertCustomerMayBook(
   if (!opts.hostLocked) await lockHost(tx, hostId);
   const rules = rulesFor(page, (end.getTime() - start.getTime()) / 60_000, now);
   const [schedule] = await loadHostSchedules(tx, page, [hostId], addMinutes(start, -1440), addMinutes(end, 1440), { holds: true, ignoreActivityId: opts.ignoreActivityId });
-  if (!schedule) throw new DomainError("validation_failed", `hostId: no user ${hostId} in this account`, { field: "hostId" });
+  // Unknown, or deactivated (loadHostSchedules leaves deactivated users out: they host no new meetings).
+  if (!schedule) throw new DomainError("validation_failed", `hostId: ${hostId} is not an active user of this account`, { field: "hostId" });
   const problem = checkTime(schedule, rules, start, end);
   if (problem) throw unavailable(page, rules, problem, start, end);
 }

@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import { hostProblem } from "../domain/availability.js";
 import { notFound } from "../domain/errors.js";
 import { listUsers } from "../store/accounts-repo.js";
-import { findEventType, findPage } from "../store/pages-repo.js";
+import { findEventType, findActivePage } from "../store/pages-repo.js";
 import { countLiveBookings, pagesHostedBy } from "../store/scheduling-repo.js";
 import { addMinutes, type PageRow } from "./booking-rules.js";
 import type { AppContext, Caller } from "./context.js";
@@ -34,10 +34,11 @@ export async function findATime(ctx: AppContext, caller: Caller, q: FindATimeQue
   if (q.eventTypeId) {
     const et = await findEventType(ctx.db, caller.accountId, q.eventTypeId);
     if (!et || (q.bookingPageId && et.booking_page_id !== q.bookingPageId)) throw notFound("Event type", q.eventTypeId);
-    page = await findPage(ctx.db, caller.accountId, et.booking_page_id);
+    page = await findActivePage(ctx.db, caller.accountId, et.booking_page_id);
+    if (!page) throw notFound("Event type", q.eventTypeId); // its page was deleted
     minutes = et.duration_minutes;
   } else if (q.bookingPageId) {
-    page = await findPage(ctx.db, caller.accountId, q.bookingPageId);
+    page = await findActivePage(ctx.db, caller.accountId, q.bookingPageId);
     if (page) minutes = page.duration_minutes;
   }
   const pageId = q.bookingPageId ?? page?.id;

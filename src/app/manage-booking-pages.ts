@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { DomainError, forbidden, invalid, notFound } from "../domain/errors.js";
 import { listUsers } from "../store/accounts-repo.js";
 import type { Db, Tx } from "../store/database.js";
-import { slugTaken, updateEventType, updatePage, type PageChanges } from "../store/page-settings-repo.js";
-import { findEventType, findPage, insertBookingPage, insertEventType, listEventTypes } from "../store/pages-repo.js";
+import { countLiveBookingsOf, markEventTypeDeleted, slugTaken, updateEventType, updatePage, type PageChanges } from "../store/page-settings-repo.js";
+import { findActivePage, findEventType, insertBookingPage, insertEventType, listEventTypes } from "../store/pages-repo.js";
 import { listPageHosts, listPageMembers, replacePageHosts, replacePageMembers } from "../store/scheduling-repo.js";
 import type { OpenHours, PageQuestion } from "../store/schema.js";
 import { inTransaction } from "./activity-writes.js";
@@ -125,6 +125,22 @@ export async function changeEventType(ctx: AppContext, caller: Caller, pageId: s
   });
 }
 
+/** Deletes an event type (owner, editors, admins); refused while live bookings use it. Past ones keep its name. */
+export async function deleteEventType(ctx: AppContext, caller: Caller, pageId: string, eventTypeId: string): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const page = await pageFor(tx, caller, pageId, "edit");
+    const et = await findEventType(tx, caller.accountId, eventTypeId);
+    if (!et || et.booking_page_id !== page.id) throw notFound("Event type", eventTypeId);
+    const live = await countLiveBookingsOf(tx, caller.accountId, { eventTypeId: et.id }, ctx.clock.now());
+    if (live > 0) {
+      throw new DomainError("conflict", `${et.name} has ${live} live booking${live === 1 ? "" : "s"} (meetings to come or open requests); cancel or move ${live === 1 ? "it" : "them"} before deleting it.`, {
+        reason: "live_bookings", liveBookings: live, eventTypeId: et.id,
+      });
+    }
+    await markEventTypeDeleted(tx, caller.accountId, et.id, ctx.clock.now());
+  });
+}
+
 export async function getPageSettings(ctx: AppContext, caller: Caller, id: string) {
   const page = await pageFor(ctx.db, caller, id, "see");
   const [eventTypes, hostIds, members] = await Promise.all([
@@ -147,9 +163,12 @@ export async function getPageSettings(ctx: AppContext, caller: Caller, id: strin
   };
 }
 
-/** Loads a page for `need`: see (404 when hidden), edit (owner, editor, admin) or manage (owner, admin) — else 403. */
+/**
+ * Loads a page for `need`: see (404 when hidden or deleted), edit (owner, editor, admin) or manage
+ * (owner, admin) — else 403.
+ */
 export async function pageFor(conn: Db | Tx, caller: Caller, id: string, need: "see" | "edit" | "manage"): Promise<PageRow> {
-  const page = await findPage(conn, caller.accountId, id);
+  const page = await findActivePage(conn, caller.accountId, id);
   const vis = await visibilityOf(conn, caller);
   if (!page || !canSee(vis, { booking_page_id: page.id, owner_id: null })) throw notFound("Booking page", id);
   if (need === "see" || caller.role === "admin" || page.owner_id === caller.userId) return page;
@@ -158,17 +177,20 @@ export async function pageFor(conn: Db | Tx, caller: Caller, id: string, need: "
   throw forbidden(`Only ${need === "edit" ? "the owner, an editor" : "the owner"} or an admin may change booking page ${page.slug}.`, { bookingPageId: page.id });
 }
 
-async function assertUsers(conn: Db | Tx, accountId: string, ids: string[], field: string): Promise<void> {
-  const known = new Set((await listUsers(conn, accountId)).map((u) => u.id));
-  const unknown = ids.find((id) => !known.has(id));
+/** Owners and hosts are active users of the account. */
+export async function assertUsers(conn: Db | Tx, accountId: string, ids: string[], field: string): Promise<void> {
+  const users = new Map((await listUsers(conn, accountId, "all")).map((u) => [u.id, u]));
+  const unknown = ids.find((id) => !users.has(id));
   if (unknown) throw invalid(field, `no user ${unknown} in this account`);
+  const inactive = ids.map((id) => users.get(id)!).find((u) => u.deactivated_at);
+  if (inactive) throw invalid(field, `${inactive.name} is deactivated`);
 }
 
-function slugConflict(slug: string): DomainError {
+export function slugConflict(slug: string): DomainError {
   return new DomainError("conflict", `slug: the booking page address "${slug}" is taken; choose another.`, { field: "slug" });
 }
 
-function settingsChanges(p: PageSettingsInput): PageChanges {
+export function settingsChanges(p: PageSettingsInput): PageChanges {
   const c: PageChanges = {};
   const set = <K extends keyof PageChanges>(k: K, v: PageChanges[K] | undefined) => {
     if (v !== undefined) c[k] = v;

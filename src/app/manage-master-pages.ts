@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { DomainError, forbidden, invalid, notFound } from "../domain/errors.js";
 import type { Db, Tx } from "../store/database.js";
-import { findMasterPage, insertMasterPage, listMasterPages, listMasterTargets, masterSlugTaken, replaceMasterTargets, updateMasterPage } from "../store/page-settings-repo.js";
-import { findPage } from "../store/pages-repo.js";
+import { deleteMasterPage, findMasterPage, insertMasterPage, listMasterPages, listMasterTargets, masterSlugTaken, replaceMasterTargets, updateMasterPage } from "../store/page-settings-repo.js";
+import { findActivePage } from "../store/pages-repo.js";
 import type { MasterPagesTable } from "../store/schema.js";
 import { inTransaction } from "./activity-writes.js";
 import type { AppContext, Caller } from "./context.js";
@@ -75,13 +75,21 @@ async function presentMaster(conn: Db, m: { id: string; account_id: string; slug
 
 async function writeTargets(tx: Tx, accountId: string, masterId: string, targets: MasterTargetInput[]) {
   for (const [i, t] of targets.entries()) {
-    const page = await findPage(tx, accountId, t.bookingPageId);
+    const page = await findActivePage(tx, accountId, t.bookingPageId);
     if (!page) throw invalid(`targets.${i}.bookingPageId`, `no booking page ${t.bookingPageId} in this account`);
     if (t.userId && !(await hostsOf(tx, page)).includes(t.userId)) throw invalid(`targets.${i}.userId`, `${t.userId} does not host booking page ${page.slug}`);
   }
   const keys = targets.map((t) => `${t.bookingPageId}/${t.userId ?? ""}`);
   if (new Set(keys).size !== keys.length) throw invalid("targets", "the same target is listed twice");
   await replaceMasterTargets(tx, accountId, masterId, targets.map((t) => ({ id: randomUUID(), bookingPageId: t.bookingPageId, userId: t.userId ?? null })));
+}
+
+/** Deletes a master page (admins); its public address stops working and is free again. */
+export async function deleteMaster(ctx: AppContext, caller: Caller, id: string): Promise<void> {
+  assertAdmin(caller);
+  await inTransaction(ctx, async (tx) => {
+    if (!(await deleteMasterPage(tx, caller.accountId, id))) throw notFound("Master page", id);
+  });
 }
 
 function assertAdmin(caller: Caller) {

@@ -12,6 +12,7 @@ export async function reassignBooking(ctx: AppContext, caller: Caller, id: strin
     const a = await loadForAction(tx, caller, id, "reassign", { kind: "reassign" }, body.expectedVersion);
     const owner = await findUser(tx, a.account_id, ownerId);
     if (!owner) throw invalid("ownerId", `no user ${ownerId} in this account`);
+    if (owner.deactivated_at) throw invalid("ownerId", `${owner.name} is deactivated and hosts no new meetings`);
     if (owner.id === a.owner_id) throw new DomainError("conflict", `${a.id} is already assigned to ${owner.name}.`, { ownerId });
     return applyTransition(tx, ctx, {
       activity: a,

@@ -1,14 +1,16 @@
 import { invalid, notFound } from "../domain/errors.js";
 import { countUpcomingByPage, findMasterPageBySlug, listMasterTargets } from "../store/page-settings-repo.js";
 import { countLiveBookings } from "../store/scheduling-repo.js";
+import { publicBusiness } from "./account-settings.js";
 import type { AppContext } from "./context.js";
 
 /** The customer's view of a master page: its name, how it routes, and what they may choose. */
 export async function publicMasterPage(ctx: AppContext, slug: string) {
   const m = await findMasterPageBySlug(ctx.db, slug);
   if (!m) throw notFound("Master page", slug);
-  const targets = await listMasterTargets(ctx.db, m.account_id, m.id);
+  const targets = activeTargets(await listMasterTargets(ctx.db, m.account_id, m.id));
   return {
+    business: await publicBusiness(ctx, m.account_id),
     slug: m.slug, name: m.name, routing: m.routing,
     targets: targets.map((t) => ({ id: t.id, label: t.user_name ?? t.page_name, bookingPageSlug: t.page_slug })),
   };
@@ -22,7 +24,7 @@ export async function publicMasterPage(ctx: AppContext, slug: string) {
 export async function routeMasterPage(ctx: AppContext, slug: string, input: { targetId?: string }) {
   const m = await findMasterPageBySlug(ctx.db, slug);
   if (!m) throw notFound("Master page", slug);
-  const targets = await listMasterTargets(ctx.db, m.account_id, m.id);
+  const targets = activeTargets(await listMasterTargets(ctx.db, m.account_id, m.id));
   if (targets.length === 0) throw notFound("Master page", slug);
   let chosen = targets[0];
   if (m.routing === "customer_choice") {
@@ -44,4 +46,9 @@ export async function routeMasterPage(ctx: AppContext, slug: string, input: { ta
     bookingPage: { slug: chosen.page_slug, name: chosen.page_name },
     hostId: chosen.user_id,
   };
+}
+
+/** Targets pinned to a deactivated team member are left out: they host no new meetings. */
+function activeTargets<T extends { user_deactivated_at: Date | null }>(targets: T[]): T[] {
+  return targets.filter((t) => t.user_deactivated_at === null);
 }

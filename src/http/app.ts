@@ -9,15 +9,18 @@ import type { AppContext } from "../app/context.js";
 import type { AdjustableClock } from "../domain/clock.js";
 import { body, errorHandler } from "./error-mapping.js";
 import { installIdempotency } from "./idempotency.js";
+import { TAGS, assignOperationId } from "./operation-ids.js";
 import { loggerOptions, type LogDestination } from "./request-logging.js";
 import { MAX_PARAM_LENGTH, clientErrorHandler, frameworkErrors, registerInputGuards } from "./input-guards.js";
 import { registerCrossSiteCheck } from "./cross-site.js";
 import { allowInlineStylesForDocs, registerSecurityHeaders } from "./security-headers.js";
 import { registerWebApp } from "./web-app.js";
-import { accountSettingsRoutes } from "./routes/account-settings-routes.js";
 import { checkoutRoutes } from "./routes/checkout-routes.js";
 import { paymentRoutes } from "./routes/payment-routes.js";
 import { accountRoutes } from "./routes/account-routes.js";
+import { accountSettingsRoutes } from "./routes/account-settings-routes.js";
+import { joinRoutes } from "./routes/join-routes.js";
+import { teamRoutes } from "./routes/team-routes.js";
 import { activityRoutes } from "./routes/activity-routes.js";
 import { liveRoutes } from "./routes/live-routes.js";
 import { publicRoutes } from "./routes/public-routes.js";
@@ -64,6 +67,8 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   app.setErrorHandler(errorHandler);
   registerInputGuards(app);
 
+  // Before any route: every documented operation gets its operationId and tag from one table.
+  app.addHook("onRoute", assignOperationId);
   // Served over HTTPS (PUBLIC_URL https://…): what makes cookies secure also turns on HSTS and upgrades.
   const https = opts.secureCookies ?? false;
   await registerSecurityHeaders(app, { https });
@@ -74,6 +79,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
       info: { title: "Bookstream API", version: "1.0.0", description: "The booking back office: the Activity stream, lifecycle actions and the customer's public side." },
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" }, cookie: { type: "apiKey", in: "cookie", name: "bookstream_session" } } },
       security: [{ bearer: [] }, { cookie: [] }],
+      tags: TAGS.map((t) => ({ ...t })),
     },
     transform: jsonSchemaTransform,
   });
@@ -91,6 +97,8 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(savedFilterRoutes(ctx));
   await app.register(tokenRoutes(ctx));
   await app.register(liveRoutes(ctx));
+  await app.register(teamRoutes(ctx));
+  await app.register(joinRoutes(ctx, { secureCookies: opts.secureCookies ?? false }));
   await app.register(accountSettingsRoutes(ctx));
   await app.register(paymentRoutes(ctx));
   await app.register(checkoutRoutes(ctx));

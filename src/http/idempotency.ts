@@ -28,7 +28,8 @@ const IdempotencyHeader = z.looseObject({
   "idempotency-key": z.string().max(255).optional()
     .describe("Retry this request safely: the same key and body within 24 hours give the first answer without doing it twice (header Idempotent-Replayed: true); another request with the same key is 422."),
 });
-const EXCLUDED = ["/api/v1/auth/", "/api/v1/test-clock"];
+// Sign-in and the link pages set a session cookie, which a replayed answer would not carry.
+const EXCLUDED = ["/api/v1/auth/", "/api/v1/test-clock", "/api/v1/public/invitations/", "/api/v1/public/password-resets/"];
 
 export function installIdempotency(app: FastifyInstance, ctx: AppContext) {
   app.addHook("onRoute", (route: RouteOptions) => {

@@ -17,8 +17,11 @@ const SECRET_QUERY_PARAMS = new Set([
   "api_key", "apikey", "key", "signature", "sig", "session", "auth",
 ]);
 
-/** The path segment after /manage/ (the manage-link token), wherever it appears. */
-const MANAGE_TOKEN = /(\/manage\/)[^/?#]+/gi;
+/**
+ * The path segment after /manage/ (the manage-link token), /invite/ (an invitation) or
+ * /reset-password/ (a password reset link), wherever it appears: each is a working credential.
+ */
+const MANAGE_TOKEN = /(\/(?:manage|invite|reset-password)\/)[^/?#]+/gi;
 
 /** `url` (a path with its query string) with its secrets replaced by "[redacted]". */
 export function redactUrl(url: string): string {

@@ -172,3 +172,10 @@ export const csv = <T extends z.ZodType<unknown, string>>(item: T) =>
 export function answerChecking(validateResponses: boolean) {
   return validateResponses ? {} : { serializerCompiler: () => (data: unknown) => JSON.stringify(data) };
 }
+
+/** The business behind a customer page: its name, logo and accent colour (account settings). */
+export const PublicBusiness = z.object({
+  name: z.string(),
+  logoUrl: z.string().nullable(),
+  brandColor: z.string().nullable().describe("#rrggbb, or null for Bookstream's colour"),
+});

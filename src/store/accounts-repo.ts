@@ -29,12 +29,21 @@ export async function updateEmbedOrigins(conn: Conn, accountId: string, origins:
  * or a master page (/m/{slug}). Undefined when no page has that slug.
  */
 export async function embedOriginsForPublicPage(conn: Conn, kind: "booking" | "master", slug: string): Promise<string[] | undefined> {
-  const pages = kind === "booking" ? conn.selectFrom("booking_pages as p") : conn.selectFrom("master_pages as p");
-  const row = await pages
-    .innerJoin("accounts as a", "a.id", "p.account_id")
-    .select("a.embed_origins")
-    .where((eb) => eb(eb.fn("lower", ["p.slug"]), "=", slug.toLowerCase()))
-    .executeTakeFirst();
+  // A deleted booking page frees its address (migration 007): only the live one answers.
+  const row = kind === "booking"
+    ? await conn
+        .selectFrom("booking_pages as p")
+        .innerJoin("accounts as a", "a.id", "p.account_id")
+        .select("a.embed_origins")
+        .where((eb) => eb(eb.fn("lower", ["p.slug"]), "=", slug.toLowerCase()))
+        .where("p.deleted_at", "is", null)
+        .executeTakeFirst()
+    : await conn
+        .selectFrom("master_pages as p")
+        .innerJoin("accounts as a", "a.id", "p.account_id")
+        .select("a.embed_origins")
+        .where((eb) => eb(eb.fn("lower", ["p.slug"]), "=", slug.toLowerCase()))
+        .executeTakeFirst();
   return row?.embed_origins;
 }
 
@@ -64,13 +73,15 @@ export async function findUser(conn: Conn, accountId: string, id: string) {
   return conn.selectFrom("users").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
 }
 
-export async function listUsers(conn: Conn, accountId: string) {
-  return conn
+/** The account's users by name: active ones, or with `status` the deactivated ones or all. */
+export async function listUsers(conn: Conn, accountId: string, status: "active" | "deactivated" | "all" = "active") {
+  let q = conn
     .selectFrom("users")
-    .select(["id", "email", "name", "role", "time_zone"])
-    .where("account_id", "=", accountId)
-    .orderBy("name")
-    .execute();
+    .select(["id", "email", "name", "role", "time_zone", "deactivated_at"])
+    .where("account_id", "=", accountId);
+  if (status === "active") q = q.where("deactivated_at", "is", null);
+  if (status === "deactivated") q = q.where("deactivated_at", "is not", null);
+  return q.orderBy("name").orderBy("id").execute();
 }
 
 export async function insertSession(conn: Conn, s: { token_hash: string; account_id: string; user_id: string; expires_at: Date }) {
@@ -81,7 +92,7 @@ export async function deleteSession(conn: Conn, tokenHash: string) {
   await conn.deleteFrom("sessions").where("token_hash", "=", tokenHash).execute();
 }
 
-/** The signed-in user behind a session cookie or API token, if it is still valid. */
+/** The signed-in user behind a session cookie or API token, if it is still valid and the user active. */
 export async function findUserBySession(conn: Conn, tokenHash: string, now: Date) {
   return conn
     .selectFrom("sessions")
@@ -90,6 +101,7 @@ export async function findUserBySession(conn: Conn, tokenHash: string, now: Date
     .select(["users.id", "users.account_id", "users.email", "users.name", "users.role", "users.time_zone", "accounts.name as account_name"])
     .where("sessions.token_hash", "=", tokenHash)
     .where("sessions.expires_at", ">", now)
+    .where("users.deactivated_at", "is", null)
     .executeTakeFirst();
 }
 
@@ -105,6 +117,7 @@ export async function findUserByApiToken(conn: Conn, tokenHash: string, now: Dat
     .innerJoin("accounts", "accounts.id", "users.account_id")
     .select(["users.id", "users.account_id", "users.email", "users.name", "users.role", "users.time_zone", "accounts.name as account_name", "api_tokens.id as token_id", "api_tokens.expires_at"])
     .where("api_tokens.token_hash", "=", tokenHash)
+    .where("users.deactivated_at", "is", null)
     .where((eb) => eb.or([eb("api_tokens.expires_at", "is", null), eb("api_tokens.expires_at", ">", now)]))
     .executeTakeFirst();
 }

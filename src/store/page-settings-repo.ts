@@ -1,6 +1,7 @@
 import { sql, type Updateable } from "kysely";
 import type { Db, Tx } from "./database.js";
 import type { BookingPagesTable, MasterPagesTable } from "./schema.js";
+import { definedOnly } from "./team-repo.js";
 import { customerSeenBy, type MemberScope } from "./pages-repo.js";
 
 /** Booking page settings, event types, master pages and customer look-ups for the admin API. */
@@ -14,14 +15,19 @@ export async function updatePage(tx: Tx, accountId: string, id: string, changes:
 }
 
 export async function slugTaken(conn: Conn, slug: string, exceptPageId?: string): Promise<boolean> {
-  let q = conn.selectFrom("booking_pages").select("id").where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase()));
+  let q = conn
+    .selectFrom("booking_pages")
+    .select("id")
+    .where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase()))
+    .where("deleted_at", "is", null);
   if (exceptPageId) q = q.where("id", "!=", exceptPageId);
   return Boolean(await q.executeTakeFirst());
 }
 
 export async function updateEventType(tx: Tx, accountId: string, id: string, changes: { name?: string; duration_minutes?: number }): Promise<void> {
-  if (Object.keys(changes).length === 0) return;
-  await tx.updateTable("event_types").set(changes).where("account_id", "=", accountId).where("id", "=", id).execute();
+  const set = definedOnly(changes);
+  if (Object.keys(set).length === 0) return;
+  await tx.updateTable("event_types").set(set).where("account_id", "=", accountId).where("id", "=", id).execute();
 }
 
 export async function masterSlugTaken(conn: Conn, slug: string, exceptId?: string): Promise<boolean> {
@@ -65,7 +71,7 @@ export async function listMasterTargets(conn: Conn, accountId: string, masterPag
     .selectFrom("master_page_targets as t")
     .innerJoin("booking_pages as p", "p.id", "t.booking_page_id")
     .leftJoin("users as u", "u.id", "t.user_id")
-    .select(["t.id", "t.booking_page_id", "t.user_id", "t.position", "p.slug as page_slug", "p.name as page_name", "u.name as user_name"])
+    .select(["t.id", "t.booking_page_id", "t.user_id", "t.position", "p.slug as page_slug", "p.name as page_name", "u.name as user_name", "u.deactivated_at as user_deactivated_at"])
     .where("t.account_id", "=", accountId)
     .where("t.master_page_id", "=", masterPageId)
     .orderBy("t.position")
@@ -108,4 +114,74 @@ export async function searchCustomers(conn: Conn, accountId: string, q: string, 
 export async function setEventTypePrice(tx: Tx, accountId: string, pageId: string, eventTypeId: string, priceMinor: number | null): Promise<boolean> {
   const r = await tx.updateTable("event_types").set({ price_minor: priceMinor }).where("account_id", "=", accountId).where("booking_page_id", "=", pageId).where("id", "=", eventTypeId).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Live bookings of a booking page or one of its event types: Scheduled or Rescheduled meetings
+ * still to come, and open requests. While there are any, neither may be deleted.
+ */
+export async function countLiveBookingsOf(conn: Conn, accountId: string, of: { pageId: string } | { eventTypeId: string }, now: Date): Promise<number> {
+  let q = conn
+    .selectFrom("activities")
+    .select(sql<number>`count(*)::int`.as("n"))
+    .where("account_id", "=", accountId)
+    .where("type", "=", "booking")
+    .where((eb) => eb.or([eb.and([eb("status", "in", ["Scheduled", "Rescheduled"]), eb("start_at", ">", now)]), eb("status", "=", "Requested")]));
+  q = "pageId" in of ? q.where("booking_page_id", "=", of.pageId) : q.where("event_type_id", "=", of.eventTypeId);
+  return Number((await q.executeTakeFirstOrThrow()).n);
+}
+
+/** Master pages that route to a booking page. */
+export async function masterPagesRoutingTo(conn: Conn, accountId: string, pageId: string) {
+  return conn
+    .selectFrom("master_pages as m")
+    .select(["m.id", "m.name"])
+    .where("m.account_id", "=", accountId)
+    .where((eb) => eb.exists(eb.selectFrom("master_page_targets as t").select("t.id").whereRef("t.master_page_id", "=", "m.id").where("t.booking_page_id", "=", pageId)))
+    .orderBy("m.name")
+    .execute();
+}
+
+export async function markPageDeleted(tx: Tx, accountId: string, id: string, at: Date): Promise<boolean> {
+  const r = await tx
+    .updateTable("booking_pages")
+    .set({ deleted_at: at, updated_at: at })
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function markEventTypeDeleted(tx: Tx, accountId: string, id: string, at: Date): Promise<void> {
+  await tx.updateTable("event_types").set({ deleted_at: at }).where("account_id", "=", accountId).where("id", "=", id).execute();
+}
+
+export async function deleteMasterPage(tx: Tx, accountId: string, id: string): Promise<boolean> {
+  const r = await tx.deleteFrom("master_pages").where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+  return Number(r.numDeletedRows) === 1;
+}
+
+/**
+ * Every booking page the caller may see, with its event types and the caller's access, in one
+ * statement (an account may have hundreds). `memberId`: a member, who sees the pages they own or
+ * are an editor or viewer of; undefined: an admin, who sees all.
+ */
+export async function listPagesOverview(conn: Conn, accountId: string, memberId: string | undefined) {
+  const q = conn
+    .selectFrom("booking_pages as p")
+    .innerJoin("users as o", "o.id", "p.owner_id")
+    .select([
+      "p.id", "p.slug", "p.name", "p.owner_id", "o.name as owner_name", "p.time_zone", "p.mode", "p.duration_minutes",
+      sql<{ id: string; name: string; duration_minutes: number }[]>`coalesce((SELECT json_agg(json_build_object('id', e.id, 'name', e.name, 'duration_minutes', e.duration_minutes) ORDER BY e.name)
+        FROM event_types e WHERE e.account_id = p.account_id AND e.booking_page_id = p.id AND e.deleted_at IS NULL), '[]')`.as("event_types"),
+      sql<number>`(SELECT count(*)::int FROM booking_page_hosts h WHERE h.account_id = p.account_id AND h.booking_page_id = p.id)`.as("team_size"),
+    ])
+    .where("p.account_id", "=", accountId)
+    .where("p.deleted_at", "is", null);
+  const withRole = q
+    .leftJoin("booking_page_members as m", (j) => j.onRef("m.booking_page_id", "=", "p.id").on("m.user_id", "=", memberId ?? null))
+    .select("m.role as member_role");
+  const visible = memberId ? withRole.where((eb) => eb.or([eb("p.owner_id", "=", memberId), eb("m.user_id", "=", memberId)])) : withRole;
+  return visible.orderBy("p.name").orderBy("p.id").execute();
 }

@@ -33,8 +33,14 @@ export async function insertEventType(conn: Conn, e: { id: string; account_id: s
   await conn.insertInto("event_types").values(e).execute();
 }
 
+/** A booking page by its public address; deleted pages have none. */
 export async function findPageBySlug(conn: Conn, slug: string) {
-  return conn.selectFrom("booking_pages").selectAll().where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase())).executeTakeFirst();
+  return conn
+    .selectFrom("booking_pages")
+    .selectAll()
+    .where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase()))
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
 }
 
 /**
@@ -61,15 +67,15 @@ export async function findPageForBooking(tx: Tx, slug: string, opts: { lockHostI
              (SELECT json_build_array(json_build_object('id', u.id, 'name', u.name)) FROM users u WHERE u.id = p.owner_id)) AS list) hosts
      CROSS JOIN LATERAL (SELECT coalesce(
              (SELECT json_agg(json_build_object('id', e.id, 'name', e.name, 'duration_minutes', e.duration_minutes, 'price_minor', e.price_minor) ORDER BY e.name)
-                FROM event_types e WHERE e.account_id = p.account_id AND e.booking_page_id = p.id), '[]') AS list) event_types
+                FROM event_types e WHERE e.account_id = p.account_id AND e.booking_page_id = p.id AND e.deleted_at IS NULL), '[]') AS list) event_types
      CROSS JOIN LATERAL (SELECT coalesce(
              (SELECT json_agg(json_build_object('name', o.name, 'slug', o.slug) ORDER BY o.name)
-                FROM booking_pages o WHERE o.account_id = p.account_id AND o.id <> p.id AND o.mode = 'automatic'), '[]') AS list) other_pages
+                FROM booking_pages o WHERE o.account_id = p.account_id AND o.id <> p.id AND o.mode = 'automatic' AND o.deleted_at IS NULL), '[]') AS list) other_pages
      CROSS JOIN LATERAL (SELECT CASE
              WHEN ${lockHostId}::uuid IS NOT NULL THEN ${lockHostId}::uuid::text
              WHEN NOT EXISTS (SELECT 1 FROM booking_page_hosts h WHERE h.account_id = p.account_id AND h.booking_page_id = p.id) THEN p.owner_id::text
            END AS locked_host_id) l
-     WHERE lower(p.slug) = ${slug.toLowerCase()}`;
+     WHERE lower(p.slug) = ${slug.toLowerCase()} AND p.deleted_at IS NULL`;
   const r = await executePrepared(tx, query);
   const row = r.rows[0];
   if (!row) return undefined;
@@ -85,7 +91,7 @@ const PAGE_COLUMNS = [
   "id", "account_id", "slug", "name", "owner_id", "time_zone", "duration_minutes", "mode", "location", "open_hours",
   "created_at", "updated_at", "min_notice_minutes", "max_days_ahead", "buffer_before_minutes", "buffer_after_minutes",
   "slot_interval_minutes", "proposals_required", "holds_requested_slots", "policy_minutes", "packages_enabled",
-  "max_package_sessions", "questions", "video_link",
+  "max_package_sessions", "questions", "video_link", "deleted_at",
   "currency", "price_minor", "package_session_price_minor", "reschedule_fee_minor", "refund_policy",
 ] as const satisfies readonly (keyof BookingPagesTable)[];
 const pageColumnsComplete: ListsEvery<keyof BookingPagesTable, (typeof PAGE_COLUMNS)[number]> = true;
@@ -98,12 +104,27 @@ export type PageForBooking = Selectable<BookingPagesTable> & {
   locked_host_id: string | null;
 };
 
+/**
+ * A booking page by id, deleted or not: an activity's page stays readable for its history and
+ * its actions. Settings and new bookings use findActivePage.
+ */
 export async function findPage(conn: Conn, accountId: string, id: string) {
   return conn.selectFrom("booking_pages").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
 }
 
+/** A booking page that has not been deleted. */
+export async function findActivePage(conn: Conn, accountId: string, id: string) {
+  return conn
+    .selectFrom("booking_pages")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+}
+
 export async function listPages(conn: Conn, accountId: string) {
-  return conn.selectFrom("booking_pages").selectAll().where("account_id", "=", accountId).orderBy("name").execute();
+  return conn.selectFrom("booking_pages").selectAll().where("account_id", "=", accountId).where("deleted_at", "is", null).orderBy("name").execute();
 }
 
 export async function listEventTypes(conn: Conn, accountId: string, pageId: string) {
@@ -112,12 +133,20 @@ export async function listEventTypes(conn: Conn, accountId: string, pageId: stri
     .selectAll()
     .where("account_id", "=", accountId)
     .where("booking_page_id", "=", pageId)
+    .where("deleted_at", "is", null)
     .orderBy("name")
     .execute();
 }
 
+/** An event type customers may still pick (not deleted). */
 export async function findEventType(conn: Conn, accountId: string, id: string) {
-  return conn.selectFrom("event_types").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+  return conn
+    .selectFrom("event_types")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("id", "=", id)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
 }
 
 /** Booking pages a member may see: owned, or shared with them as editor or viewer. */

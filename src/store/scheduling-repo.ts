@@ -36,6 +36,7 @@ export async function findPageWithTeam(conn: Conn, slug: string) {
                                WHERE h.account_id = p.account_id AND h.booking_page_id = p.id), '[]')`.as("team_user_ids"),
     )
     .where((eb) => eb(eb.fn("lower", ["p.slug"]), "=", slug.toLowerCase()))
+    .where("p.deleted_at", "is", null)
     .executeTakeFirst();
 }
 
@@ -74,20 +75,22 @@ export interface UserAvailabilityRow {
   weekly: OpenHours | null;
 }
 
-/** Users with their time zone and weekly hours (null when they set none). */
-export async function loadUserAvailability(conn: Conn, accountId: string, userIds: string[]): Promise<UserAvailabilityRow[]> {
+/** Users with their time zone and weekly hours (null when they set none); `hostsOnly`: active users only. */
+export async function loadUserAvailability(conn: Conn, accountId: string, userIds: string[], opts: { hostsOnly?: boolean } = {}): Promise<UserAvailabilityRow[]> {
   if (userIds.length === 0) return [];
-  const { rows } = await executePrepared(conn, userAvailabilityQuery(conn, accountId, userIds));
+  const { rows } = await executePrepared(conn, userAvailabilityQuery(conn, accountId, userIds, opts.hostsOnly));
   return rows.map(toUserAvailability);
 }
 
-function userAvailabilityQuery(conn: Conn, accountId: string, userIds: string[]) {
-  return conn
+/** `hostsOnly`: leave deactivated users out (they host no new meetings). */
+function userAvailabilityQuery(conn: Conn, accountId: string, userIds: string[], hostsOnly = false) {
+  const q = conn
     .selectFrom("users")
     .leftJoin("user_weekly_hours", "user_weekly_hours.user_id", "users.id")
     .select(["users.id", "users.name", "users.time_zone", "user_weekly_hours.hours"])
     .where("users.account_id", "=", accountId)
     .where("users.id", "in", userIds);
+  return hostsOnly ? q.where("users.deactivated_at", "is", null) : q;
 }
 
 const toUserAvailability = (r: { id: string; name: string; time_zone: string; hours: unknown }): UserAvailabilityRow => ({
@@ -207,7 +210,8 @@ export interface BusyOptions {
 
 /**
  * What the availability core needs about `hostIds` (their hours, date overrides between two local
- * dates, busy time overlapping [from, to)) in one round trip: the three reads above as JSON
+ * dates, busy time overlapping [from, to)) in one round trip (deactivated users are left out, so
+ * they get no slots): the three reads above as JSON
  * columns of one row. Inside a booking's transaction they would otherwise go one after another.
  */
 export async function loadScheduleInputs(conn: Conn, accountId: string, hostIds: string[], days: { from: string; to: string }, from: Date, to: Date, opts: BusyOptions) {
@@ -219,7 +223,7 @@ export async function loadScheduleInputs(conn: Conn, accountId: string, hostIds:
       users: { id: string; name: string; time_zone: string; hours: unknown }[];
       overrides: { user_id: string; day: string; ranges: unknown }[];
       busy: { owner_id: string; intervals: [number, number][] }[];
-    }>`SELECT ${all(userAvailabilityQuery(conn, accountId, hostIds))} AS users,
+    }>`SELECT ${all(userAvailabilityQuery(conn, accountId, hostIds, true))} AS users,
               ${all(overridesQuery(conn, accountId, hostIds, days.from, days.to))} AS overrides,
               ${all(busyQuery(conn, accountId, hostIds, from, to, opts))} AS busy`,
   );
@@ -292,6 +296,7 @@ export async function pagesHostedBy(conn: Conn, accountId: string, userIds: stri
     .leftJoin("booking_page_hosts as h", "h.booking_page_id", "p.id")
     .select(["p.id", "p.name", "p.slug", sql<string>`coalesce(h.user_id, p.owner_id)`.as("host_id")])
     .where("p.account_id", "=", accountId)
+    .where("p.deleted_at", "is", null)
     .where((eb) =>
       eb.or([
         eb("h.user_id", "in", userIds),

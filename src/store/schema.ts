@@ -7,13 +7,24 @@ type Json<T> = ColumnType<T, string, string>;
 
 export interface AccountsTable {
   id: string; name: string; created_at: DefaultedTimestamp;
+  // The account on its customer pages (migration 007).
+  logo: Buffer | null; logo_type: LogoType | null; logo_updated_at: Timestamp | null; brand_color: string | null;
+  default_time_zone: Generated<string>;
   invoice_address: string | null; tax_id: string | null; tax_name: string | null; tax_rate_bp: number | null;
   /** Origins that may frame the account's public booking pages (migration 005). */
   embed_origins: Generated<string[]>;
 }
+export type LogoType = "image/png" | "image/jpeg" | "image/webp" | "image/gif";
 export interface UsersTable {
   id: string; account_id: string; email: string; name: string; role: "admin" | "member";
   password_hash: string | null; time_zone: Generated<string>; created_at: DefaultedTimestamp;
+  deactivated_at: Timestamp | null;
+}
+/** Invitations and admin password resets: one-time links stored hashed (migration 007). */
+export interface UserLinksTable {
+  id: string; token_hash: string; account_id: string; kind: "invitation" | "password_reset"; email: string;
+  role: "admin" | "member" | null; user_id: string | null; created_by: string | null;
+  created_at: Timestamp; expires_at: Timestamp; used_at: Timestamp | null; revoked_at: Timestamp | null;
 }
 export interface SessionsTable { token_hash: string; account_id: string; user_id: string; created_at: DefaultedTimestamp; expires_at: Timestamp }
 export interface ApiTokensTable {
@@ -45,6 +56,8 @@ export interface BookingPagesTable {
   proposals_required: Generated<number>; holds_requested_slots: Generated<boolean>; policy_minutes: number | null;
   packages_enabled: Generated<boolean>; max_package_sessions: Generated<number>;
   questions: ColumnType<PageQuestion[], string | undefined, string>; video_link: string | null;
+  /** Deleted pages stay for their past activities (migration 007). */
+  deleted_at: Timestamp | null;
   // Payments (migration 009).
   currency: string | null; price_minor: number | null; package_session_price_minor: number | null;
   reschedule_fee_minor: number | null; refund_policy: Generated<"none" | "automatic">;
@@ -53,6 +66,7 @@ export interface PageQuestion { id: string; label: string; required: boolean }
 export interface BookingPageMembersTable { account_id: string; booking_page_id: string; user_id: string; role: "editor" | "viewer" }
 export interface EventTypesTable {
   id: string; account_id: string; booking_page_id: string; name: string; duration_minutes: number; created_at: DefaultedTimestamp;
+  deleted_at: Timestamp | null;
   price_minor: number | null;
 }
 export interface CustomersTable {
@@ -148,6 +162,7 @@ export interface Database {
   paypal_webhook_events: PaypalWebhookEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   sign_in_failures: SignInFailuresTable;
+  user_links: UserLinksTable;
 }
 
 export interface PaymentConnectionsTable {

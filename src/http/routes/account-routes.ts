@@ -4,9 +4,7 @@ import { signIn, signOut } from "../../app/auth.js";
 import { bookOnBehalf } from "../../app/book-on-behalf.js";
 import type { AppContext } from "../../app/context.js";
 import { getActivityDetails } from "../../app/get-activity.js";
-import { canSee, visibilityOf } from "../../app/permissions.js";
-import { listUsers } from "../../store/accounts-repo.js";
-import { listEventTypes, listPages } from "../../store/pages-repo.js";
+import { listBookingPages } from "../../app/list-booking-pages.js";
 import { SESSION_COOKIE, callerOf, requireCaller } from "../auth.js";
 import { ActivityDetails, CustomerInput, IsoDateTime, errors } from "../schemas.js";
 
@@ -45,39 +43,23 @@ export function accountRoutes(ctx: AppContext, opts: { signInRateLimit: number; 
         return { user: { id: c.userId, name: c.name, email: c.email, role: c.role, timeZone: c.timeZone }, account: { id: c.accountId, name: c.accountName } };
       });
 
-      r.get("/api/v1/users", {
-        schema: {
-          tags: ["Account"], summary: "Team members of the account",
-          response: { 200: z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.string(), timeZone: z.string() })) }), ...errors(401) },
-        },
-      }, async (req) => ({ items: (await listUsers(ctx.db, callerOf(req).accountId)).map((u) => ({ ...u, timeZone: u.time_zone, time_zone: undefined })) }));
-
       r.get("/api/v1/booking-pages", {
         schema: {
-          tags: ["Account"], summary: "Booking pages the caller may see, with their public links",
+          tags: ["Account"], summary: "Booking pages the caller may see, with their public links and the caller's access",
           response: {
             200: z.object({
               items: z.array(z.object({
-                id: z.string(), slug: z.string(), name: z.string(), ownerId: z.string(), timeZone: z.string(),
+                id: z.string(), slug: z.string(), name: z.string(), ownerId: z.string(), ownerName: z.string(), timeZone: z.string(),
                 mode: z.enum(["automatic", "approval"]), durationMinutes: z.number(), publicUrl: z.string(),
+                team: z.boolean().describe("Whether a team of hosts takes its meetings (else the owner)"),
+                access: z.enum(["manage", "edit", "view"]).describe("manage: owner or admin (settings, team, sharing, delete); edit: editor (settings); view: viewer"),
                 eventTypes: z.array(z.object({ id: z.string(), name: z.string(), durationMinutes: z.number() })),
               })),
             }),
             ...errors(401),
           },
         },
-      }, async (req) => {
-        const caller = callerOf(req);
-        const vis = await visibilityOf(ctx.db, caller);
-        const pages = (await listPages(ctx.db, caller.accountId)).filter((p) => canSee(vis, { booking_page_id: p.id, owner_id: null }));
-        return {
-          items: await Promise.all(pages.map(async (p) => ({
-            id: p.id, slug: p.slug, name: p.name, ownerId: p.owner_id, timeZone: p.time_zone, mode: p.mode, durationMinutes: p.duration_minutes,
-            publicUrl: `${ctx.publicUrl.replace(/\/$/, "")}/book/${p.slug}`,
-            eventTypes: (await listEventTypes(ctx.db, caller.accountId, p.id)).map((e) => ({ id: e.id, name: e.name, durationMinutes: e.duration_minutes })),
-          }))),
-        };
-      });
+      }, async (req) => listBookingPages(ctx, callerOf(req)));
 
       r.post("/api/v1/bookings", {
         schema: {

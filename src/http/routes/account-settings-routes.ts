@@ -1,35 +1,52 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { getAccountSettings, setEmbedOrigins } from "../../app/account-settings.js";
+import { changeAccountSettings, getAccountSettings, setLogo } from "../../app/account-settings.js";
 import type { AppContext } from "../../app/context.js";
 import { callerOf, requireCaller } from "../auth.js";
 import { EmbedOrigin } from "../embedding.js";
-import { errors } from "../schemas.js";
+import { TimeZone, errors } from "../schemas.js";
 
-const AccountSettings = z.object({
+export const AccountSettings = z.object({
   id: z.string(),
-  name: z.string(),
+  name: z.string().describe("The business name, on the customer pages"),
+  brandColor: z.string().nullable().describe("Accent colour of the customer pages (#rrggbb); null: Bookstream's"),
+  defaultTimeZone: z.string().describe("The time zone new users and booking pages start with"),
+  logoUrl: z.string().nullable().describe("The logo on the customer pages; null: none"),
   embedOrigins: z.array(z.string()).describe("Sites that may show the public booking pages in a frame (an <iframe> on the business's own site)"),
 });
 
-/** The account's own settings (the settings page): today, where its booking pages may be embedded. */
+/** The account's own settings (the settings page): business name, look of the customer pages, default time zone, embedding. */
 export function accountSettingsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     app.addHook("preHandler", requireCaller(ctx));
 
     app.get("/api/v1/account", {
-      schema: { tags: ["Account"], summary: "The account's settings", response: { 200: AccountSettings, ...errors(401) } },
+      schema: { summary: "The account's settings", response: { 200: AccountSettings, ...errors(401) } },
     }, async (req) => getAccountSettings(ctx, callerOf(req)));
 
     app.patch("/api/v1/account", {
       schema: {
-        tags: ["Account"],
-        summary: "Change the account's settings (admins)",
+        summary: "Change the account's settings (admins); only the fields sent change",
         body: z.object({
-          embedOrigins: z.array(EmbedOrigin).max(20).describe("Replaces the list: origins (https://host[:port]; http:// for localhost) that may frame /book/… and /m/… pages"),
+          name: z.string().trim().min(1).max(200).optional().describe("The business name"),
+          brandColor: z.string().regex(/^#[0-9A-Fa-f]{6}$/, "a colour as #rrggbb").nullable().optional().describe("Accent colour (#rrggbb); null: Bookstream's"),
+          defaultTimeZone: TimeZone.optional(),
+          embedOrigins: z.array(EmbedOrigin).max(20).optional().describe("Replaces the list: origins (https://host[:port]; http:// for localhost) that may frame /book/… and /m/… pages"),
         }).strict(),
         response: { 200: AccountSettings, ...errors(400, 401, 403) },
       },
-    }, async (req) => setEmbedOrigins(ctx, callerOf(req), req.body.embedOrigins));
+    }, async (req) => changeAccountSettings(ctx, callerOf(req), req.body));
+
+    app.put("/api/v1/account/logo", {
+      schema: {
+        summary: "Set the logo of the customer pages (admins): a PNG, JPEG, WebP or GIF up to 100 KB",
+        body: z.object({ dataUrl: z.string().max(140_000).describe("data:image/png;base64,…") }).strict(),
+        response: { 200: AccountSettings, ...errors(400, 401, 403) },
+      },
+    }, async (req) => setLogo(ctx, callerOf(req), req.body.dataUrl));
+
+    app.delete("/api/v1/account/logo", {
+      schema: { summary: "Remove the logo (admins)", response: { 200: AccountSettings, ...errors(401, 403) } },
+    }, async (req) => setLogo(ctx, callerOf(req), null));
   };
 }

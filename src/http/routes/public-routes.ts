@@ -9,7 +9,8 @@ import { getManageView } from "../../app/get-manage-view.js";
 import { requestOnPublicPage } from "../../app/request-on-public-page.js";
 import { notFound } from "../../domain/errors.js";
 import { findPageBySlug, listEventTypes } from "../../store/pages-repo.js";
-import { CustomerInput, IsoDateTime, ManageView, answerChecking, errors } from "../schemas.js";
+import { publicBusiness } from "../../app/account-settings.js";
+import { CustomerInput, IsoDateTime, ManageView, PublicBusiness, answerChecking, errors } from "../schemas.js";
 
 const Slug = z.object({ slug: z.string().min(1).max(100).regex(/^[A-Za-z0-9-]+$/, "letters, digits and dashes") });
 const Token = z.object({ token: z.string().min(20).max(100).regex(/^[A-Za-z0-9_-]+$/, "not a manage token") });
@@ -31,6 +32,7 @@ export function publicRoutes(ctx: AppContext, opts: { validateResponses: boolean
             durationMinutes: z.number(), location: z.string().nullable(),
             openHours: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))),
             eventTypes: z.array(z.object({ id: z.string(), name: z.string(), durationMinutes: z.number() })),
+            business: PublicBusiness,
           }),
           ...errors(400, 404),
         },
@@ -38,11 +40,12 @@ export function publicRoutes(ctx: AppContext, opts: { validateResponses: boolean
     }, async (req) => {
       const page = await findPageBySlug(ctx.db, req.params.slug);
       if (!page) throw notFound("Booking page", req.params.slug);
-      const ets = await listEventTypes(ctx.db, page.account_id, page.id);
+      const [ets, business] = await Promise.all([listEventTypes(ctx.db, page.account_id, page.id), publicBusiness(ctx, page.account_id)]);
       return {
         slug: page.slug, name: page.name, timeZone: page.time_zone, mode: page.mode, durationMinutes: page.duration_minutes,
         location: page.location, openHours: page.open_hours as Record<string, [string, string][]>,
         eventTypes: ets.map((e) => ({ id: e.id, name: e.name, durationMinutes: e.duration_minutes })),
+        business,
       };
     });
 

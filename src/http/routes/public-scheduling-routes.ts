@@ -9,7 +9,7 @@ import { publicMasterPage, routeMasterPage } from "../../app/route-master-page.j
 import { notFound } from "../../domain/errors.js";
 import { loadUserAvailability } from "../../store/scheduling-repo.js";
 import { findPageBySlug } from "../../store/pages-repo.js";
-import { CustomerInput, IsoDateTime, ManageView, TimeZone, errors } from "../schemas.js";
+import { CustomerInput, IsoDateTime, ManageView, PublicBusiness, TimeZone, errors } from "../schemas.js";
 import { Question, Slug } from "../scheduling-schemas.js";
 
 const PageSlug = z.object({ slug: Slug.describe("Booking page address") });
@@ -87,12 +87,13 @@ export function publicSchedulingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       const page = await findPageBySlug(ctx.db, req.params.slug);
       if (!page) throw notFound("Booking page", req.params.slug);
       const hostIds = await hostsOf(ctx.db, page);
-      const users = new Map((await loadUserAvailability(ctx.db, page.account_id, hostIds)).map((u) => [u.userId, u.name]));
+      const users = new Map((await loadUserAvailability(ctx.db, page.account_id, hostIds, { hostsOnly: true })).map((u) => [u.userId, u.name]));
+      const active = hostIds.filter((id) => users.has(id));
       return {
         questions: page.questions ?? [], proposalsRequired: page.proposals_required, minNoticeMinutes: page.min_notice_minutes,
         maxDaysAhead: page.max_days_ahead, policyMinutes: page.policy_minutes, packagesEnabled: page.packages_enabled,
         maxPackageSessions: page.max_package_sessions,
-        hosts: hostIds.length > 1 ? hostIds.map((id) => ({ id, name: users.get(id) ?? "" })) : [],
+        hosts: active.length > 1 ? active.map((id) => ({ id, name: users.get(id)! })) : [],
       };
     });
 
@@ -128,6 +129,7 @@ export function publicSchedulingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         tags: ["Public"], summary: "A master page: how it routes and what the customer may choose", params: MasterSlug,
         response: {
           200: z.object({
+            business: PublicBusiness,
             slug: z.string(), name: z.string(), routing: z.enum(["round_robin", "customer_choice"]),
             targets: z.array(z.object({ id: z.string(), label: z.string(), bookingPageSlug: z.string() })),
           }),

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
-import { addEventType, changeEventType, createPage, getPageSettings, setPageHosts, setPageMembers, updatePageSettings } from "../../app/manage-booking-pages.js";
-import { createMasterPage, getMasterPage, listMasters, updateMaster } from "../../app/manage-master-pages.js";
+import { addEventType, changeEventType, createPage, deleteEventType, getPageSettings, setPageHosts, setPageMembers, updatePageSettings } from "../../app/manage-booking-pages.js";
+import { createMasterPage, deleteMaster, getMasterPage, listMasters, updateMaster } from "../../app/manage-master-pages.js";
+import { deleteBookingPage } from "../../app/settings/delete-booking-page.js";
+import { duplicateBookingPage } from "../../app/settings/duplicate-booking-page.js";
 import { callerOf, requireCaller } from "../auth.js";
 import { errors } from "../schemas.js";
-import { EventTypeInput, MasterPage, MasterPageBody, NewPageBody, PageSettings, PageSettingsPatch } from "../scheduling-schemas.js";
+import { EventTypeInput, MasterPage, MasterPageBody, NewPageBody, PageSettings, PageSettingsFields, PageSettingsPatch } from "../scheduling-schemas.js";
 
 const PageId = z.object({ id: z.uuid().describe("Booking page ID") });
 const EventType = z.object({ id: z.string(), name: z.string(), durationMinutes: z.number() });
@@ -35,6 +37,27 @@ export function schedulingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         body: PageSettingsPatch, response: { 200: PageSettings, ...errors(400, 401, 403, 404, 409) },
       },
     }, async (req) => updatePageSettings(ctx, callerOf(req), req.params.id, req.body));
+
+    app.delete("/api/v1/booking-pages/:id", {
+      schema: {
+        tags: ["Scheduling"], summary: "Delete a booking page (owner, admins); refused (409, with the count) while it has live bookings or a master page routes to it",
+        params: PageId, response: { 204: z.null(), ...errors(400, 401, 403, 404, 409) },
+      },
+    }, async (req, reply) => {
+      await deleteBookingPage(ctx, callerOf(req), req.params.id);
+      return reply.status(204).send(null);
+    });
+
+    app.post("/api/v1/booking-pages/:id/duplicate", {
+      schema: {
+        tags: ["Scheduling"], summary: "Copy a booking page (who may edit it) under a new address and name", params: PageId,
+        body: z.object({ slug: PageSettingsFields.slug, name: PageSettingsFields.name }).strict(),
+        response: { 201: PageSettings, ...errors(400, 401, 403, 404, 409) },
+      },
+    }, async (req, reply) => {
+      reply.status(201);
+      return duplicateBookingPage(ctx, callerOf(req), req.params.id, req.body);
+    });
 
     app.put("/api/v1/booking-pages/:id/hosts", {
       schema: {
@@ -72,6 +95,16 @@ export function schedulingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     }, async (req) => changeEventType(ctx, callerOf(req), req.params.id, req.params.eventTypeId, req.body));
 
+    app.delete("/api/v1/booking-pages/:id/event-types/:eventTypeId", {
+      schema: {
+        tags: ["Scheduling"], summary: "Delete an event type; refused (409, with the count) while live bookings use it",
+        params: PageId.extend({ eventTypeId: z.uuid() }), response: { 204: z.null(), ...errors(400, 401, 403, 404, 409) },
+      },
+    }, async (req, reply) => {
+      await deleteEventType(ctx, callerOf(req), req.params.id, req.params.eventTypeId);
+      return reply.status(204).send(null);
+    });
+
     app.get("/api/v1/master-pages", {
       schema: { tags: ["Scheduling"], summary: "Master pages of the account", response: { 200: z.object({ items: z.array(MasterPage) }), ...errors(401) } },
     }, async (req) => listMasters(ctx, callerOf(req)));
@@ -93,5 +126,12 @@ export function schedulingRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         params: z.object({ id: z.uuid() }), body: MasterPageBody.partial().strict(), response: { 200: MasterPage, ...errors(400, 401, 403, 404, 409) },
       },
     }, async (req) => updateMaster(ctx, callerOf(req), req.params.id, req.body));
+
+    app.delete("/api/v1/master-pages/:id", {
+      schema: { tags: ["Scheduling"], summary: "Delete a master page (admins)", params: z.object({ id: z.uuid() }), response: { 204: z.null(), ...errors(400, 401, 403, 404) } },
+    }, async (req, reply) => {
+      await deleteMaster(ctx, callerOf(req), req.params.id);
+      return reply.status(204).send(null);
+    });
   };
 }

@@ -1,3 +1,4 @@
+import type { PublicBusiness } from "../public/brand";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { z } from "zod";
 import type { ManageView as ManageViewSchema } from "../../../src/http/schemas";
@@ -21,6 +22,8 @@ export interface PublicPage {
   location: string | null;
   openHours: Record<string, [string, string][]>;
   eventTypes: { id: string; name: string; durationMinutes: number }[];
+  /** The business's name, logo and colour (account settings). */
+  business?: PublicBusiness;
 }
 
 export interface SchedulingInfo {
@@ -66,6 +69,7 @@ export interface PackageCreated {
 }
 
 export interface MasterPage {
+  business?: PublicBusiness;
   slug: string;
   name: string;
   routing: "round_robin" | "customer_choice";

@@ -30,6 +30,11 @@ export interface BookingPage {
   durationMinutes: number;
   publicUrl: string;
   eventTypes: { id: string; name: string; durationMinutes: number }[];
+  ownerName: string;
+  /** Whether a team of hosts takes its meetings (else the owner). */
+  team: boolean;
+  /** manage: owner or admin; edit: editor; view: viewer. */
+  access: "manage" | "edit" | "view";
 }
 
 export interface StreamPage {

@@ -6,7 +6,7 @@ import { keys, useMe } from "../api/queries";
 import type { Me } from "../api/types";
 import { SignIn } from "../auth/SignIn";
 import { SchedulePage } from "../schedule/SchedulePage";
-import { TokensPage } from "../settings/TokensPage";
+import { SettingsPage } from "../settings/SettingsPage";
 import { SharePage } from "../share/SharePage";
 import { StreamPage } from "../stream/StreamPage";
 import { Header } from "./Header";
@@ -36,7 +36,7 @@ function SignedIn({ me }: { me: Me }) {
   else if (pathname === "/packages") page = <StreamPage key="packages" me={me} mode="packages" />;
   else if (pathname === "/share") page = <SharePage />;
   else if (pathname === "/schedule") page = <SchedulePage me={me} />;
-  else if (pathname === "/settings/tokens") page = <TokensPage me={me} />;
+  else if (pathname === "/settings" || pathname.startsWith("/settings/")) page = <SettingsPage me={me} pathname={pathname} />;
   else
     page = (
       <div className="empty">

@@ -96,7 +96,7 @@ export function BookPage({ slug, hostId: routedHost, routedTo }: { slug: string;
   const noun = kind === "request" ? "times" : "sessions";
   const submitLabel = kind === "request" ? "Send request" : kind === "package" ? `Book ${countOf(picked.length, "session")}` : "Confirm booking";
   return (
-    <PublicShell title={p.name} wide>
+    <PublicShell title={p.name} wide business={p.business}>
       <div className="public-card book-layout">
         <aside className="book-side">
           <PageIntro page={p} minutes={minutes} routedTo={routedTo} />

@@ -43,7 +43,7 @@ export function MasterPage({ slug }: { slug: string }) {
   if (master.isError) return <PublicShell title={isMissingPage(master.error) ? "Page not found" : ""}><PublicStatus error={master.error} onRetry={() => master.refetch()} /></PublicShell>;
   const m = master.data;
   return (
-    <PublicShell title={m.name}>
+    <PublicShell title={m.name} business={m.business}>
       <div className="public-card">
         <h1>{m.name}</h1>
         {auto ? (

@@ -1,16 +1,27 @@
-import { useEffect, type ReactNode } from "react";
+import { useEffect, type CSSProperties, type ReactNode } from "react";
+import { brandStyle, type PublicBusiness } from "./brand";
 import { customerProblem, isMissingPage } from "./customer-words";
 
-/** The customer's pages: no back-office chrome, one centred column that fills a phone. */
-export function PublicShell({ title, children, wide }: { title: string; children: ReactNode; wide?: boolean }) {
+/**
+ * The customer's pages: no back-office chrome, one centred column that fills a phone. With the
+ * business's settings: its name and logo on top, its colour for the band, buttons and links.
+ */
+export function PublicShell({ title, children, wide, business }: { title: string; children: ReactNode; wide?: boolean; business?: PublicBusiness }) {
   useEffect(() => {
-    document.title = title ? `${title} · Bookstream` : "Bookstream";
-  }, [title]);
+    document.title = title ? `${title} · ${business?.name || "Bookstream"}` : business?.name || "Bookstream";
+  }, [title, business?.name]);
+  const brand = brandStyle(business?.brandColor);
   return (
-    <div className="public">
+    <div className={`public${brand ? " public-branded" : ""}`} style={brand as CSSProperties | undefined}>
       <a className="skip-link" href="#public-main">
         Skip to content
       </a>
+      {business && (
+        <header className="public-business">
+          {business.logoUrl && <img className="public-logo" src={business.logoUrl} alt="" />}
+          <span className="public-business-name">{business.name}</span>
+        </header>
+      )}
       <main id="public-main" className={`public-main${wide ? " public-wide" : ""}`}>
         {children}
       </main>

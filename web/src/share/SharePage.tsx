@@ -1,4 +1,5 @@
 import { useBookingPages } from "../api/queries";
+import { Link } from "../app/router";
 import { CopyButton } from "../ui/CopyButton";
 
 /** The booking pages the user may see, each with its public link to copy or open. */
@@ -7,7 +8,10 @@ export function SharePage() {
   return (
     <div className="page">
       <h1 className="page-title">Share booking page links</h1>
-      <p className="muted">Send a link to a customer, or put it on your website. Customers book or request a time there.</p>
+      <p className="muted">
+        Send a link to a customer, or put it on your website. Customers book or request a time there.{" "}
+        <Link to="/settings/booking-pages">Make or change booking pages in Settings</Link>.
+      </p>
       {pages.isPending && <p>Loading…</p>}
       {pages.isError && (
         <p className="form-error" role="alert">

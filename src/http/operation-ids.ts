@@ -1,0 +1,127 @@
+import type { RouteOptions } from "fastify";
+
+/**
+ * Every API operation's operationId and tag, in one table: SDK generators (openapi-typescript,
+ * openapi-generator) name their methods from operationIds, and the docs group operations by tag.
+ * An onRoute hook copies them into each route's schema, so routes need not repeat them.
+ * test/openapi.test.ts fails when an operation is missing here, when two share an operationId, or
+ * when an entry names no route.
+ */
+export const TAGS = [
+  { name: "Sign-in", description: "Sessions, invitation links and password reset links" },
+  { name: "Profile", description: "The signed-in user's own profile, password and API tokens" },
+  { name: "Team", description: "Users, roles, invitations, deactivation (admins)" },
+  { name: "Account", description: "The business: name, logo and colour of the customer pages, default time zone" },
+  { name: "Activity stream", description: "Bookings, packages and payments; lifecycle actions; live updates" },
+  { name: "Saved filters", description: "Each user's saved stream filters" },
+  { name: "Booking pages", description: "Booking pages: settings, event types, team of hosts, editors and viewers" },
+  { name: "Master pages", description: "Public addresses that route customers to booking pages or team members" },
+  { name: "Availability", description: "Weekly hours, date overrides and Find a time" },
+  { name: "Customers", description: "Customer records" },
+  { name: "Customer pages", description: "The customer's side, without sign-in: booking pages, manage links, master pages" },
+  { name: "Testing", description: "The test clock (only with BOOKSTREAM_TEST_CLOCK=1)" },
+] as const;
+
+export type Tag = (typeof TAGS)[number]["name"];
+
+/** "METHOD /url" (Fastify's URL, with :params) → operationId and tag. */
+export const OPERATIONS: Record<string, { id: string; tag: Tag }> = {
+  "POST /api/v1/auth/sign-in": { id: "signIn", tag: "Sign-in" },
+  "POST /api/v1/auth/sign-out": { id: "signOut", tag: "Sign-in" },
+  "POST /api/v1/public/invitations/look-up": { id: "lookUpInvitation", tag: "Sign-in" },
+  "POST /api/v1/public/invitations/accept": { id: "acceptInvitation", tag: "Sign-in" },
+  "POST /api/v1/public/password-resets/look-up": { id: "lookUpPasswordReset", tag: "Sign-in" },
+  "POST /api/v1/public/password-resets/accept": { id: "resetPassword", tag: "Sign-in" },
+
+  "GET /api/v1/me": { id: "getMe", tag: "Profile" },
+  "PATCH /api/v1/me": { id: "updateMe", tag: "Profile" },
+  "POST /api/v1/me/password": { id: "changeMyPassword", tag: "Profile" },
+  "GET /api/v1/me/tokens": { id: "listMyApiTokens", tag: "Profile" },
+  "POST /api/v1/me/tokens": { id: "createMyApiToken", tag: "Profile" },
+  "DELETE /api/v1/me/tokens/:id": { id: "revokeMyApiToken", tag: "Profile" },
+
+  "GET /api/v1/users": { id: "listUsers", tag: "Team" },
+  "PATCH /api/v1/users/:id": { id: "changeUserRole", tag: "Team" },
+  "POST /api/v1/users/:id/deactivate": { id: "deactivateUser", tag: "Team" },
+  "POST /api/v1/users/:id/reactivate": { id: "reactivateUser", tag: "Team" },
+  "GET /api/v1/users/:id/upcoming-bookings": { id: "listUpcomingBookingsOfUser", tag: "Team" },
+  "POST /api/v1/users/:id/password-reset": { id: "createPasswordReset", tag: "Team" },
+  "GET /api/v1/invitations": { id: "listInvitations", tag: "Team" },
+  "POST /api/v1/invitations": { id: "createInvitation", tag: "Team" },
+  "POST /api/v1/invitations/:id/renew": { id: "renewInvitation", tag: "Team" },
+  "DELETE /api/v1/invitations/:id": { id: "revokeInvitation", tag: "Team" },
+
+  "GET /api/v1/account": { id: "getAccount", tag: "Account" },
+  "PATCH /api/v1/account": { id: "updateAccount", tag: "Account" },
+  "PUT /api/v1/account/logo": { id: "setAccountLogo", tag: "Account" },
+  "DELETE /api/v1/account/logo": { id: "deleteAccountLogo", tag: "Account" },
+
+  "GET /api/v1/activities": { id: "listActivities", tag: "Activity stream" },
+  "GET /api/v1/activities/:id": { id: "getActivity", tag: "Activity stream" },
+  "POST /api/v1/activities/:id/actions/:action": { id: "performActivityAction", tag: "Activity stream" },
+  "GET /api/v1/activities/:id/free-times": { id: "listHostFreeTimes", tag: "Activity stream" },
+  "POST /api/v1/bookings": { id: "bookOnBehalf", tag: "Activity stream" },
+  "GET /api/v1/search-help": { id: "getSearchHelp", tag: "Activity stream" },
+  "GET /api/v1/live": { id: "streamLiveUpdates", tag: "Activity stream" },
+
+  "GET /api/v1/saved-filters": { id: "listSavedFilters", tag: "Saved filters" },
+  "POST /api/v1/saved-filters": { id: "createSavedFilter", tag: "Saved filters" },
+  "PATCH /api/v1/saved-filters/:id": { id: "updateSavedFilter", tag: "Saved filters" },
+  "DELETE /api/v1/saved-filters/:id": { id: "deleteSavedFilter", tag: "Saved filters" },
+
+  "GET /api/v1/booking-pages": { id: "listBookingPages", tag: "Booking pages" },
+  "POST /api/v1/booking-pages": { id: "createBookingPage", tag: "Booking pages" },
+  "GET /api/v1/booking-pages/:id": { id: "getBookingPage", tag: "Booking pages" },
+  "PATCH /api/v1/booking-pages/:id": { id: "updateBookingPage", tag: "Booking pages" },
+  "DELETE /api/v1/booking-pages/:id": { id: "deleteBookingPage", tag: "Booking pages" },
+  "POST /api/v1/booking-pages/:id/duplicate": { id: "duplicateBookingPage", tag: "Booking pages" },
+  "PUT /api/v1/booking-pages/:id/hosts": { id: "setBookingPageHosts", tag: "Booking pages" },
+  "PUT /api/v1/booking-pages/:id/members": { id: "setBookingPageMembers", tag: "Booking pages" },
+  "POST /api/v1/booking-pages/:id/event-types": { id: "createEventType", tag: "Booking pages" },
+  "PATCH /api/v1/booking-pages/:id/event-types/:eventTypeId": { id: "updateEventType", tag: "Booking pages" },
+  "DELETE /api/v1/booking-pages/:id/event-types/:eventTypeId": { id: "deleteEventType", tag: "Booking pages" },
+
+  "GET /api/v1/master-pages": { id: "listMasterPages", tag: "Master pages" },
+  "POST /api/v1/master-pages": { id: "createMasterPage", tag: "Master pages" },
+  "GET /api/v1/master-pages/:id": { id: "getMasterPage", tag: "Master pages" },
+  "PATCH /api/v1/master-pages/:id": { id: "updateMasterPage", tag: "Master pages" },
+  "DELETE /api/v1/master-pages/:id": { id: "deleteMasterPage", tag: "Master pages" },
+
+  "GET /api/v1/users/:id/availability": { id: "getAvailability", tag: "Availability" },
+  "PUT /api/v1/users/:id/availability": { id: "setAvailability", tag: "Availability" },
+  "PUT /api/v1/users/:id/date-overrides/:date": { id: "setDateOverride", tag: "Availability" },
+  "DELETE /api/v1/users/:id/date-overrides/:date": { id: "deleteDateOverride", tag: "Availability" },
+  "GET /api/v1/find-a-time": { id: "findATime", tag: "Availability" },
+
+  "GET /api/v1/customers": { id: "findCustomers", tag: "Customers" },
+  "GET /api/v1/customers/:id": { id: "getCustomer", tag: "Customers" },
+
+  "GET /api/v1/public/pages/:slug": { id: "getPublicBookingPage", tag: "Customer pages" },
+  "GET /api/v1/public/pages/:slug/scheduling": { id: "getPublicBookingRules", tag: "Customer pages" },
+  "GET /api/v1/public/pages/:slug/slots": { id: "listPublicSlots", tag: "Customer pages" },
+  "POST /api/v1/public/pages/:slug/bookings": { id: "bookPublicSlot", tag: "Customer pages" },
+  "POST /api/v1/public/pages/:slug/requests": { id: "requestPublicTimes", tag: "Customer pages" },
+  "POST /api/v1/public/pages/:slug/packages": { id: "bookPublicPackage", tag: "Customer pages" },
+  "GET /api/v1/public/manage/:token": { id: "getManagedBooking", tag: "Customer pages" },
+  "GET /api/v1/public/manage/:token/slots": { id: "listManageSlots", tag: "Customer pages" },
+  "POST /api/v1/public/manage/:token/cancel": { id: "cancelManagedBooking", tag: "Customer pages" },
+  "POST /api/v1/public/manage/:token/reschedule": { id: "rescheduleManagedBooking", tag: "Customer pages" },
+  "POST /api/v1/public/manage/:token/resubmit": { id: "resubmitManagedRequest", tag: "Customer pages" },
+  "GET /api/v1/public/master-pages/:slug": { id: "getPublicMasterPage", tag: "Customer pages" },
+  "POST /api/v1/public/master-pages/:slug/route": { id: "routePublicMasterPage", tag: "Customer pages" },
+  "GET /api/v1/public/accounts/:id/logo": { id: "getAccountLogo", tag: "Customer pages" },
+
+  "GET /api/v1/test-clock": { id: "getTestClock", tag: "Testing" },
+  "POST /api/v1/test-clock": { id: "moveTestClock", tag: "Testing" },
+};
+
+/** onRoute hook: fills each documented route's operationId and tag from OPERATIONS. */
+export function assignOperationId(route: RouteOptions): void {
+  const schema = route.schema as ({ hide?: boolean; operationId?: string; tags?: string[] } & Record<string, unknown>) | undefined;
+  if (!schema || schema.hide) return;
+  const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter((m) => m !== "HEAD");
+  if (methods.length !== 1) return;
+  const op = OPERATIONS[`${methods[0]} ${route.url}`];
+  if (!op) return; // test/openapi.test.ts names it
+  route.schema = { ...schema, operationId: op.id, tags: [op.tag] };
+}
