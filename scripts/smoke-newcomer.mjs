@@ -69,6 +69,15 @@ try {
     const r = await get(`/api/v1/activities?type=package&status=${status}&limit=1&includeTotal=true`);
     check(`session packages in status ${status}`, r.status === 200 && r.body.total > 0, `${r.body.total}`);
   }
+  // The demo's payments are made by real flows against the local PayPal once the server listens.
+  const seven = ["PAYMENT (SCHEDULE)", "PAYMENT (RESCHEDULE)", "PAYMENT PENDING (SCHEDULE)", "AUTOMATIC REFUND (CANCELLATION)", "AUTOMATIC REFUND PENDING (CANCELLATION)", "MANUAL REFUND VIA BOOKSTREAM", "MANUAL REFUND VIA PAYPAL"];
+  let missing = seven;
+  for (let i = 0; i < 60 && missing.length; i++) {
+    const t = await get("/api/v1/activities?type=transaction&limit=200");
+    missing = seven.filter((d) => !t.body.items?.some((a) => a.detailedStatus === d));
+    if (missing.length) await new Promise((r) => setTimeout(r, 1000));
+  }
+  check("transactions in all seven rows of the seed's table", missing.length === 0, missing.length ? `missing ${missing.join(", ")}` : "");
   const page = await fetch(url + "/activities");
   check("the web app is served", page.status === 200 && (await page.text()).includes("<div id=\"root\""));
 } catch (err) {

@@ -14,6 +14,7 @@ import { insertAccount } from "./store/accounts-repo.js";
 import { randomUUID } from "node:crypto";
 import { tuneRuntimeForServer } from "./runtime-tuning.js";
 import { payPalGateways } from "./integrations/paypal/gateway.js";
+import { startDemoPayPal } from "./demo/paypal.js";
 import { paymentsConsumer } from "./app/payments/execute-refund.js";
 
 export interface RunningServer {
@@ -60,6 +61,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
   ctx.publicUrl = url;
   log(`Bookstream is running at ${url}  (${handle.engine === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"})`);
   log(`API docs: ${url}/api/docs`);
+  const paypal = config.demo ? await startDemoPayPal(ctx, config.dataDir, log).catch((err) => (log(`The demo's PayPal sandbox (simulated) did not start: ${err?.message ?? err}`), undefined)) : undefined;
   log(secrets.note);
   if (start.demoToken) {
     log(`Sign in as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
@@ -73,6 +75,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     handle,
     ctx,
     stop: async () => {
+      await paypal?.close();
       await app.close();
       await workers?.stop();
       await handle.close();

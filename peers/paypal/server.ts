@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { approvalPageRoutes } from "./approval-page.js";
 import { createControl, type PayPalPeerControl } from "./control.js";
 import { controlRoutes } from "./control-routes.js";
+import { persistPeer } from "./persistence.js";
 import { DEFAULT_FEES, DEFAULT_SANDBOX_APP, PeerCore, type ClientCredentials, type FeeSchedule, type Peer, type RetrySettings } from "./core.js";
 import { authenticationFailure, debugId, errorBody, internalServerError, PayPalError } from "./errors.js";
 import { FaultInjector, OPERATIONS, type Fault } from "./faults.js";
@@ -45,6 +46,8 @@ export interface PayPalPeerOptions {
   merchant?: { email?: string; merchantId?: string };
   /** One line per request, e.g. console.log; default silent. */
   log?: (line: string) => void;
+  /** Keep the state in this file across restarts (the demo); default: memory only. */
+  stateFile?: string;
 }
 
 export interface PayPalPeer {
@@ -92,11 +95,13 @@ export async function startPayPalPeer(opts: PayPalPeerOptions = {}): Promise<Pay
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   core.settings.publicUrl = (opts.publicUrl ?? url).replace(/\/+$/, "");
   for (const w of opts.webhooks ?? []) peer.hub.register(w);
+  const persisted = opts.stateFile ? persistPeer(peer, opts.stateFile) : undefined;
 
   return {
     url,
     control,
     async close() {
+      persisted?.stop();
       peer.hub.close();
       for (const res of heldResponses) res.socket?.destroy();
       server.closeAllConnections();

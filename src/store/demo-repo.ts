@@ -28,3 +28,7 @@ export async function removeUnfinishedDemos(conn: Conn): Promise<number> {
   const r = await sql`DELETE FROM accounts WHERE id IN (SELECT account_id FROM demo_accounts WHERE state = 'seeding')`.execute(conn);
   return Number(r.numAffectedRows ?? 0);
 }
+
+export async function markDemoPaymentsSeeded(conn: Conn, accountId: string, at: Date) {
+  await conn.updateTable("demo_accounts").set({ payments_seeded_at: at }).where("account_id", "=", accountId).execute();
+}

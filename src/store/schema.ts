@@ -33,6 +33,7 @@ export interface ApiTokensTable {
 }
 export interface DemoAccountsTable {
   account_id: string; state: "seeding" | "ready"; api_token: string | null; seeded_for: Timestamp; ready_at: Timestamp | null;
+  payments_seeded_at: Timestamp | null;
 }
 export interface IdempotencyKeysTable {
   scope: string; key_hash: string; request_hash: string; status_code: number | null; response: Buffer | null;

@@ -137,3 +137,6 @@ CREATE TABLE paypal_webhook_events (
   PRIMARY KEY (account_id, event_id)
 );
 CREATE INDEX paypal_webhook_events_waiting_idx ON paypal_webhook_events (account_id, capture_id) WHERE processed_at IS NULL;
+
+-- The demo's payments are made once the server listens (PayPal's webhooks must reach it).
+ALTER TABLE demo_accounts ADD COLUMN payments_seeded_at timestamptz;
