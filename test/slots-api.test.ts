@@ -2,10 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES, client, customer, newAccount, startTestServer, type TestServer } from "./support/harness.js";
 import { ALL_WEEK, createPage, setHours, slots } from "./support/scheduling.js";
 
+// The dates below are fixed (DST days of 2027): the clock starts before them whatever today is.
+const FIXED_CALENDAR_START = "2027-01-01T00:00:00Z";
+
 describe.each(ENGINES)("free slots and real availability on $name", (engine) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer(engine);
+    server = await startTestServer(engine, { startAt: FIXED_CALENDAR_START });
   });
   afterAll(async () => server?.close());
 

@@ -10,6 +10,10 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export class AdjustableClock implements Clock {
   private offsetMs = 0;
+  /** `startAt`: where a test's calendar begins, so fixed dates in it stay in the future whatever today is. */
+  constructor(startAt?: Date) {
+    if (startAt) this.offsetMs = startAt.getTime() - Date.now();
+  }
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
   }

@@ -40,11 +40,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** `realPublicUrl`: links point at this server itself (PayPal's webhooks and return addresses must reach it). */
-export async function startTestServer(engine: Engine, opts: { realPublicUrl?: boolean } = {}): Promise<TestServer> {
+/**
+ * `realPublicUrl`: links point at this server itself (PayPal's webhooks and return addresses must reach it).
+ * `startAt`: the test clock's first "now", for files that use fixed calendar dates (they must not depend on today).
+ */
+export async function startTestServer(engine: Engine, opts: { realPublicUrl?: boolean; startAt?: string } = {}): Promise<TestServer> {
   const isolated = engine.url ? await createFileSchema(engine.url) : undefined;
   const handle = await openDatabase({ databaseUrl: isolated?.url, poolSize: 20 });
-  const clock = new AdjustableClock();
+  const clock = new AdjustableClock(opts.startAt ? new Date(opts.startAt) : undefined);
   const secrets = createSecretBox({ current: generateSecretKey() });
   const ctx: AppContext = { db: handle.db, clock, publicUrl: "http://bookstream.test", secrets, payments: payPalGateways(handle.db, secrets) };
   const app = await buildHttpApp(ctx, { logLevel: "silent", testClock: clock, signInRateLimit: 5, webDist: "/nonexistent" });
