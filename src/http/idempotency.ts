@@ -45,6 +45,13 @@ export function installIdempotency(app: FastifyInstance, ctx: AppContext) {
     const i = req.idempotency;
     if (!i || reply.getHeader("idempotent-replayed")) return payload;
     const status = reply.statusCode;
+    // 503 (a provider did not answer) promises that retrying is safe: the use case undid or can
+    // redo what it committed, so the key is let go and a retry with it does the work again —
+    // kept, the claim would answer "being processed" to every retry for 24 hours.
+    if (status === 503 && i.claim.claimed) {
+      await deleteIdempotencyKey(ctx.db, i.claim.scope, i.claim.keyHash);
+      return payload;
+    }
     // An answer is kept when the change happened (claimed), or when nothing needed a change (2xx).
     if (status >= 500 || (!i.claim.claimed && status >= 300) || typeof payload !== "string") return payload;
     await saveIdempotentAnswer(ctx.db, i.claim, status, seal(i.key, i.claim.scope, payload), ctx.clock.now(), IDEMPOTENCY_TTL_MS, i.claim.claimed);

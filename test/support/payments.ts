@@ -1,6 +1,7 @@
 import { expect } from "vitest";
 import { paymentsConsumer } from "../../src/app/payments/execute-refund.js";
 import { dispatchPending, registerConsumers } from "../../src/jobs/outbox-dispatcher.js";
+import { payPalGateways } from "../../src/integrations/paypal/gateway.js";
 import { startPayPalPeer, type PayPalPeer } from "../../peers/paypal/server.js";
 import { client, customer, futureSlots, newAccount, startTestServer, type Engine, type TestAccount, type TestServer } from "./harness.js";
 
@@ -16,9 +17,21 @@ export interface PaymentsEnv {
   close(): Promise<void>;
 }
 
-export async function startPaymentsEnv(engine: Engine): Promise<PaymentsEnv> {
+export interface PaymentsEnvOptions {
+  /** The PayPal client's deadline per call (the product's default is 10 s): short, for tests of timeouts. */
+  payPalTimeoutMs?: number;
+  /** The local PayPal reads the test clock (its webhooks' transmission times follow the moved clock). */
+  peerOnTestClock?: boolean;
+  webhookMaxAttempts?: number;
+}
+
+export async function startPaymentsEnv(engine: Engine, opts: PaymentsEnvOptions = {}): Promise<PaymentsEnv> {
   const server = await startTestServer(engine, { realPublicUrl: true });
-  const paypal = await startPayPalPeer({ webhookRetry: { baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 5_000, maxAttempts: 6 } });
+  if (opts.payPalTimeoutMs) server.ctx.payments = payPalGateways(server.ctx.db, server.ctx.secrets, { timeoutMs: opts.payPalTimeoutMs });
+  const paypal = await startPayPalPeer({
+    webhookRetry: { baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 5_000, maxAttempts: opts.webhookMaxAttempts ?? 6 },
+    ...(opts.peerOnTestClock ? { now: () => server.clock.now() } : {}),
+  });
   const consumer = paymentsConsumer(server.ctx);
   await registerConsumers(server.ctx, [consumer]);
   return {
