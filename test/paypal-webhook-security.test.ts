@@ -3,7 +3,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CERT_NAME, WebhookSigner } from "../peers/paypal/webhook-signing.js";
-import { ENGINES, client, type TestAccount } from "./support/harness.js";
+import { ENGINES, client, futureSlots, type TestAccount } from "./support/harness.js";
 import { details } from "./support/lifecycle-drive.js";
 import { paidAccount, payAndBook, startPaymentsEnv, type PaymentsEnv } from "./support/payments.js";
 
@@ -38,7 +38,7 @@ describe.each(ENGINES)("PayPal webhook security on $name", (engine) => {
     [ids.paymentB, ids.bookingB] = [paidB.done.body.transactionId, paidB.done.body.bookingId];
     const paidC = await payAndBook(env, c);
     paypal.control.scriptCapture({ outcome: "PENDING" });
-    const pendingC = await payAndBook(env, c);
+    const pendingC = await payAndBook(env, c, futureSlots(env.server, 2)[1]);
     const admin = (acct: TestAccount) => client(env.server.url, acct.admin.token);
     ids.captureA = (await details(admin(a), ids.paymentA)).payment.paypal.captureId;
     ids.captureB = (await details(admin(b), ids.paymentB)).payment.paypal.captureId;
@@ -54,7 +54,7 @@ describe.each(ENGINES)("PayPal webhook security on $name", (engine) => {
     // B also has a refund of its own still pending at PayPal (its TXN id is what PayPal echoes as invoice_id).
     const bAdmin = admin(b);
     paypal.control.scriptCapture({ outcome: "COMPLETED" });
-    const paidB2 = await payAndBook(env, b);
+    const paidB2 = await payAndBook(env, b, futureSlots(env.server, 2)[1]);
     paypal.control.scriptRefund({ outcome: "PENDING" });
     const r = await bAdmin.post(`/api/v1/activities/${paidB2.done.body.transactionId}/actions/refund`, { amount: "10.00" });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
