@@ -12,7 +12,7 @@
  *   BENCH_POSTGRES_URL    PostgreSQL server (default postgres://postgres@127.0.0.1:5432); the data
  *                         goes into its database bookstream_bench, kept and reused between runs
  *   BENCH_ITERATIONS      timed iterations per query and series (default 500)
- *   BENCH_EXTRAS=0        skip the scheduling, browser and settings benchmarks (bench/extras.ts, bench/settings.ts)
+ *   BENCH_EXTRAS=0        skip the scheduling, browser, settings and payments benchmarks (bench/extras.ts, bench/settings.ts, bench/payments.ts)
  * Results: the console, bench-results/latest.json and bench-results/latest.md.
  */
 import fs from "node:fs";
@@ -30,6 +30,7 @@ import { httpClient, timeRoundRobin } from "./measure.js";
 import { renderReport, type EngineRun } from "./report.js";
 import { ensureWebBuild, runExtraBenches } from "./extras.js";
 import { runSettingsBench } from "./settings.js";
+import { runPaymentsBench } from "./payments.js";
 
 const env = process.env;
 const ACTIVITIES = Number(env.BENCH_ACTIVITIES ?? 1_000_000);
@@ -148,6 +149,8 @@ async function main() {
       );
       // The settings screens on an account of their own (200 users, 500 booking pages).
       report += await runSettingsBench(ENGINES, POSTGRES_URL, log);
+      // Paid bookings and PayPal's webhooks against the local PayPal (bench/payments.ts).
+      report += await runPaymentsBench(ENGINES, POSTGRES_URL, log);
     }
   } finally {
     for (const l of lives) {

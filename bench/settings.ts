@@ -223,8 +223,7 @@ export function renderSettings(results: SettingsBenchResult[]): string {
 }
 
 /** PostgreSQL: a database of its own, made fresh for each run and dropped after. */
-export async function withBenchDatabase<T>(serverUrl: string, work: (url: string) => Promise<T>): Promise<T> {
-  const name = "bookstream_bench_settings";
+export async function withBenchDatabase<T>(serverUrl: string, work: (url: string) => Promise<T>, name = "bookstream_bench_settings"): Promise<T> {
   const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
   await admin.connect();
   try {
