@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import { BOOKING_STATUSES, DETAILED_STATUSES } from "../domain/lifecycle.js";
+import { isTransactionType, statusOfTransaction } from "../domain/transactions.js";
 import { findUserByEmail, firstAccount, insertAccount, insertUser } from "./accounts-repo.js";
 import type { DatabaseHandle } from "./database.js";
 import { insertBookingPage, insertEventType, insertPageMember } from "./pages-repo.js";
@@ -18,8 +19,10 @@ import type { Database, OpenHours } from "./schema.js";
  * a unique or exclusion constraint (an ID collision; a live booking overlapping its host's other
  * live booking, which migration 002 forbids), and the next round tops up.
  *
- * Not written: activity history, relations, manage tokens and outbox events. The stream and its
- * search read none of them; these rows are data to read, not to run lifecycle actions on.
+ * Not written: activity history, relations, manage tokens, outbox events and the payment records
+ * beside transactions. The stream and its search read none of them; these rows are data to read,
+ * not to run lifecycle actions (or refunds) on. Transactions carry an amount and currency, and
+ * payments their refundable rest, as the stream shows them.
  *
  * A large load (≥ 100,000 rows, more than the table holds) runs in one transaction that drops the
  * activities table's secondary indexes and foreign keys, loads, and recreates each from its saved
@@ -122,13 +125,25 @@ const MIX: { type: "booking" | "package" | "transaction"; detailed: string; weig
   { type: "package", detailed: "Created", weight: 1.5, time: "none" },
   { type: "package", detailed: "Updated", weight: 1.5, time: "none" },
   { type: "package", detailed: "Completed", weight: 2, time: "none" },
-  { type: "transaction", detailed: "Paid", weight: 3.5, time: "none" },
-  { type: "transaction", detailed: "Pending", weight: 1, time: "none" },
-  { type: "transaction", detailed: "Refunded", weight: 0.5, time: "none" },
+  // Payments and refunds (issue 11): 23.75 of 118.75, so 20 % of the activities are transactions,
+  // each with the seed's transaction type as its detailed status (domain/transactions.ts).
+  { type: "transaction", detailed: "PAYMENT (SCHEDULE)", weight: 13, time: "none" },
+  { type: "transaction", detailed: "PAYMENT (RESCHEDULE)", weight: 1.5, time: "none" },
+  { type: "transaction", detailed: "PAYMENT PENDING (SCHEDULE)", weight: 0.75, time: "none" },
+  { type: "transaction", detailed: "PAYMENT DENIED (SCHEDULE)", weight: 0.25, time: "none" },
+  { type: "transaction", detailed: "AUTOMATIC REFUND (CANCELLATION)", weight: 4.5, time: "none" },
+  { type: "transaction", detailed: "AUTOMATIC REFUND PENDING (CANCELLATION)", weight: 0.25, time: "none" },
+  { type: "transaction", detailed: "MANUAL REFUND VIA BOOKSTREAM", weight: 2.5, time: "none" },
+  { type: "transaction", detailed: "MANUAL REFUND VIA PAYPAL", weight: 0.75, time: "none" },
+  { type: "transaction", detailed: "REFUND FAILED", weight: 0.25, time: "none" },
 ];
 
 function statusOfMix(m: (typeof MIX)[number]): string {
-  if (m.type !== "booking") return m.detailed;
+  if (m.type === "package") return m.detailed;
+  if (m.type === "transaction") {
+    if (!isTransactionType(m.detailed)) throw new Error(`bulk seed: unknown transaction type ${m.detailed}`);
+    return statusOfTransaction(m.detailed);
+  }
   const s = DETAILED_STATUSES[m.detailed as keyof typeof DETAILED_STATUSES];
   if (!s || !BOOKING_STATUSES.includes(s)) throw new Error(`bulk seed: unknown detailed status ${m.detailed}`);
   return s;
@@ -313,6 +328,7 @@ const COLUMNS = [
   "id", "account_id", "type", "status", "detailed_status", "booking_page_id", "event_type_id", "owner_id", "customer_id",
   "customer_name", "customer_email", "customer_phone", "customer_time_zone", "page_name", "event_type_name", "owner_name",
   "start_at", "end_at", "proposed_times", "latest_proposed_at", "reason", "answers", "created_at", "updated_at",
+  "amount_minor", "currency", "refundable_minor",
 ];
 
 /**
@@ -345,6 +361,7 @@ async function generateBatch(trx: Kysely<Database>, accountId: string, n: number
     draw AS MATERIALIZED (
       SELECT g,
         width_bucket(random(), ${mixBounds()}) AS bucket, random() AS r_day, random() AS r_slot, random() AS r_created, random() AS r_updated, random() AS r_owner,
+        random() AS r_amount,
         floor(random() * s.customers)::int AS cn, floor(random() * s.event_types)::int AS en, floor(random() * s.hosts)::int AS hn,
         translate(upper(encode(decode(md5(random()::text || g::text), 'hex'), 'base64')), '+/=', 'XYZ') AS code,
         date_trunc('milliseconds', now()) AS t_now
@@ -364,7 +381,9 @@ async function generateBatch(trx: Kysely<Database>, accountId: string, n: number
       SELECT t.*,
         -- Booked ahead of the meeting (mostly shortly ahead); packages and payments any time in two years.
         date_trunc('milliseconds', CASE WHEN t.time_kind = 'none' THEN t.t_now - t.r_created * interval '730 days'
-          ELSE least(t.t_now, t.meeting) - (t.r_created ^ 2) * interval '365 days' END) AS created
+          ELSE least(t.t_now, t.meeting) - (t.r_created ^ 2) * interval '365 days' END) AS created,
+        -- A transaction's amount: 10.00 to 200.00 in steps of 5.00, in one of three currencies.
+        CASE WHEN t.type = 'transaction' THEN (1000 + floor(t.r_amount * 39) * 500)::bigint END AS amount
       FROM timed t)
     SELECT
       CASE s.type WHEN 'booking' THEN 'BKNG-' || substr(s.code, 1, 12) WHEN 'package' THEN 'PKG-' || substr(s.code, 1, 10) ELSE 'TXN-' || substr(s.code, 1, 8) END,
@@ -390,7 +409,12 @@ async function generateBatch(trx: Kysely<Database>, accountId: string, n: number
         WHEN 'past' THEN s.meeting + interval '30 minutes' + (s.r_updated ^ 3) * interval '2 days'
         WHEN 'expired' THEN s.meeting + interval '1 day' + s.r_updated * interval '1 hour'
         ELSE s.created + (s.t_now - s.created) * (s.r_updated ^ 3)
-      END))
+      END)),
+      s.amount,
+      CASE WHEN s.type = 'transaction' THEN (${textArray(["USD", "EUR", "GBP"])})[1 + s.g % 3] END,
+      -- A settled payment can still be refunded (in full, or what a partial refund left); others not.
+      CASE WHEN s.detailed IN ('PAYMENT (SCHEDULE)', 'PAYMENT (RESCHEDULE)') THEN CASE WHEN s.g % 5 = 0 THEN s.amount / 2 ELSE s.amount END
+        WHEN s.type = 'transaction' AND s.detailed LIKE 'PAYMENT%' THEN 0 END
     FROM shaped s
       JOIN cust ON cust.n = s.cn
       JOIN et ON et.n = s.en
