@@ -12,7 +12,8 @@
  *   BENCH_POSTGRES_URL    PostgreSQL server (default postgres://postgres@127.0.0.1:5432); the data
  *                         goes into its database bookstream_bench, kept and reused between runs
  *   BENCH_ITERATIONS      timed iterations per query and series (default 500)
- *   BENCH_EXTRAS=0        skip the scheduling, browser, settings and payments benchmarks (bench/extras.ts, bench/settings.ts, bench/payments.ts)
+ *   BENCH_EXTRAS=0        skip the scheduling, browser and settings benchmarks (bench/extras.ts, bench/settings.ts)
+ *   BENCH_PAYMENTS=0      skip the payments benchmark (bench/payments.ts: BENCH_PAYMENTS_BOOKINGS, BENCH_PAYMENTS_EVENTS)
  * Results: the console, bench-results/latest.json and bench-results/latest.md.
  */
 import fs from "node:fs";
@@ -131,14 +132,14 @@ async function main() {
     loadAverage.push(...os.loadavg());
     runs = await measure(lives);
     report = renderReport(runs, { startedAt, loadAverage, node: process.version, host: `${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 30)} GiB` });
+    // The extras need only the PostgreSQL server (for the browser). The embedded million-row
+    // database is closed first: its memory and collections would weigh on the processes timed next.
+    for (const l of lives.filter((l) => l.prepared.engine !== "postgres")) {
+      lives.splice(lives.indexOf(l), 1);
+      l.client.close();
+      await l.server.stop();
+    }
     if (env.BENCH_EXTRAS !== "0") {
-      // The extras need only the PostgreSQL server (for the browser). The embedded million-row
-      // database is closed first: its memory and collections would weigh on the processes timed next.
-      for (const l of lives.filter((l) => l.prepared.engine !== "postgres")) {
-        lives.splice(lives.indexOf(l), 1);
-        l.client.close();
-        await l.server.stop();
-      }
       const pgLive = lives.find((l) => l.prepared.engine === "postgres");
       report += await runExtraBenches(
         {
@@ -149,9 +150,9 @@ async function main() {
       );
       // The settings screens on an account of their own (200 users, 500 booking pages).
       report += await runSettingsBench(ENGINES, POSTGRES_URL, log);
-      // Paid bookings and PayPal's webhooks against the local PayPal (bench/payments.ts).
-      report += await runPaymentsBench(ENGINES, POSTGRES_URL, log);
     }
+    // Paid bookings and PayPal's webhooks against the local PayPal (bench/payments.ts).
+    if (env.BENCH_PAYMENTS !== "0") report += await runPaymentsBench(ENGINES, POSTGRES_URL, log);
   } finally {
     for (const l of lives) {
       l.client.close();
