@@ -60,6 +60,22 @@ describe.each(ENGINES)("payments with PayPal failing 30 % of calls on $name", (e
   });
   afterAll(async () => env?.close());
 
+  it("a checkout PayPal did not answer (503) goes through when retried with the same Idempotency-Key", async () => {
+    const acct = await paidAccount(env);
+    const pub = client(env.server.url);
+    const body = { start: futureSlots(env.server, 1, 400)[0], customer: customer() };
+    const key = randomUUID();
+    env.paypal.control.setFaults({ rules: [{ op: "orders.create", kind: "error", status: 503, times: 1 }] });
+    const first = await pub.post(`/api/v1/public/pages/${acct.autoPage.slug}/checkouts`, body, { "idempotency-key": key });
+    expect([first.status, first.body.error.code]).toEqual([503, "provider_unavailable"]);
+    // Before the fix the key stayed claimed without an answer: 409 "being processed" for 24 hours.
+    const again = await pub.post(`/api/v1/public/pages/${acct.autoPage.slug}/checkouts`, body, { "idempotency-key": key });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    const replay = await pub.post(`/api/v1/public/pages/${acct.autoPage.slug}/checkouts`, body, { "idempotency-key": key });
+    expect([replay.status, replay.body.checkoutId]).toEqual([201, again.body.checkoutId]);
+    env.paypal.control.clearFaults();
+  });
+
   it(`${BOOKINGS} paid bookings, ${REFUNDS} refunds and ${CANCELS} cancellations: each payment and refund recorded once, sums per currency equal PayPal's`, async () => {
     const { paypal, server } = env;
     const db = server.handle.db;
