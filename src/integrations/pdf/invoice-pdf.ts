@@ -84,7 +84,7 @@ export async function renderInvoicePdf(inv: InvoiceModel): Promise<Buffer> {
   const sum = (label: string, value: string, bold = false) => {
     doc.font(bold ? "Helvetica-Bold" : "Helvetica");
     const y = doc.y;
-    doc.text(label, cols.qty - width * 0.2, y, { width: width * 0.62, align: "right" });
+    doc.text(label, left, y, { width: cols.amount - left - 12, align: "right" });
     doc.text(value, cols.amount, y, { width: width * 0.18, align: "right" });
     doc.x = left;
   };
