@@ -141,6 +141,25 @@ describe.each(ENGINES)("invoices on $name", (engine) => {
     expectPdf(await asCustomer(view.body.invoices[1].url), cn, refundId, invoice);
   });
 
+  it("an invoice keeps the business and tax of its day: changing them later changes only later invoices", async () => {
+    const acct = await invoicingAccount();
+    const [s1, s2] = futureSlots(env.server, 2);
+    const first = (await payAndBook(env, acct, s1)).done.body.transactionId;
+    const before = await asUser(acct, "admin", first);
+    expectPdf(before, "VAT 20%", "USD 8.33", "Hafenstrasse 1");
+    const changed = await admin(acct).call("PATCH", "/api/v1/account", { name: "Studio Süd", invoice: { address: "Marktplatz 2", taxName: "USt", taxRate: "7" } });
+    expect(changed.status).toBe(200);
+    expect((await asUser(acct, "admin", first)).bytes.equals(before.bytes)).toBe(true);
+    const later = (await payAndBook(env, acct, s2)).done.body.transactionId;
+    // 5000 × 700 / 10700 = 327.1 → 327
+    expectPdf(await asUser(acct, "admin", later), "Studio Süd", "Marktplatz 2", "USt 7%", "USD 3.27", "USD 46.73");
+    // A transaction made before invoices recorded their details (migration 010) takes today's, once.
+    await env.server.ctx.db.deleteFrom("invoice_details").where("activity_id", "=", first).execute();
+    const adopted = await asUser(acct, "admin", first);
+    expectPdf(adopted, "Studio Süd", "USt 7%");
+    expect((await asUser(acct, "admin", first)).bytes.equals(adopted.bytes)).toBe(true);
+  });
+
   it("a pending payment has its invoice (the seed's row offers it), saying PayPal is still reviewing it", async () => {
     const acct = await invoicingAccount();
     env.paypal.control.scriptCapture({ outcome: "PENDING", reason: "PENDING_REVIEW" });

@@ -2,7 +2,7 @@ import { DomainError } from "../../domain/errors.js";
 import { buildInvoice, invoiceNumber, type InvoiceModel, type Purchase } from "../../domain/invoice.js";
 import { formatDecimal, money } from "../../domain/money.js";
 import { allowedTransactionActions } from "../../domain/transactions.js";
-import { findAccountSettings } from "../../store/account-settings-repo.js";
+import { findInvoiceDetails, recordInvoiceDetails } from "../../store/invoices-repo.js";
 import { findCheckoutByOrder } from "../../store/checkouts-repo.js";
 import { findActivity, listRelations, type ActivityRow } from "../../store/activities-repo.js";
 import type { Db, Tx } from "../../store/database.js";
@@ -20,8 +20,9 @@ import { assertCanChange, canSee, visibilityOf } from "../permissions.js";
  * of that package). A transaction whose row of the table offers no invoice (a denied payment, a
  * failed refund, a refund made in PayPal itself) answers 409 action_not_allowed.
  *
- * The document is built from the transaction and the account's current business details; its
- * number and date come from the transaction, so they never change between downloads.
+ * The document is built from the transaction and the business details and tax recorded with it
+ * (store/invoices-repo.ts); its number and date come from the transaction: every download of it
+ * is the same document, whatever the account changes later.
  */
 export interface InvoiceFile {
   filename: string;
@@ -107,26 +108,37 @@ async function render(conn: Db | Tx, t: ActivityRow): Promise<InvoiceFile> {
     // The booking was deleted for good (Trash): the invoice cannot name it any more.
     throw new DomainError("unprocessable", `${t.id} no longer has the booking or payment it was for, so no invoice can be made.`, { activityId: t.id });
   }
-  const account = (await findAccountSettings(conn, t.account_id))!;
+  const recorded = await invoiceDetailsOf(conn, t);
   const kind = rec.kind === "payment" ? "invoice" : "credit-note";
   const model = buildInvoice({
     kind,
     transactionId: t.id,
     status: t.status,
     issuedAt: new Date(t.created_at),
-    timeZone: account.default_time_zone,
-    seller: { name: account.name, address: account.invoice_address, taxId: account.tax_id },
+    timeZone: recorded.time_zone,
+    seller: { name: recorded.seller_name, address: recorded.seller_address, taxId: recorded.seller_tax_id },
     customer: { name: paidFor.customer_name, email: paidFor.customer_email },
     payer: rec.kind === "payment" ? payerOf(rec) : null,
     subject: { kind: paidFor.type === "package" ? "package" : "booking", id: paidFor.id },
     purchase: purchaseOf(rec, paidFor, payment, rec.paypal_order_id ? await findCheckoutByOrder(conn, t.account_id, rec.paypal_order_id) : undefined),
     amount: money(rec.amount_minor, rec.currency),
-    tax: account.tax_name && account.tax_rate_bp !== null ? { name: account.tax_name, rateBp: account.tax_rate_bp } : null,
+    tax: recorded.tax_name && recorded.tax_rate_bp !== null ? { name: recorded.tax_name, rateBp: recorded.tax_rate_bp } : null,
     // What PayPal charged is what the customer was shown: the price, tax included.
     pricesIncludeTax: true,
     refersTo: payment ? { transactionId: payment.activity_id, invoiceNumber: invoiceNumber(payment.activity_id, "invoice") } : null,
   });
   return { filename: `${model.number}.pdf`, pdf: await renderInvoicePdf(model), model };
+}
+
+/**
+ * The business and tax as they were when the transaction was made (recorded then, by
+ * createTransaction); a transaction older than that record gets it now, once, and keeps it.
+ */
+async function invoiceDetailsOf(conn: Db | Tx, t: ActivityRow) {
+  const found = await findInvoiceDetails(conn, t.account_id, t.id);
+  if (found) return found;
+  await recordInvoiceDetails(conn, t.account_id, t.id, new Date(t.created_at));
+  return (await findInvoiceDetails(conn, t.account_id, t.id))!;
 }
 
 /** The line's facts; a booking's time as it was paid for (the checkout), not where it has moved since. */
