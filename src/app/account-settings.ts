@@ -19,6 +19,9 @@ export interface AccountSettings {
   logoUrl: string | null;
   /** Origins that may show the account's public booking pages in a frame. */
   embedOrigins: string[];
+  /** The sender of the account's e-mails; null: the business name and the no-reply address. */
+  emailSenderName: string | null;
+  emailSenderAddress: string | null;
 }
 
 export interface AccountSettingsInput {
@@ -27,6 +30,8 @@ export interface AccountSettingsInput {
   defaultTimeZone?: string;
   /** Already validated and normalised at the edge (src/http/embedding.ts). */
   embedOrigins?: string[];
+  emailSenderName?: string | null;
+  emailSenderAddress?: string | null;
 }
 
 export const MAX_LOGO_BYTES = 100 * 1024;
@@ -34,7 +39,8 @@ export const MAX_LOGO_BYTES = 100 * 1024;
 export async function getAccountSettings(ctx: AppContext, caller: Caller): Promise<AccountSettings> {
   const a = await findAccountSettings(ctx.db, caller.accountId);
   if (!a) throw notFound("Account", caller.accountId);
-  return { id: a.id, name: a.name, brandColor: a.brand_color, defaultTimeZone: a.default_time_zone, logoUrl: logoUrl(a), embedOrigins: a.embed_origins };
+  return { id: a.id, name: a.name, brandColor: a.brand_color, defaultTimeZone: a.default_time_zone, logoUrl: logoUrl(a), embedOrigins: a.embed_origins,
+    emailSenderName: a.email_sender_name, emailSenderAddress: a.email_sender_address };
 }
 
 export async function changeAccountSettings(ctx: AppContext, caller: Caller, input: AccountSettingsInput): Promise<AccountSettings> {
@@ -44,6 +50,8 @@ export async function changeAccountSettings(ctx: AppContext, caller: Caller, inp
       name: input.name,
       brand_color: input.brandColor === undefined ? undefined : (input.brandColor?.toLowerCase() ?? null),
       default_time_zone: input.defaultTimeZone,
+      email_sender_name: input.emailSenderName,
+      email_sender_address: input.emailSenderAddress,
     });
     if (input.embedOrigins) await updateEmbedOrigins(tx, caller.accountId, [...new Set(input.embedOrigins)]);
   });
