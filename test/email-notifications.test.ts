@@ -5,7 +5,8 @@ import { emailConsumer } from "../src/integrations/email/consumer.js";
 import { smtpTransport, type MailTransport } from "../src/integrations/email/transport.js";
 import { dispatchPending, registerConsumers, type OutboxConsumer } from "../src/jobs/outbox-dispatcher.js";
 import { ENGINES, client, futureSlots, newAccount, startTestServer, type TestServer } from "./support/harness.js";
-import { act, book, clientsFor, customerDoes, details, hoursAfter, moveClock, request } from "./support/lifecycle-drive.js";
+import { act, book, clientsFor, customerDoes, details, hoursAfter, moveClock, request, tokenOf } from "./support/lifecycle-drive.js";
+import { paidAccount, payAndBook, startPaymentsEnv, type PaymentsEnv } from "./support/payments.js";
 
 /**
  * E-mail notifications end to end: lifecycle changes through the API, the outbox's e-mail consumer
@@ -200,6 +201,80 @@ describe.each(ENGINES)("e-mail notifications on $name", (engine) => {
     expect(only(acct.admin.email, "reassigned").text).toContain(b.id);
   });
 
+  it("a package: one confirmation with the Package ID and every session in the .ics; custom templates carry {{package.id}} and {{booking.id}}", async () => {
+    const { acct, admin } = await setup();
+    expect((await admin.call("PATCH", `/api/v1/booking-pages/${acct.autoPage.id}`, { packagesEnabled: true, maxPackageSessions: 3 })).status).toBe(200);
+    const saved = await admin.call("PUT", `/api/v1/booking-pages/${acct.autoPage.id}/notifications/templates/reminder/customer`, {
+      subject: "Soon: {{booking.id}}", text: "Session {{booking.id}} of package {{package.id}} for {{customer.name}} at {{time.start}}",
+    });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(saved.body.templates.find((t: any) => t.kind === "reminder" && t.audience === "customer").custom).toBe(true);
+    const starts = futureSlots(server, 2, 400);
+    const r = await client(server.url).post(`/api/v1/public/pages/${acct.autoPage.slug}/packages`, { starts, customer: { name: "Pat Package", email: `pat-${acct.accountId.slice(0, 8)}@example.com`, timeZone: "America/New_York" } });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    await flush();
+    const email = `pat-${acct.accountId.slice(0, 8)}@example.com`;
+    const m = only(email, "booking-confirmed");
+    expect(m.text).toContain(`Package ID: ${r.body.package.id}`);
+    expect(m.text).not.toContain("Booking ID:");
+    const cal = ics(m);
+    for (const s of r.body.sessions) expect(cal).toContain(`UID:${s.activity.id}@bookstream.test`);
+    expect(inbox.to(email)).toHaveLength(1);
+    // The reminder of the first session uses the page's custom template.
+    await moveClock(server, hoursAfter(starts[0], -23.5));
+    await flush();
+    const rem = inbox.to(email).find((x) => x.headers.get("x-bookstream-notification") === "reminder")!;
+    expect(rem.subject).toBe(`Soon: ${r.body.sessions[0].activity.id}`);
+    expect(rem.text).toContain(`of package ${r.body.package.id} for Pat Package`);
+  });
+
+  it("templates: an unknown field is refused naming it; preview with sample or real data; settings validated and honoured", async () => {
+    const { acct, admin, viewer } = await setup();
+    const base = `/api/v1/booking-pages/${acct.autoPage.id}/notifications`;
+    const bad = await admin.call("PUT", `${base}/templates/canceled/customer`, { subject: "Canceled {{booking.id}}", text: "Hi {{customer.nmae}}" });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.unknownField).toBe("customer.nmae");
+    expect(bad.body.error.message).toContain("{{customer.nmae}}");
+    expect((await viewer.call("PUT", `${base}/templates/canceled/customer`, { subject: "x", text: "y" })).status).toBe(403);
+
+    const sample = await admin.post(`${base}/preview`, { kind: "booking-confirmed", audience: "customer" });
+    expect(sample.status).toBe(200);
+    expect(sample.body.text).toContain("Booking ID: BKNG-5XFL23BQ674G");
+    expect(sample.body.html).toContain("BKNG-5XFL23BQ674G");
+    const [start] = futureSlots(server, 1, 420);
+    const b = await book(server, acct.autoPage.slug, start);
+    const real = await admin.post(`${base}/preview`, {
+      kind: "payment-receipt", audience: "customer", activityId: b.id,
+      template: { subject: "Paid {{transaction.id}}", text: "For {{booking.id}}, <b>{{customer.name}}</b>", html: "<p>{{booking.id}} {{customer.name}}</p>" },
+    });
+    expect(real.status, JSON.stringify(real.body)).toBe(200);
+    expect(real.body.text).toContain(`For ${b.id}`);
+    expect(real.body.html).toContain(`<p>${b.id} Customer 1</p>`);
+    const badPreview = await admin.post(`${base}/preview`, { kind: "canceled", audience: "host", template: { subject: "{{nope}}", text: "x" } });
+    expect(badPreview.status).toBe(422);
+    expect(badPreview.body.error.details).toMatchObject({ field: "subject", unknownField: "nope" });
+
+    expect((await admin.call("PATCH", base, { reminderHours: 0 })).status).toBe(400);
+    expect((await admin.call("PATCH", base, { enabled: { bogus: true } })).status).toBe(400);
+    const off = await admin.call("PATCH", base, { enabled: { canceled: false }, reminderHours: 2 });
+    expect(off.status).toBe(200);
+    expect(off.body).toMatchObject({ reminderHours: 2, followUpHours: 2 });
+    expect(off.body.enabled.canceled).toBe(false);
+    expect(off.body.enabled["booking-confirmed"]).toBe(true);
+    await flush();
+    await act(admin, b.id, "cancel", { reason: "Turned off" });
+    await flush();
+    const email = await customerOf(admin, b.id);
+    expect(inbox.to(email).map((m) => m.headers.get("x-bookstream-notification"))).toEqual(["booking-confirmed"]);
+    // Sent mail is for admins only.
+    expect((await viewer.get("/api/v1/sent-mail")).status).toBe(403);
+    const page1 = await admin.get("/api/v1/sent-mail?limit=1");
+    expect(page1.status).toBe(200);
+    expect(page1.body.items).toHaveLength(1);
+    expect(page1.body.nextCursor).toBeTruthy();
+    expect(page1.body.items[0].headers["Message-ID"]).toMatch(/^<\d+\./);
+  });
+
   it("SMTP failures (4xx, 5xx, a dropped connection) are retried with back-off and recorded, and nothing is sent twice", async () => {
     const { acct, admin } = await setup();
     const [start] = futureSlots(server, 1, 180);
@@ -268,5 +343,53 @@ describe.each(ENGINES)("e-mail notifications on $name", (engine) => {
     await flush();
     expect((await details(admin, missed.id)).history.filter((h: any) => h.action === "follow-up-not-sent")).toHaveLength(1);
     expect(inbox.to(keptEmail).filter((m) => m.headers.get("x-bookstream-notification") === "follow-up")).toHaveLength(1);
+  });
+});
+
+describe.each(ENGINES)("payment e-mails on $name", (engine) => {
+  let env: PaymentsEnv;
+  let inbox: Inbox;
+  let consumer: OutboxConsumer;
+  let transport: MailTransport;
+  beforeAll(async () => {
+    env = await startPaymentsEnv(engine);
+    inbox = new Inbox();
+    await inbox.start();
+    transport = smtpTransport(`smtp://127.0.0.1:${inbox.port}`, { timeoutMs: 5000 });
+    consumer = emailConsumer(env.server.ctx, transport);
+    await registerConsumers(env.server.ctx, [consumer]);
+  });
+  afterAll(async () => {
+    transport?.close();
+    await new Promise<void>((r) => (inbox ? inbox.server.close(() => r()) : r()));
+    await env?.close();
+  });
+
+  it("a payment receipt and a refund notice with the Transaction ID and the invoice link", async () => {
+    const acct = await paidAccount(env);
+    const { done } = await payAndBook(env, acct, futureSlots(env.server, 1, 100)[0]);
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    await env.deliver();
+    await dispatchPending(env.server.ctx, consumer);
+    const bookingId = done.body.bookingId as string;
+    const admin = client(env.server.url, acct.admin.token);
+    const email = (await details(admin, bookingId)).customer.email as string;
+    const receipt = inbox.to(email).find((m) => m.headers.get("x-bookstream-notification") === "payment-receipt");
+    expect(receipt, inbox.to(email).map((m) => m.subject).join(" | ")).toBeTruthy();
+    const txn = /Transaction ID: (TXN-[A-Z0-9]{8})/.exec(receipt!.text ?? "")?.[1];
+    expect(txn).toBeTruthy();
+    expect(receipt!.subject).toContain(txn);
+    expect(receipt!.text).toContain("50.00 USD");
+    expect(receipt!.text).toContain(`For: ${bookingId}`);
+    expect(receipt!.text).toMatch(new RegExp(`/api/v1/public/manage/[A-Za-z0-9_-]{43}/invoices/${txn}`));
+    expect(receipt!.html).toContain(txn!);
+
+    await customerDoes(env.server, tokenOf(done.body.manageLink), "cancel", { reason: "Cannot come" });
+    await env.deliver();
+    await dispatchPending(env.server.ctx, consumer);
+    const refund = inbox.to(email).find((m) => m.headers.get("x-bookstream-notification") === "refund-notice");
+    expect(refund, inbox.to(email).map((m) => m.subject).join(" | ")).toBeTruthy();
+    expect(refund!.text).toMatch(/Transaction ID: TXN-[A-Z0-9]{8}/);
+    expect(refund!.text).toContain("50.00 USD");
   });
 });
