@@ -65,6 +65,9 @@ export async function deleteTemplate(conn: Conn, accountId: string, pageId: stri
   return Number(r.numDeletedRows) > 0;
 }
 
+/** The longest reminder or follow-up setting (migration 012's checks): bounds the look-ups. */
+const MAX_HOURS_MS = 336 * 3_600_000;
+
 export interface DueBooking {
   account_id: string;
   id: string;
@@ -86,7 +89,7 @@ export async function findDueReminders(conn: Conn, now: Date, limit: number): Pr
     FROM activities a
     LEFT JOIN notification_settings s ON s.booking_page_id = a.booking_page_id
     WHERE a.type = 'booking' AND a.status IN ('Scheduled', 'Rescheduled')
-      AND a.start_at > ${now}
+      AND a.start_at > ${now} AND a.start_at <= ${new Date(now.getTime() + MAX_HOURS_MS)}
       AND a.start_at - make_interval(hours => COALESCE(s.reminder_hours, 24)) <= ${now}
       AND NOT ('reminder' = ANY(COALESCE(s.disabled_kinds, '{}')))
       AND NOT EXISTS (SELECT 1 FROM scheduled_notifications n WHERE n.activity_id = a.id AND n.kind = 'reminder' AND n.for_start = a.start_at)
@@ -108,7 +111,7 @@ export async function findDueFollowUps(conn: Conn, now: Date, windowMs: number, 
     FROM activities a
     LEFT JOIN notification_settings s ON s.booking_page_id = a.booking_page_id
     WHERE a.type = 'booking' AND a.status IN ('Scheduled', 'Rescheduled', 'Completed', 'No-show')
-      AND a.start_at IS NOT NULL AND a.end_at <= ${now}
+      AND a.start_at IS NOT NULL AND a.end_at <= ${now} AND a.end_at > ${new Date(since.getTime() - MAX_HOURS_MS)}
       AND a.end_at + make_interval(hours => COALESCE(s.follow_up_hours, 2)) <= ${now}
       AND a.end_at + make_interval(hours => COALESCE(s.follow_up_hours, 2)) > ${since}
       AND NOT ('follow-up' = ANY(COALESCE(s.disabled_kinds, '{}')))

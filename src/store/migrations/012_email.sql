@@ -70,3 +70,8 @@ CREATE TABLE sent_emails (
 );
 CREATE INDEX sent_emails_account ON sent_emails (account_id, id DESC);
 CREATE INDEX sent_emails_activity ON sent_emails (account_id, activity_id);
+
+-- The minute's look for due reminders and follow-ups reads only bookings near now (at most 336 h,
+-- the longest setting, either side), through these.
+CREATE INDEX activities_reminder_due_idx ON activities (start_at) WHERE type = 'booking' AND status IN ('Scheduled', 'Rescheduled');
+CREATE INDEX activities_follow_up_due_idx ON activities (end_at) WHERE type = 'booking' AND status IN ('Scheduled', 'Rescheduled', 'Completed', 'No-show');
