@@ -187,14 +187,18 @@ describe.each(ENGINES)("e-mail notifications on $name", (engine) => {
     expect(only(acct.admin.email, "canceled").text).toContain("Double-booked");
   });
 
-  it("a reassign tells the customer, the new host and the old host", async () => {
+  it("a reassign tells the customer, the new host and the old host, from the account's own sender", async () => {
     const { acct, admin } = await setup();
+    const sender = await admin.call("PATCH", "/api/v1/account", { emailSenderName: "Keller Physio", emailSenderAddress: "hello@keller.example" });
+    expect(sender.status, JSON.stringify(sender.body)).toBe(200);
+    expect((await admin.call("PATCH", "/api/v1/account", { emailSenderName: "Bad\nName" })).status).toBe(400);
     const [start] = futureSlots(server, 1, 160);
     const b = await book(server, acct.autoPage.slug, start);
     await act(admin, b.id, "reassign", { ownerId: acct.member.id });
     await flush();
     const email = await customerOf(admin, b.id);
     const toCustomer = only(email, "reassigned");
+    expect(toCustomer.from?.value[0]).toMatchObject({ name: "Keller Physio", address: "hello@keller.example" });
     expect(toCustomer.text).toContain(`Member ${acct.accountId.slice(0, 8)}`);
     expect(toCustomer.text).toContain(`Admin ${acct.accountId.slice(0, 8)}`);
     expect(only(acct.member.email, "reassigned").text).toContain(b.id);
