@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   BOOKSTREAM_SECRET_KEY: z.string().optional(),
   BOOKSTREAM_OLD_SECRET_KEYS: z.string().optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, "smtp://user:pass@host:port or smtps://…").optional(),
 });
 
 export interface Config {
@@ -43,6 +44,8 @@ export interface Config {
   secretKey: SecretKeyBytes | undefined;
   /** Earlier keys, still accepted for decrypting after a rotation. */
   oldSecretKeys: SecretKeyBytes[];
+  /** Where e-mail is sent (smtp:// with STARTTLS when offered, smtps:// for TLS); unset: kept in the Sent mail store only. */
+  smtpUrl: string | undefined;
 }
 
 /**
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     trustProxy: e.TRUST_PROXY === "1",
     secretKey: e.BOOKSTREAM_SECRET_KEY === undefined ? undefined : parseSecretKey(e.BOOKSTREAM_SECRET_KEY, "BOOKSTREAM_SECRET_KEY"),
     // Comma- or space-separated, newest first; only for opening what the earlier keys sealed.
+    smtpUrl: e.SMTP_URL,
     oldSecretKeys: (e.BOOKSTREAM_OLD_SECRET_KEYS ?? "").split(/[\s,]+/).filter(Boolean).map((k, i) => parseSecretKey(k, `BOOKSTREAM_OLD_SECRET_KEYS[${i}]`)),
   };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;

@@ -16,6 +16,8 @@ import { tuneRuntimeForServer } from "./runtime-tuning.js";
 import { payPalGateways } from "./integrations/paypal/gateway.js";
 import { startDemoPayPal } from "./demo/paypal.js";
 import { paymentsConsumer } from "./app/payments/execute-refund.js";
+import { emailConsumer } from "./integrations/email/consumer.js";
+import { localTransport, smtpTransport } from "./integrations/email/transport.js";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -42,7 +44,9 @@ export async function startServer(config: Config, log: (line: string) => void = 
   });
   let workers: Workers | undefined;
   if (config.workers) {
-    workers = await startWorkers(ctx, handle, [paymentsConsumer(ctx)]);
+    // Without SMTP_URL (the demo) mail is only kept in the Sent mail store (GET /api/v1/sent-mail).
+    const mail = config.smtpUrl ? smtpTransport(config.smtpUrl) : localTransport();
+    workers = await startWorkers(ctx, handle, [paymentsConsumer(ctx), emailConsumer(ctx, mail)]);
     ctx.onEventsCommitted = workers.wake;
   }
   const app = await buildHttpApp(ctx, {

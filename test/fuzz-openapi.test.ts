@@ -149,6 +149,8 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     accountKey: fx.paypal.accountKey,
     eventTypeId: acct.autoPage.eventTypes[0].id,
     date: fx.overrideDate,
+    kind: "reminder",
+    audience: "customer",
   };
   const slots = { from: fx.slot(0), to: inAWeek, timeZone: "Europe/Berlin" };
   const queries: Record<string, Record<string, string>> = {
@@ -195,6 +197,8 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     "POST /api/v1/public/password-resets/accept": { token: fx.resetToken, password: "reset password" },
     "PUT /api/v1/account/paypal": { mode: "sandbox", baseUrl: paypalUrl, clientId: fx.paypal.clientId, clientSecret: fx.paypal.clientSecret, webhookId: "WHFUZZ1" },
     "PATCH /api/v1/account/paypal": { webhookId: "WHFUZZ2" },
+    "PUT /api/v1/booking-pages/{id}/notifications/templates/{kind}/{audience}": { subject: "Soon: {{booking.id}}", text: "See you, {{customer.name}}" },
+    "POST /api/v1/booking-pages/{id}/notifications/preview": { kind: "booking-confirmed", audience: "customer" },
     "PUT /api/v1/booking-pages/{id}/payments": { currency: "EUR", price: "12.50", packageSessionPrice: null, rescheduleFee: null, refundPolicy: "none" },
     "POST /api/v1/public/pages/{slug}/checkouts": { start: fx.slot(run + 1), customer: customer() },
     "POST /api/v1/public/manage/{token}/reschedule-checkout": { start: fx.slot(run + 1) },

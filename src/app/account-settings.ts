@@ -20,6 +20,9 @@ export interface AccountSettings {
   logoUrl: string | null;
   /** Origins that may show the account's public booking pages in a frame. */
   embedOrigins: string[];
+  /** The sender of the account's e-mails; null: the business name and the no-reply address. */
+  emailSenderName: string | null;
+  emailSenderAddress: string | null;
   /** The business on its invoices (issue 11): postal address, tax ID, and the tax its prices include. */
   invoice: InvoiceSettings;
 }
@@ -39,6 +42,8 @@ export interface AccountSettingsInput {
   defaultTimeZone?: string;
   /** Already validated and normalised at the edge (src/http/embedding.ts). */
   embedOrigins?: string[];
+  emailSenderName?: string | null;
+  emailSenderAddress?: string | null;
   /** Only the fields sent change; null clears one. taxRate and taxName are set or cleared together. */
   invoice?: Partial<InvoiceSettings>;
 }
@@ -50,6 +55,7 @@ export async function getAccountSettings(ctx: AppContext, caller: Caller): Promi
   if (!a) throw notFound("Account", caller.accountId);
   return {
     id: a.id, name: a.name, brandColor: a.brand_color, defaultTimeZone: a.default_time_zone, logoUrl: logoUrl(a), embedOrigins: a.embed_origins,
+    emailSenderName: a.email_sender_name, emailSenderAddress: a.email_sender_address,
     invoice: { address: a.invoice_address, taxId: a.tax_id, taxName: a.tax_name, taxRate: a.tax_rate_bp === null ? null : formatRate(a.tax_rate_bp).slice(0, -1) },
   };
 }
@@ -79,6 +85,8 @@ export async function changeAccountSettings(ctx: AppContext, caller: Caller, inp
       name: input.name,
       brand_color: input.brandColor === undefined ? undefined : (input.brandColor?.toLowerCase() ?? null),
       default_time_zone: input.defaultTimeZone,
+      email_sender_name: input.emailSenderName,
+      email_sender_address: input.emailSenderAddress,
       ...invoice,
     });
     if (input.embedOrigins) await updateEmbedOrigins(tx, caller.accountId, [...new Set(input.embedOrigins)]);

@@ -50,6 +50,8 @@ export type OutboxEvent =
       actor: Actor;
     }
   | { type: "transaction.updated"; activity: ActivitySnapshot; action: string; actor: Actor; from: { status: string; detailedStatus: string } }
+  /** A reminder or follow-up e-mail fell due (decided once per booking and meeting time). */
+  | { type: "notification.due"; activity: ActivitySnapshot; kind: "reminder" | "follow-up"; forStart: string }
   /** A refund to send to PayPal (the payments consumer does, with the request id as PayPal-Request-Id). */
   | { type: "refund.requested"; activity: ActivitySnapshot; paymentActivityId: string; requestId: string };
 

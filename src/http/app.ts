@@ -31,6 +31,7 @@ import { schedulingRoutes } from "./routes/scheduling-routes.js";
 import { savedFilterRoutes } from "./routes/saved-filter-routes.js";
 import { testClockRoutes } from "./routes/test-clock-routes.js";
 import { tokenRoutes } from "./routes/token-routes.js";
+import { notificationRoutes } from "./routes/notification-routes.js";
 
 export interface HttpOptions {
   logLevel?: string;
@@ -103,6 +104,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(accountSettingsRoutes(ctx));
   await app.register(paymentRoutes(ctx));
   await app.register(checkoutRoutes(ctx));
+  await app.register(notificationRoutes(ctx));
   await app.register(invoiceRoutes(ctx));
   if (opts.testClock) await app.register(testClockRoutes(ctx, opts.testClock));
 

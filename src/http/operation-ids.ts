@@ -19,6 +19,7 @@ export const TAGS = [
   { name: "Availability", description: "Weekly hours, date overrides and Find a time" },
   { name: "Customers", description: "Customer records" },
   { name: "Payments", description: "PayPal: the account's connection, prices, checkouts, refunds and PayPal's webhook" },
+  { name: "E-mail", description: "Notifications per booking page (on/off, timing, templates, preview) and the Sent mail store" },
   { name: "Customer pages", description: "The customer's side, without sign-in: booking pages, manage links, master pages" },
   { name: "Testing", description: "The test clock (only with BOOKSTREAM_TEST_CLOCK=1)" },
 ] as const;
@@ -84,6 +85,13 @@ export const OPERATIONS: Record<string, { id: string; tag: Tag }> = {
   "POST /api/v1/saved-filters": { id: "createSavedFilter", tag: "Saved filters" },
   "PATCH /api/v1/saved-filters/:id": { id: "updateSavedFilter", tag: "Saved filters" },
   "DELETE /api/v1/saved-filters/:id": { id: "deleteSavedFilter", tag: "Saved filters" },
+
+  "GET /api/v1/booking-pages/:id/notifications": { id: "getBookingPageNotifications", tag: "E-mail" },
+  "PATCH /api/v1/booking-pages/:id/notifications": { id: "updateBookingPageNotifications", tag: "E-mail" },
+  "PUT /api/v1/booking-pages/:id/notifications/templates/:kind/:audience": { id: "saveEmailTemplate", tag: "E-mail" },
+  "DELETE /api/v1/booking-pages/:id/notifications/templates/:kind/:audience": { id: "resetEmailTemplate", tag: "E-mail" },
+  "POST /api/v1/booking-pages/:id/notifications/preview": { id: "previewEmailTemplate", tag: "E-mail" },
+  "GET /api/v1/sent-mail": { id: "listSentMail", tag: "E-mail" },
 
   "GET /api/v1/booking-pages": { id: "listBookingPages", tag: "Booking pages" },
   "POST /api/v1/booking-pages": { id: "createBookingPage", tag: "Booking pages" },

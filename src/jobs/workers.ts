@@ -3,6 +3,7 @@ import type { AppContext } from "../app/context.js";
 import { runSystemTransitions } from "../app/run-system-transitions.js";
 import { reconcilePayments } from "../app/payments/reconcile.js";
 import { housekeeping } from "../app/housekeeping.js";
+import { runTimedNotifications } from "../app/notifications/run-timed-notifications.js";
 import type { DatabaseHandle } from "../store/database.js";
 import { dispatchPending, registerConsumers, type OutboxConsumer } from "./outbox-dispatcher.js";
 
@@ -14,6 +15,8 @@ export const JOBS = {
   reconcilePayments: { name: "reconcile-payments", cron: "* * * * *", retryLimit: 1 },
   // Idempotency keys past their 24 hours and old sign-in failure counts.
   housekeeping: { name: "housekeeping", cron: "*/10 * * * *", retryLimit: 1 },
+  // Reminders and follow-ups that fell due (worked out from the data, so downtime is caught up).
+  timedNotifications: { name: "timed-notifications", cron: "* * * * *", retryLimit: 3 },
 } as const;
 
 export interface Workers {
@@ -47,6 +50,9 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
   await boss.work(JOBS.housekeeping.name, async () => {
     await housekeeping(ctx);
   });
+  await boss.work(JOBS.timedNotifications.name, async () => {
+    await runTimedNotifications(ctx);
+  });
   let running = false;
   let again = false;
   const dispatchAll = async () => {
@@ -68,7 +74,9 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
   const poll = setInterval(() => void dispatchAll(), 2000);
   poll.unref();
   // Catch up at start: whatever fell due while no worker ran.
-  void runSystemTransitions(ctx).catch((err) => console.error("[jobs] system transitions", err));
+  void runSystemTransitions(ctx)
+    .then(() => runTimedNotifications(ctx))
+    .catch((err) => console.error("[jobs] system transitions", err));
   return {
     boss,
     wake: () => void dispatchAll(),

@@ -8,7 +8,7 @@ type Conn = Db | Tx;
 export async function findAccountSettings(conn: Conn, accountId: string) {
   return conn
     .selectFrom("accounts")
-    .select(["id", "name", "brand_color", "default_time_zone", "logo_type", "logo_updated_at", "embed_origins", "invoice_address", "tax_id", "tax_name", "tax_rate_bp"])
+    .select(["id", "name", "brand_color", "default_time_zone", "logo_type", "logo_updated_at", "embed_origins", "invoice_address", "tax_id", "tax_name", "tax_rate_bp", "email_sender_name", "email_sender_address"])
     .where("id", "=", accountId)
     .executeTakeFirst();
 }
@@ -19,6 +19,7 @@ export async function updateAccountSettings(
   changes: {
     name?: string; brand_color?: string | null; default_time_zone?: string;
     invoice_address?: string | null; tax_id?: string | null; tax_name?: string | null; tax_rate_bp?: number | null;
+    email_sender_name?: string | null; email_sender_address?: string | null;
   },
 ): Promise<void> {
   const set = definedOnly(changes);

@@ -13,6 +13,9 @@ export interface AccountsTable {
   invoice_address: string | null; tax_id: string | null; tax_name: string | null; tax_rate_bp: number | null;
   /** Origins that may frame the account's public booking pages (migration 005). */
   embed_origins: Generated<string[]>;
+  /** The sender of the account's e-mails (migration 012); null: the account's name, no-reply. */
+  email_sender_name: ColumnType<string | null, string | null | undefined, string | null>;
+  email_sender_address: ColumnType<string | null, string | null | undefined, string | null>;
 }
 export type LogoType = "image/png" | "image/jpeg" | "image/webp" | "image/gif";
 export interface UsersTable {
@@ -166,6 +169,29 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   sign_in_failures: SignInFailuresTable;
   user_links: UserLinksTable;
+  notification_settings: NotificationSettingsTable;
+  email_templates: EmailTemplatesTable;
+  scheduled_notifications: ScheduledNotificationsTable;
+  sent_emails: SentEmailsTable;
+}
+
+// E-mail notifications (migration 012).
+export interface NotificationSettingsTable {
+  account_id: string; booking_page_id: string; disabled_kinds: string[]; reminder_hours: number; follow_up_hours: number; updated_at: Timestamp;
+}
+export interface EmailTemplatesTable {
+  account_id: string; booking_page_id: string; kind: string; audience: "customer" | "host";
+  subject: string; body_text: string; body_html: string | null; updated_at: Timestamp;
+}
+export interface ScheduledNotificationsTable {
+  account_id: string; activity_id: string; kind: "reminder" | "follow-up"; for_start: Timestamp; due_at: Timestamp;
+  decided_at: Timestamp; outcome: "sent" | "skipped"; note: string | null;
+}
+export interface SentEmailAttachment { filename: string; contentType: string; size: number; content?: string }
+export interface SentEmailsTable {
+  id: Generated<string>; message_id: string; account_id: string; activity_id: string | null; event_id: string | null;
+  kind: string; audience: string; transport: "smtp" | "local"; sender: string; recipient: string; subject: string;
+  body_text: string; body_html: string; headers: Json<Record<string, string>>; attachments: Json<SentEmailAttachment[]>; sent_at: Timestamp;
 }
 
 /** The business and tax on a transaction's invoice, as they were when it was made (migration 010). */

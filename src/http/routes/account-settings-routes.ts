@@ -13,6 +13,8 @@ export const AccountSettings = z.object({
   defaultTimeZone: z.string().describe("The time zone new users and booking pages start with"),
   logoUrl: z.string().nullable().describe("The logo on the customer pages; null: none"),
   embedOrigins: z.array(z.string()).describe("Sites that may show the public booking pages in a frame (an <iframe> on the business's own site)"),
+  emailSenderName: z.string().nullable().describe("The name e-mails are sent from; null: the business name"),
+  emailSenderAddress: z.string().nullable().describe("The address e-mails are sent from; null: the installation's no-reply address"),
   invoice: z.object({
     address: z.string().nullable().describe("The business's postal address on its invoices (lines separated by newlines)"),
     taxId: z.string().nullable().describe("VAT number or other tax ID on its invoices"),
@@ -44,6 +46,8 @@ export function accountSettingsRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           name: z.string().trim().min(1).max(200).optional().describe("The business name"),
           brandColor: z.string().regex(/^#[0-9A-Fa-f]{6}$/, "a colour as #rrggbb").nullable().optional().describe("Accent colour (#rrggbb); null: Bookstream's"),
           defaultTimeZone: TimeZone.optional(),
+          emailSenderName: z.string().trim().min(1).max(100).regex(/^[^\r\n<>"]+$/, "a name without line breaks, quotes or angle brackets").nullable().optional().describe("The name e-mails are sent from; null: the business name"),
+          emailSenderAddress: z.email().max(254).nullable().optional().describe("The address e-mails are sent from (your SMTP server must allow it); null: the no-reply address"),
           embedOrigins: z.array(EmbedOrigin).max(20).optional().describe("Replaces the list: origins (https://host[:port]; http:// for localhost) that may frame /book/… and /m/… pages"),
           invoice: InvoiceSettingsInput.optional().describe("The business on its invoices; only the fields sent change"),
         }).strict(),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
 import { runSystemTransitions } from "../../app/run-system-transitions.js";
+import { runTimedNotifications } from "../../app/notifications/run-timed-notifications.js";
 import type { AdjustableClock } from "../../domain/clock.js";
 import { forbidden, invalid } from "../../domain/errors.js";
 import { callerOf, requireCaller } from "../auth.js";
@@ -28,6 +29,8 @@ export function testClockRoutes(ctx: AppContext, clock: AdjustableClock): Fastif
         throw invalid("now", (e as Error).message);
       }
       const r = await runSystemTransitions(ctx);
+      // Reminders and follow-ups that fell due meanwhile (after the transitions: a follow-up is decided on the final status).
+      await runTimedNotifications(ctx);
       return { now: clock.now().toISOString(), ...r };
     });
     app.get("/api/v1/test-clock", { schema: { tags: ["Testing"], summary: "The test clock's now", response: { 200: z.object({ now: z.string() }), ...errors(401, 403) } } }, async () => ({ now: clock.now().toISOString() }));

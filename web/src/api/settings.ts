@@ -168,7 +168,7 @@ export function useAccountMutations() {
   };
   return {
     update: useMutation({
-      mutationFn: (b: { name?: string; brandColor?: string | null; defaultTimeZone?: string; embedOrigins?: string[] }) => api<AccountSettings>("/api/v1/account", { method: "PATCH", body: b }),
+      mutationFn: (b: { name?: string; brandColor?: string | null; defaultTimeZone?: string; embedOrigins?: string[]; emailSenderName?: string | null; emailSenderAddress?: string | null }) => api<AccountSettings>("/api/v1/account", { method: "PATCH", body: b }),
       onSuccess: put,
     }),
     logo: useMutation({ mutationFn: (dataUrl: string | null) => api<AccountSettings>("/api/v1/account/logo", dataUrl ? { method: "PUT", body: { dataUrl } } : { method: "DELETE" }), onSuccess: put }),

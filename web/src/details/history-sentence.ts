@@ -47,6 +47,8 @@ export const HISTORY_SENTENCES = {
       ? `Updated ${c.by}: session ${h.data.sessionId} is now ${h.data.sessionDetailedStatus}`
       : `Updated ${c.by}: a session was canceled or rescheduled`,
   "package-complete": () => "Completed automatically: every session has taken place",
+  // E-mail (src/app/notifications/run-timed-notifications.ts): the follow-up decided when due.
+  "follow-up-not-sent": (h) => `Follow-up not sent: ${text(h.data.because) ?? "the booking was not completed"}`,
 } satisfies Record<string, Sentence>;
 
 /** "by Ada Admin", "by the customer", "automatically". */

@@ -23,6 +23,7 @@ export function AccountSettingsScreen({ me }: { me: Me }) {
           <BusinessForm account={account.data} readOnly={!admin} />
           <LogoForm account={account.data} readOnly={!admin} />
           <EmbedForm account={account.data} readOnly={!admin} />
+          <SenderForm account={account.data} readOnly={!admin} />
         </>
       )}
     </div>
@@ -143,6 +144,29 @@ function EmbedForm({ account, readOnly }: { account: AccountSettings; readOnly: 
           />
         )}
       </Field>
+    </SectionForm>
+  );
+}
+
+/** Who the notification e-mails come from; empty: the business name and the installation's no-reply address. */
+function SenderForm({ account, readOnly }: { account: AccountSettings; readOnly: boolean }) {
+  const { update } = useAccountMutations();
+  const [name, setName] = useState(account.emailSenderName ?? "");
+  const [address, setAddress] = useState(account.emailSenderAddress ?? "");
+  const [saved, setSaved] = useState(false);
+  const errs = fieldErrors(update.error, ["emailSenderName", "emailSenderAddress"]);
+  return (
+    <SectionForm
+      title="E-mail sender"
+      description="The name and address notification e-mails come from. Admins see every message under Settings → Sent mail."
+      onSubmit={() => update.mutate({ emailSenderName: name.trim() || null, emailSenderAddress: address.trim() || null }, { onSuccess: () => setSaved(true) })}
+      pending={update.isPending}
+      saved={saved}
+      error={errs.general}
+      readOnly={readOnly}
+    >
+      <TextField label="Sender name" value={name} onChange={(v) => (setSaved(false), setName(v))} error={errs.of("emailSenderName")} hint={`Empty: ${account.name}`} />
+      <TextField label="Sender address" type="email" value={address} onChange={(v) => (setSaved(false), setAddress(v))} error={errs.of("emailSenderAddress")} hint="Empty: the no-reply address. Your SMTP server must allow this address." />
     </SectionForm>
   );
 }

@@ -9,13 +9,14 @@ import { MasterPagesScreen } from "./MasterPagesScreen";
 import { ProfileScreen } from "./ProfileScreen";
 import { TeamScreen } from "./TeamScreen";
 import { TokensPage } from "./TokensPage";
+import { SentMailScreen } from "./SentMailScreen";
 import "./settings.css";
 
 /**
  * Settings, under /settings/…, with their own navigation (a side column on wide screens, a
  * scrolling row on phones). Each screen is a URL, so every one can be bookmarked and shared.
  */
-const SECTIONS: { path: string; label: string; render: (me: Me, rest: string[]) => ReactNode }[] = [
+const SECTIONS: { path: string; label: string; render: (me: Me, rest: string[]) => ReactNode; adminOnly?: boolean }[] = [
   { path: "profile", label: "Your profile", render: (me) => <ProfileScreen me={me} /> },
   { path: "team", label: "Team", render: (me) => <TeamScreen me={me} /> },
   {
@@ -27,6 +28,7 @@ const SECTIONS: { path: string; label: string; render: (me: Me, rest: string[]) 
   { path: "master-pages", label: "Master pages", render: (me) => <MasterPagesScreen me={me} /> },
   { path: "account", label: "Account", render: (me) => <AccountSettingsScreen me={me} /> },
   { path: "tokens", label: "API tokens", render: (me) => <TokensPage me={me} /> },
+  { path: "sent-mail", label: "Sent mail", render: (me) => <SentMailScreen me={me} />, adminOnly: true },
 ];
 
 export function SettingsPage({ me, pathname }: { me: Me; pathname: string }) {
@@ -45,7 +47,7 @@ export function SettingsPage({ me, pathname }: { me: Me; pathname: string }) {
       <nav className="settings-nav" aria-label="Settings">
         <h1 className="settings-nav-title">Settings</h1>
         <ul>
-          {SECTIONS.map((s) => (
+          {SECTIONS.filter((s) => !s.adminOnly || me.user.role === "admin").map((s) => (
             <li key={s.path}>
               <Link to={`/settings/${s.path}`} className="settings-nav-link" aria-current={s.path === section ? "page" : undefined}>
                 {s.label}
