@@ -17,6 +17,7 @@ import { allowInlineStylesForDocs, registerSecurityHeaders } from "./security-he
 import { registerWebApp } from "./web-app.js";
 import { checkoutRoutes } from "./routes/checkout-routes.js";
 import { paymentRoutes } from "./routes/payment-routes.js";
+import { salesforceRoutes } from "./routes/salesforce-routes.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { accountSettingsRoutes } from "./routes/account-settings-routes.js";
 import { joinRoutes } from "./routes/join-routes.js";
@@ -101,6 +102,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(joinRoutes(ctx, { secureCookies: opts.secureCookies ?? false }));
   await app.register(accountSettingsRoutes(ctx));
   await app.register(paymentRoutes(ctx));
+  await app.register(salesforceRoutes(ctx));
   await app.register(checkoutRoutes(ctx));
   if (opts.testClock) await app.register(testClockRoutes(ctx, opts.testClock));
 
