@@ -39,8 +39,8 @@ describe.each(ENGINES)("Salesforce Activity Events on $name", (engine) => {
     expect(sync.state).toBe("synced");
     expect(sync.eventId).toMatch(/^00U/);
     expect(event).toMatchObject({ WhoId: john().Id, Event_Status__c: "Scheduled", Cancel_Reschedule_Reason__c: null, Subject: `Page ${acct.autoPage.slug} with John Moreau` });
-    expect(new Date(event!.StartDateTime).toISOString()).toBe(s[0]);
-    expect(new Date(event!.EndDateTime).toISOString()).toBe(hoursAfter(s[0], 0.5));
+    expect(new Date(String(event!.StartDateTime)).toISOString()).toBe(s[0]);
+    expect(new Date(String(event!.EndDateTime)).toISOString()).toBe(hoursAfter(s[0], 0.5));
     expect(event!.Description).toContain(`Booking ID: ${b.id}`);
   });
 
@@ -54,7 +54,7 @@ describe.each(ENGINES)("Salesforce Activity Events on $name", (engine) => {
     const { sync, event } = await eventOf(env, acct, b.id);
     expect(sync.eventId).toBe(before);
     expect(event).toMatchObject({ Event_Status__c: "Rescheduled" });
-    expect(new Date(event!.StartDateTime).toISOString()).toBe(s[3]);
+    expect(new Date(String(event!.StartDateTime)).toISOString()).toBe(s[3]);
   });
 
   it("row Rescheduled by the user (a new booking): a new Event says Rescheduled, the old one Canceled with the reason", async () => {
