@@ -225,6 +225,8 @@ describe.each(ENGINES)("Salesforce Activity Events on $name", (engine) => {
   it("the OAuth callback refuses a state it did not issue", async () => {
     const { acct } = await setUp();
     const r = await fetch(`${env.server.url}/api/v1/salesforce/callback?code=x&state=forged`, { headers: { authorization: `Bearer ${acct.admin.token}` }, redirect: "manual" });
-    expect(r.status).toBe(403);
+    expect(r.status).toBe(302);
+    expect(r.headers.get("location")).toContain("error=bad_state");
+    expect((await client(env.server.url, acct.admin.token).get("/api/v1/account/salesforce")).body.connected).toBe(true);
   });
 });

@@ -53,6 +53,7 @@ export async function connectSalesforce(env: SalesforceEnv, acct: TestAccount, s
   const callback = await approveAuthorization(start.headers.get("location")!);
   const done = await fetch(`${env.server.url}/api/v1/salesforce/callback${callback.search}`, { headers: { authorization: `Bearer ${acct.admin.token}` }, redirect: "manual" });
   expect(done.status, await done.clone().text()).toBe(302);
+  expect(done.headers.get("location")).toBe("/settings/salesforce?connected=1");
   const got = await admin.get("/api/v1/account/salesforce");
   expect(got.body.connected).toBe(true);
   return got.body;

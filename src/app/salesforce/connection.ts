@@ -142,8 +142,11 @@ async function checkFields(ctx: AppContext, accountId: string): Promise<string[]
 
 export async function checkSalesforceFields(ctx: AppContext, caller: Caller) {
   assertAdmin(caller);
+  const c = await findSalesforceConnection(ctx.db, caller.accountId);
+  if (!isConnected(c)) {
+    return { missingFields: c?.missing_fields ?? [], message: "Connect Salesforce first: the check describes Event in the connected org.", statusField: c?.status_field ?? "Event_Status__c", reasonField: c?.reason_field ?? "Cancel_Reschedule_Reason__c" };
+  }
   const missing = await checkFields(ctx, caller.accountId);
-  const c = (await findSalesforceConnection(ctx.db, caller.accountId))!;
   return {
     missingFields: missing,
     message: missing.length === 0

@@ -7,6 +7,7 @@ import {
 import {
   getActivitySalesforce, getPageSalesforce, getSalesforceRecord, listSalesforceUserMatches, setPageSalesforce, setSalesforceUserMatch,
 } from "../../app/salesforce/settings.js";
+import { DomainError } from "../../domain/errors.js";
 import { callerOf, requireCaller } from "../auth.js";
 import { errors } from "../schemas.js";
 
@@ -81,11 +82,18 @@ export function salesforceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           code: z.string().max(2000).optional(), state: z.string().max(200).optional(),
           error: z.string().max(200).optional(), error_description: z.string().max(1000).optional(),
         }),
-        response: { 302: z.null(), ...errors(400, 401, 403, 404, 422) },
+        response: { 302: z.null().describe("To /settings/salesforce?connected=1, or ?error=<reason>&message=…"), ...errors(400, 401, 403) },
       },
     }, async (req, reply) => {
-      await completeSalesforceConnect(ctx, callerOf(req), req.query);
-      return reply.redirect("/settings/salesforce?connected=1", 302);
+      // A browser lands here: whatever happened is shown on the settings page, not as raw JSON.
+      try {
+        await completeSalesforceConnect(ctx, callerOf(req), req.query);
+        return reply.redirect("/settings/salesforce?connected=1", 302);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        const reason = String(err.details.reason ?? err.code);
+        return reply.redirect(`/settings/salesforce?${new URLSearchParams({ error: reason, message: err.message })}`, 302);
+      }
     });
 
     app.get("/api/v1/account/salesforce/users", {
