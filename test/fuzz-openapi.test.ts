@@ -86,7 +86,7 @@ async function makeFixtures(server: TestServer, paypal: PayPalPeer): Promise<Fix
 /** A connection to the local Salesforce, made the admin's way (settings, then OAuth consent). */
 async function salesforceFixtures(server: TestServer, acct: TestAccount) {
   const admin = client(server.url, acct.admin.token);
-  const put = await admin.call("PUT", "/api/v1/account/salesforce", { loginUrl: salesforcePeer.loginUrl, ...salesforcePeer.connectedApp });
+  const put = await admin.call("PUT", "/api/v1/account/salesforce", { loginUrl: salesforcePeer.loginUrl, clientId: salesforcePeer.connectedApp.clientId, clientSecret: salesforcePeer.connectedApp.clientSecret });
   const start = await fetch(`${server.url}/api/v1/salesforce/connect`, { headers: { authorization: `Bearer ${acct.admin.token}` }, redirect: "manual" });
   const back = await approveAuthorization(start.headers.get("location")!);
   const done = await fetch(`${server.url}/api/v1/salesforce/callback${back.search}`, { headers: { authorization: `Bearer ${acct.admin.token}` }, redirect: "manual" });
