@@ -81,6 +81,8 @@ export async function runSalesforceBench(log: (line: string) => void, changes = 
     const rows = await db.selectFrom("outbox_deliveries as d").innerJoin("outbox_events as e", "e.id", "d.event_id")
       .select(["e.created_at", "d.delivered_at", "e.type"]).where("d.consumer", "=", "salesforce").where("d.account_id", "=", accountId).where("d.status", "=", "delivered")
       .where("e.type", "in", ["activity.created", "activity.updated"]).execute();
+    const retried = await db.selectFrom("outbox_deliveries").select(["attempts", "last_error"]).where("consumer", "=", "salesforce").where("account_id", "=", accountId).where("attempts", ">", 1).execute();
+    if (retried.length) log(`  ${retried.length} deliveries needed retries, e.g. ${retried.slice(0, 3).map((r) => r.last_error ?? "(succeeded on retry)").join(" | ")}`);
     const lags = rows.map((r) => new Date(r.delivered_at!).getTime() - new Date(r.created_at).getTime());
     const stats = sf.control.stats();
     const p50 = percentile(lags, 50);
