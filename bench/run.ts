@@ -32,6 +32,7 @@ import { renderReport, type EngineRun } from "./report.js";
 import { ensureWebBuild, runExtraBenches } from "./extras.js";
 import { runSettingsBench } from "./settings.js";
 import { runPaymentsBench } from "./payments.js";
+import { runSalesforceBench } from "./salesforce.js";
 
 const env = process.env;
 const ACTIVITIES = Number(env.BENCH_ACTIVITIES ?? 1_000_000);
@@ -150,6 +151,8 @@ async function main() {
       );
       // The settings screens on an account of their own (200 users, 500 booking pages).
       report += await runSettingsBench(ENGINES, POSTGRES_URL, log);
+      // The Salesforce connector: sync lag at 50 changes/s and API calls per change.
+      report += await runSalesforceBench(log);
     }
     // Paid bookings and PayPal's webhooks against the local PayPal (bench/payments.ts).
     if (env.BENCH_PAYMENTS !== "0") report += await runPaymentsBench(ENGINES, POSTGRES_URL, log);

@@ -18,6 +18,7 @@ import { registerWebApp } from "./web-app.js";
 import { checkoutRoutes } from "./routes/checkout-routes.js";
 import { invoiceRoutes } from "./routes/invoice-routes.js";
 import { paymentRoutes } from "./routes/payment-routes.js";
+import { salesforceRoutes } from "./routes/salesforce-routes.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { accountSettingsRoutes } from "./routes/account-settings-routes.js";
 import { joinRoutes } from "./routes/join-routes.js";
@@ -103,6 +104,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(joinRoutes(ctx, { secureCookies: opts.secureCookies ?? false }));
   await app.register(accountSettingsRoutes(ctx));
   await app.register(paymentRoutes(ctx));
+  await app.register(salesforceRoutes(ctx));
   await app.register(checkoutRoutes(ctx));
   await app.register(notificationRoutes(ctx));
   await app.register(invoiceRoutes(ctx));

@@ -173,6 +173,30 @@ export interface Database {
   email_templates: EmailTemplatesTable;
   scheduled_notifications: ScheduledNotificationsTable;
   sent_emails: SentEmailsTable;
+  salesforce_connections: SalesforceConnectionsTable;
+  salesforce_oauth_states: SalesforceOauthStatesTable;
+  salesforce_user_matches: SalesforceUserMatchesTable;
+  salesforce_page_settings: SalesforcePageSettingsTable;
+  salesforce_people: SalesforcePeopleTable;
+  salesforce_events: SalesforceEventsTable;
+}
+
+/** The Salesforce connector (migration 017). */
+export type SalesforceNoMatch = "lead" | "contact" | "skip";
+export interface SalesforceConnectionsTable {
+  account_id: string; login_url: string; client_id: string; client_secret_sealed: string;
+  instance_url: string | null; access_token_sealed: string | null; refresh_token_sealed: string | null;
+  sf_user_id: string | null; sf_username: string | null; sf_org_id: string | null; api_version: Generated<string>;
+  status_field: Generated<string>; reason_field: Generated<string>; missing_fields: string[] | null;
+  no_match: Generated<SalesforceNoMatch>; connected_by: string | null; connected_at: Timestamp | null; updated_at: Timestamp;
+}
+export interface SalesforceOauthStatesTable { state_hash: string; account_id: string; user_id: string; expires_at: Timestamp }
+export interface SalesforceUserMatchesTable { account_id: string; user_id: string; sf_user_id: string | null; manual: Generated<boolean> }
+export interface SalesforcePageSettingsTable { account_id: string; booking_page_id: string; create_events: boolean }
+export interface SalesforcePeopleTable { account_id: string; email: string; who_id: string }
+export interface SalesforceEventsTable {
+  account_id: string; activity_id: string; sf_event_id: string | null; who_id: string | null; what_id: string | null;
+  state: Generated<string>; note: string | null; create_started_at: Timestamp | null; synced_at: Timestamp | null;
 }
 
 // E-mail notifications (migration 012).

@@ -1,0 +1,108 @@
+/**
+ * Salesforce benchmark (issue 13): the real server (PGlite in a temporary folder, background workers
+ * on) connected to the local Salesforce, lifecycle changes fired through the public and user API at
+ * 50 per second, and for each change the lag from its commit (the outbox event's time) to Salesforce
+ * acknowledging the Event write (the delivery's time). Also Salesforce API calls per change. Targets:
+ * lag p95 ≤ 1 s; ≤ 1 API call per change on average.
+ *
+ *   npx tsx bench/salesforce.ts                    # BENCH_SF_CHANGES=400 by default
+ * `npm run bench` runs it after the other benchmarks (bench/run.ts).
+ */
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { approveAuthorization } from "../peers/salesforce/consent-client.js";
+import { startSalesforcePeer } from "../peers/salesforce/server.js";
+import { createApiToken } from "../src/app/auth.js";
+import { loadConfig } from "../src/config.js";
+import { startServer } from "../src/server.js";
+import { insertAccount, insertUser } from "../src/store/accounts-repo.js";
+import { insertBookingPage } from "../src/store/pages-repo.js";
+import { httpClient, percentile } from "./measure.js";
+
+const RATE_PER_S = 50;
+const TARGET_P95_MS = 1_000;
+const ALL_DAY = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, [["00:00", "24:00"]]]));
+
+export async function runSalesforceBench(log: (line: string) => void, changes = Number(process.env.BENCH_SF_CHANGES ?? 400)): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bookstream-sf-bench-"));
+  const sf = await startSalesforcePeer({ seed: 5 });
+  const server = await startServer(loadConfig({}, { port: 0, dataDir: dir, demo: false, workers: true, logLevel: "silent" }), () => {});
+  try {
+    const db = server.handle.db;
+    const accountId = randomUUID();
+    await insertAccount(db, { id: accountId, name: "Salesforce bench" });
+    const email = `sf-bench-${accountId.slice(0, 8)}@example.test`;
+    const adminId = randomUUID();
+    await insertUser(db, { id: adminId, account_id: accountId, email, name: "Bench admin", role: "admin", password_hash: null, time_zone: "UTC" });
+    const slug = `sf-bench-${accountId.slice(0, 8)}`;
+    await insertBookingPage(db, { id: randomUUID(), account_id: accountId, slug, name: "Bench page", owner_id: adminId, time_zone: "UTC", duration_minutes: 30, mode: "automatic", location: null, open_hours: ALL_DAY });
+    const token = await createApiToken(db, email, "bench");
+    const admin = httpClient(server.url, token);
+    const put = await fetch(`${server.url}/api/v1/account/salesforce`, {
+      method: "PUT", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ loginUrl: sf.loginUrl, clientId: sf.connectedApp.clientId, clientSecret: sf.connectedApp.clientSecret }),
+    });
+    if (put.status !== 200) throw new Error(`configure: ${put.status} ${await put.text()}`);
+    const start = await fetch(`${server.url}/api/v1/salesforce/connect`, { headers: { authorization: `Bearer ${token}` }, redirect: "manual" });
+    const back = await approveAuthorization(start.headers.get("location")!);
+    await fetch(`${server.url}/api/v1/salesforce/callback${back.search}`, { headers: { authorization: `Bearer ${token}` }, redirect: "manual" });
+    sf.control.resetStats();
+
+    const base = new Date(Date.now() + 3 * 86_400_000);
+    base.setUTCMinutes(0, 0, 0);
+    const slot = (i: number) => new Date(base.getTime() + i * 3_600_000).toISOString();
+    let free = 0;
+    const live: { id: string }[] = [];
+    const post = (p: string, body: unknown) => fetch(server.url + p, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const began = Date.now();
+    const inflight: Promise<unknown>[] = [];
+    for (let i = 0; i < changes; i++) {
+      const due = began + (i * 1000) / RATE_PER_S;
+      await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
+      const kind = i % 4;
+      if (kind <= 1 || live.length < 4) {
+        const at = slot(free++);
+        inflight.push(post(`/api/v1/public/pages/${slug}/bookings`, { start: at, customer: { name: `Customer ${i % 25}`, email: `customer${i % 25}@bench.example`, timeZone: "UTC" } })
+          .then(async (r) => { if (r.status === 201) live.push({ id: (await r.json()).activity.id }); }));
+      } else {
+        const b = live.splice((i * 7) % live.length, 1)[0];
+        inflight.push(kind === 2 ? post(`/api/v1/activities/${b.id}/actions/reassign`, { ownerId: adminId }).then(() => live.push(b)).catch(() => undefined)
+          : post(`/api/v1/activities/${b.id}/actions/cancel`, { reason: "bench" }));
+      }
+    }
+    await Promise.all(inflight);
+    for (let waited = 0; waited < 60_000; waited += 100) {
+      const left = await db.selectFrom("outbox_deliveries").select(({ fn }) => fn.countAll<string>().as("n")).where("consumer", "=", "salesforce").where("status", "=", "pending").executeTakeFirstOrThrow();
+      if (Number(left.n) === 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const rows = await db.selectFrom("outbox_deliveries as d").innerJoin("outbox_events as e", "e.id", "d.event_id")
+      .select(["e.created_at", "d.delivered_at", "e.type"]).where("d.consumer", "=", "salesforce").where("d.account_id", "=", accountId).where("d.status", "=", "delivered")
+      .where("e.type", "in", ["activity.created", "activity.updated"]).execute();
+    const retried = await db.selectFrom("outbox_deliveries").select(["attempts", "last_error"]).where("consumer", "=", "salesforce").where("account_id", "=", accountId).where("attempts", ">", 1).execute();
+    if (retried.length) log(`  ${retried.length} deliveries needed retries, e.g. ${retried.slice(0, 3).map((r) => r.last_error ?? "(succeeded on retry)").join(" | ")}`);
+    const lags = rows.map((r) => new Date(r.delivered_at!).getTime() - new Date(r.created_at).getTime());
+    const stats = sf.control.stats();
+    const p50 = percentile(lags, 50);
+    const p95 = percentile(lags, 95);
+    const perChange = stats.dataApi / Math.max(1, rows.length);
+    void admin;
+    const lines = [
+      "", "## Salesforce sync (issue 13)", "",
+      `${rows.length} lifecycle changes at ${RATE_PER_S}/s on PGlite, local Salesforce: sync lag p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms (target ≤ ${TARGET_P95_MS} ms) ${p95 <= TARGET_P95_MS ? "PASS" : "FAIL"}`,
+      `Salesforce data API calls: ${stats.dataApi} → ${perChange.toFixed(2)} per change (target ≤ 1) ${perChange <= 1 ? "PASS" : "FAIL"}; by endpoint ${JSON.stringify(stats.byEndpoint)}`,
+    ];
+    for (const l of lines) log(l);
+    return lines.join("\n") + "\n";
+  } finally {
+    await server.stop();
+    await sf.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await runSalesforceBench(console.log);
+}
