@@ -11,6 +11,7 @@ import { TextField, fieldErrors } from "./fields";
 import { EventTypesSection } from "./page-sections/EventTypesSection";
 import { GeneralSection } from "./page-sections/GeneralSection";
 import { PackagesSection } from "./page-sections/PackagesSection";
+import { PaymentsSection } from "./page-sections/PaymentsSection";
 import { QuestionsSection } from "./page-sections/QuestionsSection";
 import { SchedulingSection } from "./page-sections/SchedulingSection";
 import { TeamSection } from "./page-sections/TeamSection";
@@ -33,6 +34,7 @@ export const PAGE_SECTIONS: { path: string; label: string; render: (p: SectionPr
   { path: "event-types", label: "Event types", render: (p) => <EventTypesSection {...p} /> },
   { path: "questions", label: "Questions", render: (p) => <QuestionsSection {...p} /> },
   { path: "packages", label: "Packages", render: (p) => <PackagesSection {...p} /> },
+  { path: "payments", label: "Payments", render: (p) => <PaymentsSection {...p} /> },
   { path: "team", label: "Team and sharing", render: (p) => <TeamSection {...p} /> },
 ];
 
