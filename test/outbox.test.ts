@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dispatchPending, registerConsumers, type OutboxConsumer } from "../src/jobs/outbox-dispatcher.js";
+import type { ClaimedDelivery } from "../src/store/outbox-repo.js";
 import { ENGINES, client, customer, futureSlots, newAccount, startTestServer, type TestServer } from "./support/harness.js";
 
 /**
@@ -8,6 +9,9 @@ import { ENGINES, client, customer, futureSlots, newAccount, startTestServer, ty
  * consumer receives each event exactly once, in order per activity, even with several
  * dispatchers running at once and a failing delivery being retried.
  */
+type Mode = "in-transaction" | "leased";
+const MODES: Mode[] = ["in-transaction", "leased"];
+
 describe.each(ENGINES)("outbox on $name", (engine) => {
   let server: TestServer;
   beforeAll(async () => {
@@ -15,8 +19,10 @@ describe.each(ENGINES)("outbox on $name", (engine) => {
   });
   afterAll(async () => server?.close());
 
-  async function withConsumer(handle: OutboxConsumer["handle"], run: (c: OutboxConsumer) => Promise<void>) {
-    const consumer: OutboxConsumer = { name: `test-${randomUUID()}`, handle };
+  type Handler = (d: ClaimedDelivery) => Promise<void>;
+  async function withConsumer(handle: Handler, run: (c: OutboxConsumer) => Promise<void>, mode: Mode = "in-transaction") {
+    const name = `test-${randomUUID()}`;
+    const consumer: OutboxConsumer = mode === "in-transaction" ? { name, handle: (d) => handle(d) } : { name, deliver: handle };
     await registerConsumers(server.ctx, [consumer]);
     try {
       await run(consumer);
@@ -35,7 +41,7 @@ describe.each(ENGINES)("outbox on $name", (engine) => {
     return id;
   }
 
-  it("delivers every event once, in order per activity, with two dispatchers racing", async () => {
+  it.each(MODES)("delivers every event once, in order per activity, with two dispatchers racing (%s)", async (mode) => {
     const acct = await newAccount(server);
     const seen: { account: string; activity: string; type: string; event: number; action?: string }[] = [];
     await withConsumer(async (d) => {
@@ -56,10 +62,10 @@ describe.each(ENGINES)("outbox on $name", (engine) => {
         expect(mine.map((s) => s.event)).toEqual([...mine.map((s) => s.event)].sort((x, y) => x - y));
       }
       expect(await dispatchPending(server.ctx, consumer)).toBe(0); // nothing left, nothing redelivered
-    });
+    }, mode);
   });
 
-  it("retries a failed delivery later and holds that activity's later events until it succeeds", async () => {
+  it.each(MODES)("retries a failed delivery later and holds that activity's later events until it succeeds (%s)", async (mode) => {
     const acct = await newAccount(server);
     const delivered: string[] = [];
     let failures = 0;
@@ -80,7 +86,42 @@ describe.each(ENGINES)("outbox on $name", (engine) => {
       server.clock.moveTo(new Date(server.clock.now().getTime() + 60_000)); // past the back-off
       await dispatchPending(server.ctx, consumer);
       expect(delivered).toEqual(["activity.created:", "activity.updated:customer-reschedule", "activity.updated:cancel"]);
-    });
+    }, mode);
+  });
+
+  it("keeps the database free while a peer hangs, and lets only the lease's holder record the outcome", async () => {
+    const acct = await newAccount(server);
+    let release!: () => void;
+    const hanging = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    const consumer: OutboxConsumer = {
+      name: `test-${randomUUID()}`,
+      leaseMs: 30_000,
+      concurrency: 1,
+      deliver: async (d) => {
+        if (d.account_id !== acct.accountId) return;
+        calls++;
+        if (calls === 1) await hanging; // the first attempt hangs until released
+      },
+    };
+    await registerConsumers(server.ctx, [consumer]);
+    try {
+      await client(server.url).post(`/api/v1/public/pages/${acct.autoPage.slug}/bookings`, { start: futureSlots(server, 1, 1100)[0], customer: customer() });
+      const stuck = dispatchPending(server.ctx, consumer, 1);
+      await new Promise((r) => setTimeout(r, 50));
+      // While the peer hangs, the API answers: no transaction is held open.
+      const list = await client(server.url, acct.admin.token).get("/api/v1/activities");
+      expect(list.status).toBe(200);
+      // The lease runs out: another worker takes the delivery over and delivers it.
+      server.clock.moveTo(new Date(server.clock.now().getTime() + 31_000));
+      expect(await dispatchPending(server.ctx, consumer)).toBe(1);
+      release();
+      expect(await stuck).toBe(0); // the first worker's lease was lost: it records nothing
+      const rows = await server.handle.db.selectFrom("outbox_deliveries").selectAll().where("consumer", "=", consumer.name).where("account_id", "=", acct.accountId).execute();
+      expect(rows.map((r) => [r.status, r.attempts, r.lease_token])).toEqual([["delivered", 1, null]]);
+    } finally {
+      await server.handle.db.deleteFrom("outbox_consumers").where("name", "=", consumer.name).execute();
+    }
   });
 
   it("writes no event when the change is refused (nothing half-written)", async () => {

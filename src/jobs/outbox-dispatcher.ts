@@ -1,16 +1,35 @@
+import { randomUUID } from "node:crypto";
 import type { AppContext } from "../app/context.js";
 import type { Tx } from "../store/database.js";
-import { claimDeliveries, markDelivered, markFailed, registerConsumer, type ClaimedDelivery } from "../store/outbox-repo.js";
+import {
+  claimDeliveries, defaultBackoff, leaseDelivery, markDelivered, markFailed, registerConsumer, settleLeased,
+  type Backoff, type ClaimedDelivery,
+} from "../store/outbox-repo.js";
 
 /**
- * A consumer of outbox events (calendar, Salesforce, e-mail and webhooks in later issues).
- * `handle` runs inside the delivery's transaction: DB-side effects commit with the "delivered"
- * mark (exactly once); external calls are at-least-once and get the event id as idempotency key.
+ * A consumer of outbox events (payments, e-mail, calendars, webhooks, Salesforce). The dispatcher
+ * stays ignorant of which consumers exist: `server.ts` registers them.
+ *
+ * Two ways to consume, chosen by what the consumer implements:
+ * - `handle(event, tx)` runs inside the delivery's transaction: database-side effects commit with
+ *   the "delivered" mark, exactly once. Only for work that is quick and local.
+ * - `deliver(event)` runs outside any transaction, with the delivery leased to this worker
+ *   (`leaseMs`): for calls to peers that may be slow, hang or fail — a peer must never hold a
+ *   database connection or lock, or it would slow every API answer (PGlite has one connection).
+ *   External calls are at-least-once; peers get the event id as idempotency key.
  */
 export interface OutboxConsumer {
   name: string;
+  /** Attempts before the delivery is parked as failed (default 10). */
   maxAttempts?: number;
-  handle(event: ClaimedDelivery, tx: Tx): Promise<void>;
+  /** The wait after the n-th failed attempt (default 2 s doubling, capped at an hour). */
+  backoff?: Backoff;
+  handle?(event: ClaimedDelivery, tx: Tx): Promise<void>;
+  deliver?(event: ClaimedDelivery): Promise<void>;
+  /** How long a `deliver` may run before another worker may retry it (default 2 minutes). */
+  leaseMs?: number;
+  /** Deliveries a worker runs at once for this consumer (deliver mode; default 4). */
+  concurrency?: number;
 }
 
 export async function registerConsumers(ctx: AppContext, consumers: OutboxConsumer[]): Promise<void> {
@@ -18,10 +37,11 @@ export async function registerConsumers(ctx: AppContext, consumers: OutboxConsum
 }
 
 /**
- * Delivers what is pending for one consumer, one event per transaction, in event order per
- * activity. Several workers may run this at once (rows are claimed with SKIP LOCKED).
+ * Delivers what is pending for one consumer, in event order per activity. Several workers may run
+ * this at once (rows are claimed with SKIP LOCKED; deliver-mode rows are leased).
  */
 export async function dispatchPending(ctx: AppContext, consumer: OutboxConsumer, maxEvents = 1000): Promise<number> {
+  if (consumer.deliver) return dispatchLeased(ctx, consumer, consumer.deliver.bind(consumer), maxEvents);
   let delivered = 0;
   while (delivered < maxEvents) {
     const done = await ctx.db.transaction().execute(async (tx) => {
@@ -29,7 +49,7 @@ export async function dispatchPending(ctx: AppContext, consumer: OutboxConsumer,
       const [d] = await claimDeliveries(tx, consumer.name, now, 1);
       if (!d) return "empty" as const;
       try {
-        await consumer.handle(d, tx);
+        await consumer.handle!(d, tx);
         await markDelivered(tx, consumer.name, d.event_id, now);
         return "delivered" as const;
       } catch (err) {
@@ -38,13 +58,46 @@ export async function dispatchPending(ctx: AppContext, consumer: OutboxConsumer,
     }).catch(async (err) => {
       if (!(err instanceof DeliveryFailed)) throw err;
       // The handler's transaction rolled back; record the failed attempt in a fresh one.
-      await ctx.db.transaction().execute((tx) => markFailed(tx, consumer.name, err.delivery, String((err.cause as Error)?.message ?? err.cause), ctx.clock.now(), consumer.maxAttempts ?? 10));
+      await ctx.db.transaction().execute((tx) => markFailed(tx, consumer.name, err.delivery, errorText(err.cause), ctx.clock.now(), consumer.maxAttempts ?? 10, consumer.backoff));
       return "failed" as const;
     });
     if (done === "empty") break;
     if (done === "delivered") delivered++;
   }
   return delivered;
+}
+
+async function dispatchLeased(ctx: AppContext, consumer: OutboxConsumer, deliver: (d: ClaimedDelivery) => Promise<void>, maxEvents: number): Promise<number> {
+  let delivered = 0;
+  let claimed = 0;
+  const lane = async () => {
+    while (claimed < maxEvents) {
+      const token = randomUUID();
+      const d = await ctx.db.transaction().execute(async (tx) => {
+        const now = ctx.clock.now();
+        const [row] = await claimDeliveries(tx, consumer.name, now, 1);
+        if (row) await leaseDelivery(tx, consumer.name, row.event_id, token, new Date(now.getTime() + (consumer.leaseMs ?? 120_000)));
+        return row;
+      });
+      if (!d) return;
+      claimed++;
+      let outcome: Parameters<typeof settleLeased>[5];
+      try {
+        await deliver(d);
+        outcome = { ok: true };
+      } catch (err) {
+        outcome = { ok: false, error: errorText(err), maxAttempts: consumer.maxAttempts ?? 10, backoff: consumer.backoff ?? defaultBackoff };
+      }
+      const settled = await settleLeased(ctx.db, consumer.name, d, token, ctx.clock.now(), outcome);
+      if (settled && outcome.ok) delivered++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, consumer.concurrency ?? 4) }, lane));
+  return delivered;
+}
+
+function errorText(err: unknown): string {
+  return String((err as Error)?.message ?? err);
 }
 
 class DeliveryFailed extends Error {

@@ -55,7 +55,8 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
     try {
       do {
         again = false;
-        for (const c of consumers) await dispatchPending(ctx, c);
+        // Consumers run side by side: a slow peer of one never delays another's deliveries.
+        await Promise.all(consumers.map((c) => dispatchPending(ctx, c)));
       } while (again);
     } catch (err) {
       console.error("[outbox]", err);

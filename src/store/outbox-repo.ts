@@ -68,26 +68,66 @@ export async function claimDeliveries(tx: Tx, consumer: string, now: Date, limit
 export async function markDelivered(tx: Tx, consumer: string, eventId: string, now: Date): Promise<void> {
   await tx
     .updateTable("outbox_deliveries")
-    .set({ status: "delivered", delivered_at: now, attempts: sql`attempts + 1`, last_error: null })
+    .set({ status: "delivered", delivered_at: now, last_attempt_at: now, attempts: sql`attempts + 1`, last_error: null, lease_token: null })
     .where("consumer", "=", consumer)
     .where("event_id", "=", eventId)
     .execute();
 }
 
-/** Records a failed attempt; retries back off exponentially, then the delivery is parked as failed. */
-export async function markFailed(tx: Tx, consumer: string, d: ClaimedDelivery, error: string, now: Date, maxAttempts: number): Promise<void> {
+/** The retry schedule of a consumer: how long to wait after the n-th failed attempt. */
+export type Backoff = (attempts: number) => number;
+
+/** 2 s, 4 s, 8 s … capped at an hour. */
+export const defaultBackoff: Backoff = (attempts) => Math.min(60 * 60_000, 2 ** attempts * 1000);
+
+/** Records a failed attempt; retries back off, then the delivery is parked as failed. */
+export async function markFailed(tx: Tx, consumer: string, d: ClaimedDelivery, error: string, now: Date, maxAttempts: number, backoff: Backoff = defaultBackoff): Promise<void> {
   const attempts = d.attempts + 1;
-  const delayMs = Math.min(60 * 60_000, 2 ** attempts * 1000);
   await tx
     .updateTable("outbox_deliveries")
     .set({
       attempts,
       last_error: error.slice(0, 2000),
+      last_attempt_at: now,
+      lease_token: null,
       status: attempts >= maxAttempts ? "failed" : "pending",
-      next_attempt_at: new Date(now.getTime() + delayMs),
+      next_attempt_at: new Date(now.getTime() + backoff(attempts)),
     })
     .where("consumer", "=", consumer)
     .where("event_id", "=", d.event_id)
     .execute();
 }
 
+/**
+ * Leases a claimed delivery to one worker until `until`: it stays pending (so later events of the
+ * same activity keep waiting behind it) but no other worker claims it before the lease runs out.
+ */
+export async function leaseDelivery(tx: Tx, consumer: string, eventId: string, token: string, until: Date): Promise<void> {
+  await tx
+    .updateTable("outbox_deliveries")
+    .set({ lease_token: token, next_attempt_at: until })
+    .where("consumer", "=", consumer)
+    .where("event_id", "=", eventId)
+    .execute();
+}
+
+/** Records the outcome of a leased delivery, only if the lease is still this worker's. */
+export async function settleLeased(
+  db: Db, consumer: string, d: ClaimedDelivery, token: string, now: Date,
+  outcome: { ok: true } | { ok: false; error: string; maxAttempts: number; backoff: Backoff },
+): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const held = await tx.selectFrom("outbox_deliveries").select("event_id")
+      .where("consumer", "=", consumer).where("event_id", "=", d.event_id).where("lease_token", "=", token).where("status", "=", "pending")
+      .forUpdate().executeTakeFirst();
+    if (!held) return false;
+    if (outcome.ok) {
+      await tx.updateTable("outbox_deliveries")
+        .set({ status: "delivered", delivered_at: now, last_attempt_at: now, attempts: sql`attempts + 1`, last_error: null, lease_token: null })
+        .where("consumer", "=", consumer).where("event_id", "=", d.event_id).execute();
+    } else {
+      await markFailed(tx, consumer, d, outcome.error, now, outcome.maxAttempts, outcome.backoff);
+    }
+    return true;
+  });
+}

@@ -115,6 +115,7 @@ export interface OutboxDeliveriesTable {
   consumer: string; event_id: string; account_id: string; activity_id: string | null;
   status: Generated<"pending" | "delivered" | "failed">; attempts: Generated<number>;
   next_attempt_at: DefaultedTimestamp; last_error: string | null; delivered_at: Timestamp | null;
+  lease_token: string | null; last_attempt_at: Timestamp | null;
 }
 export interface SavedFiltersTable {
   id: string; account_id: string; user_id: string; name: string;

@@ -1,6 +1,6 @@
 import type { OutboxConsumer } from "../../jobs/outbox-dispatcher.js";
-import { findPaymentRecord, lockPaymentRecord } from "../../store/payments-repo.js";
-import type { Tx } from "../../store/database.js";
+import { findPaymentRecord } from "../../store/payments-repo.js";
+import { inTransaction } from "../activity-writes.js";
 import type { AppContext } from "../context.js";
 import { PaymentProviderError } from "./gateway.js";
 import { applyWaitingEvents } from "./paypal-events.js";
@@ -9,45 +9,52 @@ import { settleRefund } from "./settle.js";
 /**
  * The payments consumer of the outbox: sends each requested refund to PayPal with the refund's
  * own request id (PayPal answers a repeat with the first result, so a retry after a lost answer
- * refunds once), and records PayPal's answer. PayPal not answering is retried with back-off (the
- * dispatcher's); a refusal (nothing left to refund, capture reversed …) settles the refund as
- * failed and gives the payment its rest back.
+ * refunds once), and records PayPal's answer. The call to PayPal runs outside any transaction
+ * (the dispatcher leases the delivery): a slow PayPal holds no database connection or lock.
+ * PayPal not answering is retried with back-off (the dispatcher's); a refusal (nothing left to
+ * refund, capture reversed …) settles the refund as failed and gives the payment its rest back.
  */
 export function paymentsConsumer(ctx: AppContext): OutboxConsumer {
   return {
     name: "payments",
     maxAttempts: 25,
-    async handle(delivery, tx) {
+    leaseMs: 120_000,
+    async deliver(delivery) {
       if (delivery.type !== "refund.requested") return;
       const refundId = (delivery.payload as { activity: { id: string } }).activity.id;
-      await executeRefund(tx, ctx, delivery.account_id, refundId);
+      await executeRefund(ctx, delivery.account_id, refundId);
     },
   };
 }
 
-export async function executeRefund(tx: Tx, ctx: AppContext, accountId: string, refundActivityId: string): Promise<void> {
-  const rec = await lockPaymentRecord(tx, accountId, refundActivityId);
+export async function executeRefund(ctx: AppContext, accountId: string, refundActivityId: string): Promise<void> {
+  const rec = await findPaymentRecord(ctx.db, accountId, refundActivityId);
   if (!rec || rec.kind !== "refund" || rec.state !== "submitting" || !rec.payment_activity_id) return;
-  const payment = (await findPaymentRecord(tx, accountId, rec.payment_activity_id))!;
-  const gateway = await ctx.payments?.forAccount(accountId, tx);
+  const payment = (await findPaymentRecord(ctx.db, accountId, rec.payment_activity_id))!;
+  const gateway = await ctx.payments?.forAccount(accountId);
   if (!gateway || !payment.paypal_capture_id) {
-    await settleRefund(tx, ctx, rec, { refundId: "", state: "failed" }, "The account has no PayPal connection to refund through.");
+    await inTransaction(ctx, (tx) => settleRefund(tx, ctx, rec, { refundId: "", state: "failed" }, "The account has no PayPal connection to refund through."));
     return;
   }
+  let result;
   try {
-    const result = await gateway.refundCapture(payment.paypal_capture_id, {
+    result = await gateway.refundCapture(payment.paypal_capture_id, {
       requestId: rec.request_id,
       amount: { minor: rec.amount_minor, currency: rec.currency },
       invoiceId: rec.activity_id,
       note: rec.reason,
     });
-    await settleRefund(tx, ctx, rec, result);
-    await applyWaitingEvents(tx, ctx, accountId, payment.paypal_capture_id);
   } catch (err) {
     if (err instanceof PaymentProviderError && !err.retryable) {
-      await settleRefund(tx, ctx, rec, { refundId: "", state: "failed" }, `PayPal refused the refund: ${err.message}`);
+      await inTransaction(ctx, (tx) => settleRefund(tx, ctx, rec, { refundId: "", state: "failed" }, `PayPal refused the refund: ${err.message}`));
       return;
     }
     throw err;
   }
+  // settleRefund locks the record and applies only if the refund is still waiting for this answer
+  // (a webhook may have settled it meanwhile).
+  await inTransaction(ctx, async (tx) => {
+    await settleRefund(tx, ctx, rec, result);
+    await applyWaitingEvents(tx, ctx, accountId, payment.paypal_capture_id!);
+  });
 }
