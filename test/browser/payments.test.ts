@@ -25,7 +25,7 @@ describe.each(SIZES)("Payments ($name)", (size) => {
   let context: BrowserContext;
   let page: Page;
   const tag = size.name;
-  let paid: { bookingId: string; transactionId: string };
+  let paid: { bookingId: string; transactionId: string; manageLink: string };
 
   beforeAll(async () => {
     ({ context, page } = await newPage(env, size.viewport));
@@ -71,10 +71,43 @@ describe.each(SIZES)("Payments ($name)", (size) => {
     // A reload shows the same confirmation (same Idempotency-Key): nothing is paid twice.
     await c.reload();
     await waitForText(c.getByTestId("transaction-id"), transactionId);
-    paid = { bookingId, transactionId };
+    const manageLink = (await c.getByTestId("manage-link").getAttribute("href"))!;
+    paid = { bookingId, transactionId, manageLink };
     const t = await env.api("GET", `/api/v1/activities/${transactionId}`);
     expect(t.body).toMatchObject({ detailedStatus: "PAYMENT (SCHEDULE)", status: "Paid", amount: { minor: 8000, currency: "USD" } });
     expect(t.body.payment.paypal.captureId).toBeTruthy();
+    await customer.context.close();
+  });
+
+  it("the customer reschedules and pays the reschedule fee at PayPal", async () => {
+    const customer = await newPage(env, size.viewport);
+    const c = customer.page;
+    await c.goto(new URL(paid.manageLink, env.server.url).pathname);
+    await c.getByRole("button", { name: "Reschedule" }).click();
+    const region = c.getByRole("region", { name: "Choose a new time" });
+    await c.locator("section.slots[data-state=ready]").first().waitFor();
+    const slots = region.getByRole("group").getByRole("button");
+    for (let i = 0; i < 4 && (await slots.count()) < 6; i++) {
+      await region.getByRole("button", { name: "Next week" }).click();
+      await c.locator("section.slots[data-state=ready]").first().waitFor();
+    }
+    await slots.nth(5).click();
+    const pay = c.getByRole("button", { name: /^Pay \$15\.00 with PayPal and reschedule$/ });
+    await shot(c, `payments-${tag}-reschedule-fee`);
+    await pay.click();
+    await c.waitForURL(/\/checkoutnow\?token=/);
+    await waitForText(c.getByTestId("amount"), "15.00 USD");
+    await c.getByRole("button", { name: /Pay now|Approve/ }).click();
+    await c.waitForURL(/\/checkout\/[0-9a-f-]{36}\/return/);
+    await c.getByRole("heading", { name: "You're rescheduled" }).waitFor();
+    await waitForText(c.getByTestId("booking-id"), paid.bookingId);
+    const feeTxn = (await c.getByTestId("transaction-id").textContent())!.trim();
+    expect(feeTxn).toMatch(/^TXN-/);
+    await shot(c, `payments-${tag}-rescheduled`);
+    const t = await env.api("GET", `/api/v1/activities/${feeTxn}`);
+    expect(t.body).toMatchObject({ detailedStatus: "PAYMENT (RESCHEDULE)", status: "Paid", amount: { minor: 1500 } });
+    await c.getByRole("link", { name: "View, reschedule or cancel" }).click();
+    await c.getByRole("button", { name: "Reschedule" }).waitFor();
     await customer.context.close();
   });
 
