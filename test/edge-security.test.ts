@@ -156,7 +156,7 @@ describe.each(ENGINES)("the HTTP edge against attackers on $name", (engine) => {
     it("admins set the embed origins, written as a browser sends them; members may read but not change them", async () => {
       const a = await newAccount(server, "Settings");
       const adminOf = client(server.url, a.admin.token);
-      expect((await adminOf.get("/api/v1/account")).body).toEqual({ id: a.accountId, name: "Settings", embedOrigins: [], brandColor: null, defaultTimeZone: "UTC", logoUrl: null });
+      expect((await adminOf.get("/api/v1/account")).body).toEqual({ id: a.accountId, name: "Settings", embedOrigins: [], brandColor: null, defaultTimeZone: "UTC", logoUrl: null, invoice: { address: null, taxId: null, taxName: null, taxRate: null } });
       const set = await adminOf.call("PATCH", "/api/v1/account", { embedOrigins: ["https://Shop.Example.com/", "https://shop.example.com", "https://shop.example.com:8443", "http://127.0.0.1:8080"] });
       expect(set.status, JSON.stringify(set.body)).toBe(200);
       expect(set.body.embedOrigins).toEqual(["https://shop.example.com", "https://shop.example.com:8443", "http://127.0.0.1:8080"]);

@@ -41,7 +41,7 @@ interface Fixtures {
   /** A free start `i` hours after the bookings, for cases that book. */
   slot(i: number): string;
   /** Payments: a page of its own is priced (USD 20.00, reschedule fee 5.00) on a connection to the local PayPal. */
-  paypal: { clientId: string; clientSecret: string; pageSlug: string; accountKey: string; paidToken: string; openCheckout: string; approvedCheckout: string; approvedOrder: string };
+  paypal: { clientId: string; clientSecret: string; pageSlug: string; accountKey: string; paidToken: string; paidTransaction: string; openCheckout: string; approvedCheckout: string; approvedOrder: string };
 }
 
 async function makeFixtures(server: TestServer, paypal: PayPalPeer): Promise<Fixtures> {
@@ -102,6 +102,7 @@ async function paymentFixtures(server: TestServer, paypal: PayPalPeer, acct: Tes
     pageSlug: page.body.slug as string,
     accountKey: String(connected.body.webhookUrl).split("/").pop()!,
     paidToken: tokenOf(done.body.manageLink),
+    paidTransaction: done.body.transactionId as string,
     openCheckout: open.body.checkoutId as string,
     approvedCheckout: approved.body.checkoutId as string,
     approvedOrder: orderOf(approved),
@@ -136,13 +137,15 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     "GET /api/v1/public/checkouts/{id}": fx.paypal.openCheckout,
     "POST /api/v1/public/checkouts/{id}/cancel": fx.paypal.openCheckout,
     "POST /api/v1/public/checkouts/{id}/complete": fx.paypal.approvedCheckout,
+    "GET /api/v1/activities/{id}/invoice": fx.paypal.paidTransaction,
   };
   const resource = op.path.split("/")[3];
   const path: Record<string, string> = {
     id: idForOp[`${op.method} ${op.path}`] ?? idFor[resource] ?? "",
     action: "reschedule",
     slug: resource === "public" && op.path.includes("master-pages") ? fx.master.slug : op.path.endsWith("/requests") ? acct.approvalPage.slug : op.path.endsWith("/checkouts") ? fx.paypal.pageSlug : acct.autoPage.slug,
-    token: op.path.endsWith("/resubmit") ? pick(fx.resubmitTokens) : op.path.endsWith("/reschedule-checkout") ? fx.paypal.paidToken : pick(fx.bookings).token,
+    token: op.path.endsWith("/resubmit") ? pick(fx.resubmitTokens) : op.path.endsWith("/reschedule-checkout") || op.path.includes("/invoices/") ? fx.paypal.paidToken : pick(fx.bookings).token,
+    txnId: fx.paypal.paidTransaction,
     accountKey: fx.paypal.accountKey,
     eventTypeId: acct.autoPage.eventTypes[0].id,
     date: fx.overrideDate,
@@ -178,7 +181,7 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     "POST /api/v1/public/master-pages/{slug}/route": {},
     "POST /api/v1/saved-filters": { name: `Filter ${tag}`, query: { q: "ann", status: "Scheduled" } },
     "PATCH /api/v1/saved-filters/{id}": { name: `Renamed ${tag}` },
-    "PATCH /api/v1/account": { embedOrigins: ["https://shop.example.com"], name: "Fuzz business", brandColor: "#0f766e", defaultTimeZone: "Europe/Berlin" },
+    "PATCH /api/v1/account": { embedOrigins: ["https://shop.example.com"], name: "Fuzz business", brandColor: "#0f766e", defaultTimeZone: "Europe/Berlin", invoice: { address: "1 Harbour Road", taxId: "GB123", taxName: "VAT", taxRate: "20" } },
     "PUT /api/v1/account/logo": { dataUrl: fx.logo },
     "POST /api/v1/booking-pages/{id}/duplicate": { slug: `fuzz-copy-${tag}`, name: "Fuzz copy" },
     "PATCH /api/v1/users/{id}": { role: "admin" },

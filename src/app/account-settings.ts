@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { forbidden, invalid, notFound } from "../domain/errors.js";
+import { formatRate, parseRate } from "../domain/invoice.js";
 import { findAccountLogo, findAccountSettings, setAccountLogo, updateAccountSettings } from "../store/account-settings-repo.js";
 import { updateEmbedOrigins } from "../store/accounts-repo.js";
 import type { LogoType } from "../store/schema.js";
@@ -19,6 +20,17 @@ export interface AccountSettings {
   logoUrl: string | null;
   /** Origins that may show the account's public booking pages in a frame. */
   embedOrigins: string[];
+  /** The business on its invoices (issue 11): postal address, tax ID, and the tax its prices include. */
+  invoice: InvoiceSettings;
+}
+
+export interface InvoiceSettings {
+  address: string | null;
+  taxId: string | null;
+  /** The tax's label ("VAT", "GST"); null: no tax on the invoices. */
+  taxName: string | null;
+  /** Percent as a decimal string ("20", "7.25"); null: no tax. Prices include it. */
+  taxRate: string | null;
 }
 
 export interface AccountSettingsInput {
@@ -27,6 +39,8 @@ export interface AccountSettingsInput {
   defaultTimeZone?: string;
   /** Already validated and normalised at the edge (src/http/embedding.ts). */
   embedOrigins?: string[];
+  /** Only the fields sent change; null clears one. taxRate and taxName are set or cleared together. */
+  invoice?: Partial<InvoiceSettings>;
 }
 
 export const MAX_LOGO_BYTES = 100 * 1024;
@@ -34,16 +48,38 @@ export const MAX_LOGO_BYTES = 100 * 1024;
 export async function getAccountSettings(ctx: AppContext, caller: Caller): Promise<AccountSettings> {
   const a = await findAccountSettings(ctx.db, caller.accountId);
   if (!a) throw notFound("Account", caller.accountId);
-  return { id: a.id, name: a.name, brandColor: a.brand_color, defaultTimeZone: a.default_time_zone, logoUrl: logoUrl(a), embedOrigins: a.embed_origins };
+  return {
+    id: a.id, name: a.name, brandColor: a.brand_color, defaultTimeZone: a.default_time_zone, logoUrl: logoUrl(a), embedOrigins: a.embed_origins,
+    invoice: { address: a.invoice_address, taxId: a.tax_id, taxName: a.tax_name, taxRate: a.tax_rate_bp === null ? null : formatRate(a.tax_rate_bp).slice(0, -1) },
+  };
+}
+
+/** Checks the invoice settings sent against what is stored: a tax needs both its name and its rate. */
+async function invoiceChanges(ctx: AppContext, accountId: string, inv: Partial<InvoiceSettings> | undefined) {
+  if (!inv) return {};
+  let taxRateBp: number | null | undefined;
+  if (inv.taxRate !== undefined) {
+    taxRateBp = inv.taxRate === null ? null : parseRate(inv.taxRate);
+    if (taxRateBp === null && inv.taxRate !== null) throw invalid("invoice.taxRate", "a percentage from 0 to 100 with at most two decimals, such as 20 or 7.25");
+  }
+  const current = await findAccountSettings(ctx.db, accountId);
+  const name = inv.taxName === undefined ? current?.tax_name ?? null : inv.taxName;
+  const rate = taxRateBp === undefined ? current?.tax_rate_bp ?? null : taxRateBp;
+  if ((name === null) !== (rate === null)) {
+    throw invalid(name === null ? "invoice.taxName" : "invoice.taxRate", "a tax needs both its name (such as VAT) and its rate; send both, or null for both to charge no tax");
+  }
+  return { invoice_address: inv.address, tax_id: inv.taxId, tax_name: inv.taxName, tax_rate_bp: taxRateBp };
 }
 
 export async function changeAccountSettings(ctx: AppContext, caller: Caller, input: AccountSettingsInput): Promise<AccountSettings> {
   assertAccountAdmin(caller);
+  const invoice = await invoiceChanges(ctx, caller.accountId, input.invoice);
   await inTransaction(ctx, async (tx) => {
     await updateAccountSettings(tx, caller.accountId, {
       name: input.name,
       brand_color: input.brandColor === undefined ? undefined : (input.brandColor?.toLowerCase() ?? null),
       default_time_zone: input.defaultTimeZone,
+      ...invoice,
     });
     if (input.embedOrigins) await updateEmbedOrigins(tx, caller.accountId, [...new Set(input.embedOrigins)]);
   });

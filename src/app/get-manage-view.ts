@@ -6,18 +6,20 @@ import type { PageRow } from "./booking-rules.js";
 import type { AppContext } from "./context.js";
 import { activityForToken, customerActionsFor } from "./manage-link.js";
 import { iso } from "./present-activity.js";
+import { invoiceLinksFor, type InvoiceLink } from "./payments/invoices.js";
 
 /** What the customer sees behind their manage link (no internal IDs of other people). */
 export async function getManageView(ctx: AppContext, token: string) {
   const a = await activityForToken(ctx.db, token);
   const page = (await findPage(ctx.db, a.account_id, a.booking_page_id!))!;
-  const [actions, eventTypes, pages] = await Promise.all([
+  const [actions, eventTypes, pages, invoices] = await Promise.all([
     customerActionsFor(ctx.db, a),
     listEventTypes(ctx.db, a.account_id, page.id),
     listPages(ctx.db, a.account_id),
+    invoiceLinksFor(ctx.db, token, a),
   ]);
   const otherPages = pages.filter((p) => p.id !== page.id && p.mode === "automatic");
-  return presentManageView(a, page, actions, eventTypes, otherPages);
+  return presentManageView(a, page, actions, eventTypes, otherPages, invoices);
 }
 
 export type ManageView = ReturnType<typeof presentManageView>;
@@ -29,6 +31,7 @@ export function presentManageView(
   actions: CustomerAction[],
   eventTypes: { id: string; name: string; duration_minutes: number }[],
   otherPages: { name: string; slug: string }[],
+  invoices: InvoiceLink[] = [],
 ) {
   return {
     id: a.id,
@@ -46,5 +49,6 @@ export function presentManageView(
     actions,
     eventTypes: eventTypes.map((e) => ({ id: e.id, name: e.name, durationMinutes: e.duration_minutes })),
     otherPages: otherPages.map((p) => ({ name: p.name, slug: p.slug })),
+    invoices,
   };
 }

@@ -16,6 +16,7 @@ import { registerCrossSiteCheck } from "./cross-site.js";
 import { allowInlineStylesForDocs, registerSecurityHeaders } from "./security-headers.js";
 import { registerWebApp } from "./web-app.js";
 import { checkoutRoutes } from "./routes/checkout-routes.js";
+import { invoiceRoutes } from "./routes/invoice-routes.js";
 import { paymentRoutes } from "./routes/payment-routes.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { accountSettingsRoutes } from "./routes/account-settings-routes.js";
@@ -102,6 +103,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(accountSettingsRoutes(ctx));
   await app.register(paymentRoutes(ctx));
   await app.register(checkoutRoutes(ctx));
+  await app.register(invoiceRoutes(ctx));
   if (opts.testClock) await app.register(testClockRoutes(ctx, opts.testClock));
 
   const webApp = await registerWebApp(app, ctx, { webDist: opts.webDist ?? DEFAULT_WEB_DIST, https });

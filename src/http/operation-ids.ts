@@ -65,6 +65,8 @@ export const OPERATIONS: Record<string, { id: string; tag: Tag }> = {
   "POST /api/v1/public/checkouts/:id/complete": { id: "completeCheckout", tag: "Payments" },
   "POST /api/v1/public/checkouts/:id/cancel": { id: "cancelCheckout", tag: "Payments" },
   "POST /api/v1/webhooks/paypal/:accountKey": { id: "receivePayPalWebhook", tag: "Payments" },
+  "GET /api/v1/activities/:id/invoice": { id: "downloadInvoice", tag: "Payments" },
+  "GET /api/v1/public/manage/:token/invoices/:txnId": { id: "downloadCustomerInvoice", tag: "Payments" },
   "GET /api/v1/account": { id: "getAccount", tag: "Account" },
   "PATCH /api/v1/account": { id: "updateAccount", tag: "Account" },
   "PUT /api/v1/account/logo": { id: "setAccountLogo", tag: "Account" },

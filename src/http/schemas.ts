@@ -133,6 +133,17 @@ export const ActivityDetails = Activity.extend({
   ),
 });
 
+export const InvoiceLink = z.object({
+  transactionId: z.string().describe("The payment's or refund's Transaction ID (TXN-…)"),
+  kind: z.enum(["invoice", "credit-note"]),
+  number: z.string().describe("The document's number (INV-… or CN-…)"),
+  transactionType: z.string(),
+  status: z.string(),
+  amount: z.object({ value: z.string(), currency: z.string(), minor: z.number().int() }),
+  createdAt: z.string(),
+  url: z.string().describe("GET it for the PDF (a path under the customer's own manage link)"),
+});
+
 export const ManageView = z.object({
   id: z.string(),
   status: z.string(),
@@ -149,6 +160,7 @@ export const ManageView = z.object({
   actions: z.array(z.enum(CUSTOMER_ACTIONS)),
   eventTypes: z.array(Ref.extend({ durationMinutes: z.number() })),
   otherPages: z.array(z.object({ name: z.string(), slug: z.string() })).describe("Pages of the same account the booking may move to"),
+  invoices: z.array(InvoiceLink).describe("Invoices (payments) and credit notes (refunds) of this booking or its package, to download"),
 });
 
 export const CreatedResponse = z.object({

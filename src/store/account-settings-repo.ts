@@ -8,12 +8,19 @@ type Conn = Db | Tx;
 export async function findAccountSettings(conn: Conn, accountId: string) {
   return conn
     .selectFrom("accounts")
-    .select(["id", "name", "brand_color", "default_time_zone", "logo_type", "logo_updated_at", "embed_origins"])
+    .select(["id", "name", "brand_color", "default_time_zone", "logo_type", "logo_updated_at", "embed_origins", "invoice_address", "tax_id", "tax_name", "tax_rate_bp"])
     .where("id", "=", accountId)
     .executeTakeFirst();
 }
 
-export async function updateAccountSettings(tx: Tx, accountId: string, changes: { name?: string; brand_color?: string | null; default_time_zone?: string }): Promise<void> {
+export async function updateAccountSettings(
+  tx: Tx,
+  accountId: string,
+  changes: {
+    name?: string; brand_color?: string | null; default_time_zone?: string;
+    invoice_address?: string | null; tax_id?: string | null; tax_name?: string | null; tax_rate_bp?: number | null;
+  },
+): Promise<void> {
   const set = definedOnly(changes);
   if (Object.keys(set).length === 0) return;
   await tx.updateTable("accounts").set(set).where("id", "=", accountId).execute();

@@ -33,6 +33,11 @@ export async function findCheckout(conn: Conn, id: string) {
   return conn.selectFrom("checkouts").selectAll().where("id", "=", id).executeTakeFirst();
 }
 
+/** The checkout a PayPal order belongs to (what was bought, as it was when paid). */
+export async function findCheckoutByOrder(conn: Conn, accountId: string, orderId: string) {
+  return conn.selectFrom("checkouts").select(["starts", "duration_minutes", "purpose"]).where("account_id", "=", accountId).where("paypal_order_id", "=", orderId).executeTakeFirst();
+}
+
 export async function lockCheckout(tx: Tx, id: string) {
   return tx.selectFrom("checkouts").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 }

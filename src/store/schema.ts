@@ -162,11 +162,17 @@ export interface Database {
   checkouts: CheckoutsTable;
   payment_records: PaymentRecordsTable;
   paypal_webhook_events: PaypalWebhookEventsTable;
+  invoice_details: InvoiceDetailsTable;
   idempotency_keys: IdempotencyKeysTable;
   sign_in_failures: SignInFailuresTable;
   user_links: UserLinksTable;
 }
 
+/** The business and tax on a transaction's invoice, as they were when it was made (migration 010). */
+export interface InvoiceDetailsTable {
+  activity_id: string; account_id: string; seller_name: string; seller_address: string | null; seller_tax_id: string | null;
+  tax_name: string | null; tax_rate_bp: number | null; time_zone: string; recorded_at: Timestamp;
+}
 export interface PaymentConnectionsTable {
   account_id: string; provider: "paypal"; mode: "sandbox" | "live"; base_url: string; client_id: string; client_secret_sealed: string;
   webhook_id: string | null; webhook_key: string; connected_by: string | null; connected_at: Timestamp; updated_at: Timestamp;

@@ -1,6 +1,6 @@
 import { DomainError, notFound } from "../../domain/errors.js";
 import { money } from "../../domain/money.js";
-import { paymentType } from "../../domain/transactions.js";
+import { allowedTransactionActions, paymentType } from "../../domain/transactions.js";
 import { findUser } from "../../store/accounts-repo.js";
 import { findActivity, type ActivityRow } from "../../store/activities-repo.js";
 import { findCheckout, finishCheckout, lockCheckout, setCheckoutExpiry } from "../../store/checkouts-repo.js";
@@ -22,6 +22,7 @@ import { applyWaitingEvents } from "./paypal-events.js";
 import { requestRefund } from "./refunds.js";
 import { CHECKOUT_HOLD_MINUTES, placeCheckoutHolds } from "./start-checkout.js";
 import { createTransaction } from "./transaction-writes.js";
+import { invoiceLink, type InvoiceLink } from "./invoices.js";
 
 type Checkout = Selectable<CheckoutsTable>;
 
@@ -73,8 +74,20 @@ export async function completeCheckout(ctx: AppContext, checkoutId: string, opts
     });
     await applyWaitingEvents(tx, ctx, c.account_id, capture.captureId);
     await finishCheckout(tx, c.id, { state: "completed", finished_at: ctx.clock.now(), result_activity_id: made.paidFor.id, payment_activity_id: payment.id });
-    return { ...made.answer, state: "completed" as const, checkoutId: c.id, transactionId: payment.id, transactionType: payment.detailed_status, paidFor: made.paidFor.id };
+    return { ...withInvoice(made, payment), state: "completed" as const, checkoutId: c.id, transactionId: payment.id, transactionType: payment.detailed_status, paidFor: made.paidFor.id };
   }).catch((err) => recoverCapturedReschedule(ctx, c, capture, err));
+}
+
+/**
+ * The confirmation offers the invoice under the customer's new manage link (a package: its first
+ * session's). A reschedule fee's confirmation has no new link; its manage view lists the invoice.
+ */
+function withInvoice(made: Awaited<ReturnType<typeof makeWhatWasPaidFor>>, payment: ActivityRow) {
+  const token = made.manageToken;
+  if (!token || !allowedTransactionActions(payment.detailed_status, 0).includes("download-invoice")) return made.answer;
+  const link = invoiceLink(token, payment, { kind: "payment", amount_minor: payment.amount_minor!, currency: payment.currency! });
+  const answer = made.answer as typeof made.answer & { activity?: { invoices: InvoiceLink[] } };
+  return { ...made.answer, ...(answer.activity ? { activity: { ...answer.activity, invoices: [link] } } : {}), invoiceUrl: link.url };
 }
 
 /** The booking, package or reschedule the checkout paid for, and what the customer is shown of it. */
@@ -84,13 +97,13 @@ async function makeWhatWasPaidFor(tx: Tx, ctx: AppContext, c: Checkout, page: Pa
   if (c.purpose === "reschedule") {
     const a = (await findActivity(tx, c.account_id, c.moves_activity_id!))!;
     const moved = await moveOnSamePage(tx, ctx, a, page, starts[0], c.event_type_id, { held: true });
-    return { paidFor: moved, answer: { bookingId: moved.id } };
+    return { paidFor: moved, manageToken: null, answer: { bookingId: moved.id } };
   }
   const host = (await findUser(tx, c.account_id, c.host_id))!;
   if (c.purpose === "package") {
     const times = starts.map((start) => ({ start, end: addMinutes(start, c.duration_minutes) }));
     const { pkg, sessions } = await writePackage(tx, ctx, { page, host, customer: c.customer, eventType, times, answers: c.answers });
-    return { paidFor: pkg, answer: { packageId: pkg.id, sessions } };
+    return { paidFor: pkg, manageToken: sessions[0]?.manageToken ?? null, answer: { packageId: pkg.id, sessions } };
   }
   const { activity, manageToken } = await createBooking(tx, ctx, {
     accountId: c.account_id,
@@ -102,7 +115,7 @@ async function makeWhatWasPaidFor(tx: Tx, ctx: AppContext, c: Checkout, page: Pa
   });
   const [eventTypes, pages] = await Promise.all([listEventTypes(tx, c.account_id, page.id), listPages(tx, c.account_id)]);
   const view = presentManageView(activity, page, await customerActionsFor(tx, activity), eventTypes, pages.filter((p) => p.id !== page.id && p.mode === "automatic"));
-  return { paidFor: activity, answer: { bookingId: activity.id, activity: view, manageLink: manageLink(ctx, manageToken) } };
+  return { paidFor: activity, manageToken, answer: { bookingId: activity.id, activity: view, manageLink: manageLink(ctx, manageToken) } };
 }
 
 /** A checkout finished earlier (a repeat of the same request): what was made, without new links. */

@@ -6,6 +6,7 @@ import type { Money } from "../../domain/money.js";
 import { statusOfTransaction, type TransactionType } from "../../domain/transactions.js";
 import { findActivity, insertActivityWithRecords, insertHistory, insertRelation, updateActivityGuarded, type ActivityRow, type NewActivity } from "../../store/activities-repo.js";
 import type { Tx } from "../../store/database.js";
+import { recordInvoiceDetails } from "../../store/invoices-repo.js";
 import { insertPaymentRecord, type NewPaymentRecord } from "../../store/payments-repo.js";
 import type { Payer } from "../../store/schema.js";
 import { emit, snapshot, type ActorInfo } from "../activity-writes.js";
@@ -99,6 +100,8 @@ export async function createTransaction(tx: Tx, ctx: AppContext, t: NewTransacti
     events: [{ accountId: f.account_id, activityId: row.id, type: event.type, payload: event as unknown as Record<string, unknown>, at: now }],
   });
   if (t.payment) await insertRelation(tx, f.account_id, t.payment.id, row.id, "refund", now);
+  // The invoice or credit note shows the business and tax as they are now, however they change later.
+  await recordInvoiceDetails(tx, f.account_id, row.id, now);
   await insertPaymentRecord(tx, {
     activity_id: row.id,
     account_id: f.account_id,

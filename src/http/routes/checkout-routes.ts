@@ -29,6 +29,7 @@ const Completed = z.object({
   activity: ManageView.optional().describe("The new booking (first answer only)"),
   manageLink: z.string().optional().describe("The customer's link to the booking (first answer only; retry with the same Idempotency-Key to see it again)"),
   sessions: z.array(z.object({ activityId: z.string(), start: z.string(), end: z.string(), manageLink: z.string(), manageToken: z.string() })).optional(),
+  invoiceUrl: z.string().optional().describe("The payment's invoice (PDF), under the customer's manage link (first answer only; a reschedule fee's is in the manage view)"),
 });
 
 /** The customer's way through PayPal, and PayPal's webhook. */
