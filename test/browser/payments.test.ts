@@ -1,5 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pdfInfo, pdfText } from "../support/pdf.js";
 import { newPage, pane, rows, shot, signIn, startBrowserEnv, waitForText, type BrowserEnv } from "./support.js";
 
 /**
@@ -68,10 +69,15 @@ describe.each(SIZES)("Payments ($name)", (size) => {
     expect(transactionId).toMatch(/^TXN-[A-Z0-9]{8}$/);
     await waitForText(c.getByTestId("paid-amount"), "$80.00");
     await shot(c, `payments-${tag}-confirmation`);
+    const manageLink = (await c.getByTestId("manage-link").getAttribute("href"))!;
+    // The customer's invoice, from the link the confirmation gives.
+    const invoiceHref = (await c.getByTestId("invoice-link").getAttribute("href"))!;
+    const customerPdf = Buffer.from(await (await fetch(new URL(invoiceHref, env.server.url))).arrayBuffer());
+    expect(customerPdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    expect(pdfText(customerPdf)).toContain(transactionId);
     // A reload shows the same confirmation (same Idempotency-Key): nothing is paid twice.
     await c.reload();
     await waitForText(c.getByTestId("transaction-id"), transactionId);
-    const manageLink = (await c.getByTestId("manage-link").getAttribute("href"))!;
     paid = { bookingId, transactionId, manageLink };
     const t = await env.api("GET", `/api/v1/activities/${transactionId}`);
     expect(t.body).toMatchObject({ detailedStatus: "PAYMENT (SCHEDULE)", status: "Paid", amount: { minor: 8000, currency: "USD" } });
@@ -182,7 +188,7 @@ describe.each(SIZES)("Payments ($name)", (size) => {
       const file = await download.path();
       const bytes = (await import("node:fs")).readFileSync(file!);
       expect(bytes.subarray(0, 5).toString("latin1")).toBe("%PDF-");
-      const text = bytes.toString("latin1");
+      const text = `${pdfText(bytes)}\n${Object.values(pdfInfo(bytes)).join("\n")}`;
       expect(text).toContain(paid.transactionId);
       expect(text).toContain(paid.bookingId);
     } else {
