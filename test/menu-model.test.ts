@@ -1,3 +1,4 @@
+import { allowedTransactionActions, TRANSACTION_TYPE_LIST } from "../src/domain/transactions.js";
 import { describe, expect, it } from "vitest";
 import { ALLOWED_USER_ACTIONS, DETAILED_STATUS_LIST, statusOf, type DetailedStatus } from "../src/domain/lifecycle.js";
 import { menuEntries } from "../web/src/actions/menu-model.js";
@@ -29,6 +30,10 @@ function actionsOf(e: ReturnType<typeof menuEntries>[number]): string[] {
       return ["set-no-show"];
     case "generic":
       return [e.dialog.action];
+    case "refund":
+      return ["refund"];
+    case "invoice":
+      return ["download-invoice"];
   }
 }
 
@@ -61,5 +66,19 @@ describe("the action menu", () => {
     expect(menuEntries(["cancel"]).map((e) => e.label)).toEqual(["Cancel…"]);
     expect(menuEntries(["approve", "move-to-trash"]).map((e) => e.label)).toEqual(["Schedule booking request…", "Move to trash…"]);
     expect(menuEntries([])).toEqual([]);
+  });
+
+  it.each(TRANSACTION_TYPE_LIST)("transaction %s: the seed's transaction menu for the actions allowed", (type) => {
+    const allowed = allowedTransactionActions(type, 100);
+    const entries = menuEntries(allowed);
+    const seed: string[] = [];
+    if (allowed.includes("refund")) seed.push("Process a refund…");
+    if (allowed.includes("download-invoice")) seed.push("Download invoice");
+    expect(entries.map((e) => e.label)).toEqual(seed);
+    expect(entries.flatMap(actionsOf).sort()).toEqual([...allowed].sort());
+  });
+
+  it("offers no refund once nothing is left to refund", () => {
+    expect(menuEntries(allowedTransactionActions("PAYMENT (SCHEDULE)", 0)).map((e) => e.label)).toEqual(["Download invoice"]);
   });
 });

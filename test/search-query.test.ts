@@ -172,7 +172,7 @@ describe("parseSearchQuery: errors name what is wrong and where", () => {
   const cases: [query: string, position: number, message: RegExp][] = [
     ['ann "lee', 4, /^Unclosed quote starting at character 4$/],
     ['email:"ann', 6, /^Unclosed quote starting at character 6$/],
-    ["foo:bar", 0, /^Unknown field "foo" at character 0; fields are id, status, detailed, type, page, owner, email, name, phone$/],
+    ["foo:bar", 0, /^Unknown field "foo" at character 0; fields are id, status, detailed, type, page, owner, email, name, phone, paypal$/],
     ["ann Colour:red", 4, /^Unknown field "Colour" at character 4/],
     ["a OR", 2, /^Nothing after OR at character 2$/],
     ["a OR OR b", 2, /^Nothing after OR at character 2$/],
@@ -196,7 +196,7 @@ describe("parseSearchQuery: errors name what is wrong and where", () => {
     ["ann email:", 4, /^Empty value for field "email" at character 4$/],
     ['email:"" x', 0, /^Empty value for field "email" at character 0$/],
     ["id:*", 0, /^Empty value for field "id" at character 0$/],
-    ["status:pending", 7, /^Unknown status "pending" at character 7; statuses are Requested, Scheduled, .*No-show, Expired, Created, Updated$/],
+    ["status:waiting", 7, /^Unknown status "waiting" at character 7; statuses are Requested, Scheduled, .*No-show, Expired, Created, Updated, Paid, Pending, Refunded, Refund pending, Denied, Refund failed$/],
     ["type:request", 5, /^Unknown type "request" at character 5; types are booking, package, transaction$/],
     ["detailed:zzz", 9, /^No detailed status contains "zzz" at character 9; detailed statuses are Requested \(By customer\)/],
     ["ann !!!", 4, /^Nothing to search for in "!!!" at character 4/],
@@ -351,6 +351,22 @@ describe("searchCondition: compiled SQL", () => {
         `and (lower("users"."email") = lower($2) or "users"."name" ilike $3))`,
       parameters: [ACCOUNT, "owen h", "%owen h%"],
     });
+  });
+
+  it("finds transactions by a PayPal order, capture or refund ID (upper-cased), and a capture's refunds through their payment", () => {
+    expect(parseSearchQuery("paypal:3c679366hh908993f")).toEqual(field("paypal", "3C679366HH908993F"));
+    expect(compile("paypal:3C679366HH908993F")).toEqual({
+      where:
+        `"activities"."id" in (select "payment_records"."activity_id" from "payment_records" where "payment_records"."account_id" = $1 ` +
+        `and ("payment_records"."paypal_capture_id" = $2 or "payment_records"."paypal_order_id" = $3 or "payment_records"."paypal_refund_id" = $4 ` +
+        `or "payment_records"."payment_activity_id" in (select "paid"."activity_id" from "payment_records" as "paid" where "paid"."account_id" = $5 and "paid"."paypal_capture_id" = $6)))`,
+      parameters: [ACCOUNT, "3C679366HH908993F", "3C679366HH908993F", "3C679366HH908993F", ACCOUNT, "3C679366HH908993F"],
+    });
+  });
+
+  it("takes transactions' statuses and types in status: and detailed:", () => {
+    expect(compile("status:refund-pending")).toEqual({ where: `"activities"."status" = $1`, parameters: ["Refund pending"] });
+    expect(compile('detailed:"manual refund via paypal"')).toEqual({ where: `"activities"."detailed_status" ilike $1`, parameters: ["%manual refund via paypal%"] });
   });
 
   it("narrows name through the search index and confirms it on the name column", () => {

@@ -2,6 +2,7 @@ import { ACTIVITY_ID_PATTERN } from "./activity-id.js";
 import { DomainError } from "./errors.js";
 import { BOOKING_STATUSES, DETAILED_STATUS_LIST, type BookingStatus } from "./lifecycle.js";
 import { PACKAGE_STATUSES, type PackageStatus } from "./package-status.js";
+import { TRANSACTION_STATUSES, TRANSACTION_TYPE_LIST, type TransactionStatus } from "./transactions.js";
 
 /**
  * The Activity stream's free-text query ("q"): grammar and parser. Pure: no I/O, no SQL
@@ -25,7 +26,7 @@ import { PACKAGE_STATUSES, type PackageStatus } from "./package-status.js";
  *   so the web app can underline the offending character.
  */
 
-export const SEARCH_FIELDS = ["id", "status", "detailed", "type", "page", "owner", "email", "name", "phone"] as const;
+export const SEARCH_FIELDS = ["id", "status", "detailed", "type", "page", "owner", "email", "name", "phone", "paypal"] as const;
 export type SearchField = (typeof SEARCH_FIELDS)[number];
 
 export type SearchNode =
@@ -57,9 +58,10 @@ export const SEARCH_GRAMMAR_HELP = `
 - \`ann OR lee\` (or \`ann | lee\`) — either; AND binds tighter: \`a b OR c\` is \`(a b) OR c\`.
 - \`-ann\` or \`NOT ann\` — exclude. \`( … )\` groups. OR, AND and NOT must be upper case.
 - \`field:value\` or \`field:"two words"\` — search one field:
-  \`id\`, \`status\` (bookings: ${BOOKING_STATUSES.join(", ")}; session packages: ${PACKAGE_STATUSES.join(", ")}), \`detailed\` (part of a detailed status),
+  \`id\`, \`status\` (bookings: ${BOOKING_STATUSES.join(", ")}; session packages: ${PACKAGE_STATUSES.join(", ")}; transactions: ${TRANSACTION_STATUSES.join(", ")}), \`detailed\` (part of a detailed status or transaction type),
   \`type\` (booking, package, transaction), \`page\` (slug or part of the name), \`owner\` (email or part of the name),
-  \`email\` (whole address), \`name\` (customer), \`phone\` (digits, any formatting).
+  \`email\` (whole address), \`name\` (customer), \`phone\` (digits, any formatting),
+  \`paypal\` (a PayPal order, capture or refund ID: finds the transactions that carry it; a capture's ID finds its payment and its refunds).
   End the value with \`*\` to match the start: \`email:ann@*\`, \`id:BKNG-AB*\`, \`name:ann*\`.
 - Paste a list of activity IDs (separated by spaces, commas or new lines) to find all of them.
 - Put text in quotes to search it as typed when it starts with \`-\` or looks like \`word:\` (\`"re:cut"\`).
@@ -167,12 +169,16 @@ function asActivityId(text: string): string | undefined {
  * The statuses `status:` takes: bookings' and session packages' ("completed" is both: one status,
  * one condition). "no-show", "No show", "noshow" and "NO_SHOW" all name the same status.
  */
-const SEARCH_STATUSES = [...new Set<BookingStatus | PackageStatus>([...BOOKING_STATUSES, ...PACKAGE_STATUSES])];
+type AnyStatus = BookingStatus | PackageStatus | TransactionStatus;
+const SEARCH_STATUSES = [...new Set<AnyStatus>([...BOOKING_STATUSES, ...PACKAGE_STATUSES, ...TRANSACTION_STATUSES])];
 const statusKey = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, "");
-const STATUS_BY_KEY = new Map<string, BookingStatus | PackageStatus>([
-  ...SEARCH_STATUSES.map((s): [string, BookingStatus | PackageStatus] => [statusKey(s), s]),
+const STATUS_BY_KEY = new Map<string, AnyStatus>([
+  ...SEARCH_STATUSES.map((s): [string, AnyStatus] => [statusKey(s), s]),
   ["cancelled", "Canceled"],
 ]);
+
+/** What `detailed:` matches part of: bookings' detailed statuses and transactions' types. */
+const DETAILED_VALUES: readonly string[] = [...DETAILED_STATUS_LIST, ...TRANSACTION_TYPE_LIST];
 
 const startsTerm = (t: Token) => t.kind === "word" || t.kind === "phrase" || t.kind === "field" || t.kind === "not" || t.kind === "lparen";
 const operatorLabel = (text: string) => (/^[A-Z]+$/.test(text) ? text : `"${text}"`);
@@ -323,12 +329,15 @@ class Parser {
       case "detailed": {
         // Matched as "contains"; a value no detailed status contains is a typo, not an empty result.
         const lower = t.value.toLowerCase();
-        if (!DETAILED_STATUS_LIST.some((d) => d.toLowerCase().includes(lower))) {
-          const hint = `detailed statuses are ${DETAILED_STATUS_LIST.join(", ")}`;
-          throw invalidQuery(this.q, `No detailed status contains "${t.value}"`, t.valuePos, DETAILED_STATUS_LIST, hint);
+        if (!DETAILED_VALUES.some((d) => d.toLowerCase().includes(lower))) {
+          const hint = `detailed statuses are ${DETAILED_VALUES.join(", ")}`;
+          throw invalidQuery(this.q, `No detailed status contains "${t.value}"`, t.valuePos, DETAILED_VALUES, hint);
         }
         return { kind: "field", field: "detailed", value: t.value, prefix: false };
       }
+      case "paypal":
+        // PayPal's IDs are upper-case letters and digits; a pasted one may have been lower-cased.
+        return { kind: "field", field: "paypal", value: t.value.toUpperCase(), prefix: false };
       case "name":
         // Compiled through the text-search index too, so it needs something the index holds.
         return { kind: "field", field: "name", value: this.searchable(t.value, t.value, t.valuePos), prefix };

@@ -123,6 +123,29 @@ function fieldCondition(
         eb("activities.customer_name", "ilike", prefix ? startsWith(value) : contains(value)),
       ]);
     }
+    case "paypal":
+      // The transactions carrying this PayPal ID (a capture's ID is on its payment and its refunds).
+      return eb(
+        "activities.id",
+        "in",
+        eb
+          .selectFrom("payment_records")
+          .select("payment_records.activity_id")
+          .where("payment_records.account_id", "=", accountId)
+          .where((r) =>
+            r.or([
+              r("payment_records.paypal_capture_id", "=", value),
+              r("payment_records.paypal_order_id", "=", value),
+              r("payment_records.paypal_refund_id", "=", value),
+              // Refunds made from Bookstream name their payment, not the capture.
+              r(
+                "payment_records.payment_activity_id",
+                "in",
+                r.selectFrom("payment_records as paid").select("paid.activity_id").where("paid.account_id", "=", accountId).where("paid.paypal_capture_id", "=", value),
+              ),
+            ]),
+          ),
+      );
     case "phone": {
       // Phones are stored as typed ("+1 (555) 123-4567"): compare digits only when there are any.
       const digits = value.replace(/\D/g, "");

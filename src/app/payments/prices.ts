@@ -34,3 +34,35 @@ export function assertFree(page: Pick<PageRow, "slug">, price: Money | null, wha
     amount: { value: formatDecimal(price), currency: price.currency },
   });
 }
+
+/**
+ * What the customer's page shows before they book: the page's prices as decimal strings (null when
+ * free), each event type's own price, a package's price per session, the reschedule fee and whether
+ * a cancellation within the policy is refunded. Null for a page that charges nothing.
+ */
+export function publicPrices(
+  page: Priced & { refund_policy: "none" | "automatic" },
+  eventTypes: readonly { id: string; price_minor?: number | null }[],
+): PublicPrices | null {
+  const show = (minor: number | null | undefined) => (page.currency && minor ? formatDecimal(money(minor, page.currency)) : null);
+  const eventTypePrices = Object.fromEntries(eventTypes.map((e) => [e.id, show(e.price_minor ?? page.price_minor)]));
+  const any = [page.price_minor, page.package_session_price_minor, page.reschedule_fee_minor, ...eventTypes.map((e) => e.price_minor)].some((m) => m);
+  if (!page.currency || !any) return null;
+  return {
+    currency: page.currency,
+    price: show(page.price_minor),
+    eventTypePrices,
+    packageSessionPrice: show(page.package_session_price_minor ?? page.price_minor),
+    rescheduleFee: show(page.reschedule_fee_minor),
+    refundPolicy: page.refund_policy,
+  };
+}
+
+export interface PublicPrices {
+  currency: string;
+  price: string | null;
+  eventTypePrices: Record<string, string | null>;
+  packageSessionPrice: string | null;
+  rescheduleFee: string | null;
+  refundPolicy: "none" | "automatic";
+}

@@ -13,16 +13,18 @@ import { requestReschedule } from "../../app/request-reschedule.js";
 import { rescheduleBooking } from "../../app/reschedule-booking.js";
 import { setNoShow } from "../../app/set-no-show.js";
 import { BOOKING_STATUSES, DETAILED_STATUS_LIST, USER_ACTIONS, type UserAction } from "../../domain/lifecycle.js";
+import { PACKAGE_STATUSES } from "../../domain/package-status.js";
 import { SEARCH_GRAMMAR_HELP } from "../../domain/search-query.js";
+import { TRANSACTION_STATUSES, TRANSACTION_TYPE_LIST } from "../../domain/transactions.js";
 import { callerOf, requireCaller } from "../auth.js";
 import { Activity, ActivityDetails, ActivityId, IsoDate, IsoDateTime, answerChecking, csv, errors } from "../schemas.js";
 
 const StreamQuery = z.object({
   type: csv(z.enum(["booking", "package", "transaction"])).describe("Comma-separated activity types"),
-  status: csv(z.enum(BOOKING_STATUSES as unknown as [string, ...string[]]).or(z.enum(["Created", "Updated", "Paid", "Pending", "Refunded", "Refund pending"]))).describe("Comma-separated statuses"),
+  status: csv(z.enum([...new Set([...BOOKING_STATUSES, ...PACKAGE_STATUSES, ...TRANSACTION_STATUSES])] as [string, ...string[]])).describe("Comma-separated statuses (bookings', session packages' and transactions')"),
   detailedStatus: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? undefined : Array.isArray(v) ? v : [v]))
-    .pipe(z.array(z.enum(DETAILED_STATUS_LIST as [string, ...string[]])).optional())
-    .describe("Detailed status; repeat the parameter for several (they contain commas)"),
+    .pipe(z.array(z.enum([...DETAILED_STATUS_LIST, ...TRANSACTION_TYPE_LIST] as [string, ...string[]])).optional())
+    .describe("Detailed status or transaction type; repeat the parameter for several (they contain commas)"),
   bookingPageId: csv(z.uuid()).describe("Comma-separated booking page IDs"),
   eventTypeId: csv(z.uuid()).describe("Comma-separated event type IDs"),
   ownerId: csv(z.uuid()).describe("Comma-separated owner (host) user IDs"),

@@ -10,6 +10,7 @@ import { requestOnPublicPage } from "../../app/request-on-public-page.js";
 import { notFound } from "../../domain/errors.js";
 import { findPageBySlug, listEventTypes } from "../../store/pages-repo.js";
 import { publicBusiness } from "../../app/account-settings.js";
+import { publicPrices } from "../../app/payments/prices.js";
 import { CustomerInput, IsoDateTime, ManageView, PublicBusiness, answerChecking, errors } from "../schemas.js";
 
 const Slug = z.object({ slug: z.string().min(1).max(100).regex(/^[A-Za-z0-9-]+$/, "letters, digits and dashes") });
@@ -33,6 +34,14 @@ export function publicRoutes(ctx: AppContext, opts: { validateResponses: boolean
             openHours: z.record(z.string(), z.array(z.tuple([z.string(), z.string()]))),
             eventTypes: z.array(z.object({ id: z.string(), name: z.string(), durationMinutes: z.number() })),
             business: PublicBusiness,
+            prices: z.object({
+              currency: z.string(),
+              price: z.string().nullable().describe("A meeting's price (decimal, in the currency); null: free"),
+              eventTypePrices: z.record(z.string(), z.string().nullable()).describe("Event type id → what a meeting of it costs"),
+              packageSessionPrice: z.string().nullable().describe("Each session of a package"),
+              rescheduleFee: z.string().nullable().describe("What moving a booking costs"),
+              refundPolicy: z.enum(["none", "automatic"]).describe("automatic: a cancellation within the page's policy is refunded in full"),
+            }).nullable().describe("What booking here costs (paid at PayPal); null: free"),
           }),
           ...errors(400, 404),
         },
@@ -46,6 +55,7 @@ export function publicRoutes(ctx: AppContext, opts: { validateResponses: boolean
         location: page.location, openHours: page.open_hours as Record<string, [string, string][]>,
         eventTypes: ets.map((e) => ({ id: e.id, name: e.name, durationMinutes: e.duration_minutes })),
         business,
+        prices: publicPrices(page, ets),
       };
     });
 

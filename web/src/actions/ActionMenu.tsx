@@ -7,6 +7,9 @@ import { CancelDialog } from "./CancelDialog";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { menuEntries, type DialogSpec } from "./menu-model";
 import { ReassignDialog } from "./ReassignDialog";
+import { RefundDialog } from "./RefundDialog";
+import { downloadInvoice } from "./download-invoice";
+import { useToast } from "../ui/Toasts";
 
 export interface ActionDialogProps {
   activity: ActivityDetails;
@@ -22,6 +25,15 @@ export function ActionMenu({ activity, me, onConflict }: { activity: ActivityDet
   const entries = useMemo(() => menuEntries(activity.actions, { meetingAhead: !started }), [activity.actions, started]);
   const [dialog, setDialog] = useState<DialogSpec | null>(null);
   const common: ActionDialogProps = { activity, me, onClose: () => setDialog(null), onConflict };
+  const toast = useToast();
+  const select = (d: DialogSpec) => {
+    // The invoice is a download, not a dialog.
+    if (d.kind !== "invoice") return setDialog(d);
+    downloadInvoice(activity.id).then(
+      () => toast({ message: `Invoice for ${activity.id} downloaded.`, tone: "success" }),
+      (err: Error) => toast({ message: `Could not download the invoice: ${err.message}`, tone: "error" }),
+    );
+  };
   // An open dialog stays open when the activity changes underneath (live update): submitting then
   // gets the server's 409, which says what changed.
   return (
@@ -33,12 +45,13 @@ export function ActionMenu({ activity, me, onConflict }: { activity: ActivityDet
           label="Actions"
           ariaLabel={`Actions for ${activity.id}`}
           className="button button-primary"
-          items={entries.map((e) => ({ key: e.key, label: e.label, tone: e.tone, unavailable: e.unavailable, onSelect: () => setDialog(e.dialog) }))}
+          items={entries.map((e) => ({ key: e.key, label: e.label, tone: e.tone, unavailable: e.unavailable, onSelect: () => select(e.dialog) }))}
         />
       )}
       {dialog?.kind === "approve" && <ApproveDialog {...common} />}
       {dialog?.kind === "cancel" && <CancelDialog {...common} choices={dialog.choices} initial={dialog.initial} title={dialog.title} />}
       {dialog?.kind === "reassign" && <ReassignDialog {...common} />}
+      {dialog?.kind === "refund" && <RefundDialog {...common} />}
       {dialog?.kind === "no-show" && (
         <ConfirmDialog
           {...common}

@@ -1,4 +1,5 @@
 import { MENU } from "../../../src/domain/lifecycle";
+import { TRANSACTION_MENU } from "../../../src/domain/transactions";
 import { labelFromName } from "../ui/format";
 
 /**
@@ -9,13 +10,15 @@ import { labelFromName } from "../ui/format";
  * confirmation, so new server actions need no menu code.
  */
 export const CANCEL_FAMILY = ["cancel", "request-new-times", "request-reschedule", "reschedule"] as const;
-const KNOWN = new Set<string>(Object.values(MENU).flat());
+const KNOWN = new Set<string>([...Object.values(MENU).flat(), ...Object.values(TRANSACTION_MENU).flat()]);
 
 export type DialogSpec =
   | { kind: "approve" }
   | { kind: "cancel"; choices: string[]; initial: string; title: string }
   | { kind: "reassign" }
   | { kind: "no-show" }
+  | { kind: "refund" }
+  | { kind: "invoice" }
   | { kind: "generic"; action: string; label: string };
 
 export interface MenuEntry {
@@ -74,6 +77,12 @@ export function menuEntries(actions: readonly string[], context: MenuContext = {
     // The seed's menu keeps the item; before the meeting it is there but disabled, saying when it opens.
     return { key: label, label: `${name}…`, dialog, ...(noShow ? { tone: "danger" as const } : {}), ...(noShow && context.meetingAhead ? { unavailable: NO_SHOW_NOT_YET } : {}) };
   });
+  // Transactions: the seed's "Process a refund" and "Download invoice", for the actions the server allowed.
+  for (const [label, of] of Object.entries(TRANSACTION_MENU) as [keyof typeof TRANSACTION_MENU, readonly string[]][]) {
+    if (!of.some((a) => actions.includes(a))) continue;
+    const refund = label === "Process a refund";
+    entries.push({ key: label, label: refund ? `${label}…` : label, dialog: refund ? { kind: "refund" } : { kind: "invoice" } });
+  }
   for (const a of actions) {
     if (!KNOWN.has(a)) entries.push({ key: `x-${a}`, label: `${labelFromName(a)}…`, dialog: { kind: "generic", action: a, label: labelFromName(a) } });
   }

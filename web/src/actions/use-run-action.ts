@@ -11,6 +11,7 @@ const DONE: Record<string, (r: ActionResult) => string> = {
   "request-new-times": (r) => `${r.activity.id} is canceled; the customer was asked for new times with this link:`,
   "request-reschedule": (r) => `${r.activity.id} is canceled; the customer was asked to reschedule with this link:`,
   reschedule: (r) => `Rescheduled: ${r.created ? `the new booking is ${r.created.id}` : r.activity.detailedStatus}.`,
+  refund: (r) => (r.created ? `Refund ${r.created.id} of ${r.created.amount?.value ?? ""} ${r.created.amount?.currency ?? ""}: ${r.created.detailedStatus}.` : `Refund requested for ${r.activity.id}.`),
   reassign: (r) => `Reassigned: ${r.activity.owner?.name ?? "new owner"} now hosts ${r.activity.id}.`,
 };
 

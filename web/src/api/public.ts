@@ -24,6 +24,17 @@ export interface PublicPage {
   eventTypes: { id: string; name: string; durationMinutes: number }[];
   /** The business's name, logo and colour (account settings). */
   business?: PublicBusiness;
+  /** What booking here costs (decimal strings in the currency); null: free. */
+  prices?: PagePrices | null;
+}
+
+export interface PagePrices {
+  currency: string;
+  price: string | null;
+  eventTypePrices: Record<string, string | null>;
+  packageSessionPrice: string | null;
+  rescheduleFee: string | null;
+  refundPolicy: "none" | "automatic";
 }
 
 export interface SchedulingInfo {

@@ -70,4 +70,6 @@ export interface ActionBody {
   override?: boolean;
   /** The activity version the user acted on; a change made since answers 409. */
   expectedVersion?: number;
+  /** refund: how much, a decimal string in the payment's currency (default: all that is left). */
+  amount?: string;
 }

@@ -1,6 +1,6 @@
 import { lazy, Suspense, type ReactNode } from "react";
 import { joinRoutes } from "../join/routes";
-import { bookRoute, confirmedRoute, manageRoute, masterRoute, publicNotFoundRoute } from "../public/routes";
+import { bookRoute, checkoutRoute, confirmedRoute, manageRoute, masterRoute, publicNotFoundRoute } from "../public/routes";
 import { useLocation } from "./router";
 
 const BackOffice = lazy(() => import("./BackOffice"));
@@ -10,7 +10,7 @@ const BackOffice = lazy(() => import("./BackOffice"));
  * /manage/:token, /m/:slug, and "does not exist" for anything else under those prefixes) go here,
  * before the sign-in gate; each returns an element for a matching path, or null.
  */
-const PUBLIC_ROUTES: Array<(pathname: string) => ReactNode | null> = [bookRoute, confirmedRoute, manageRoute, masterRoute, ...joinRoutes, publicNotFoundRoute];
+const PUBLIC_ROUTES: Array<(pathname: string) => ReactNode | null> = [bookRoute, confirmedRoute, checkoutRoute, manageRoute, masterRoute, ...joinRoutes, publicNotFoundRoute];
 
 export function App() {
   const { pathname } = useLocation();

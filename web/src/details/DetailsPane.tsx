@@ -9,6 +9,7 @@ import { Fact, Section } from "../ui/Section";
 import { StatusBadge, TypeIcon } from "../ui/Status";
 import { sessionsText } from "../stream/StreamRow";
 import { History } from "./History";
+import { PaymentFacts } from "./PaymentFacts";
 import { Related } from "./Related";
 
 const TYPE_NAMES: Record<string, string> = { booking: "Booking", package: "Session package", transaction: "Transaction" };
@@ -68,8 +69,8 @@ export function DetailsPane(props: { id: string; me: Me; onClose: () => void; on
               </button>
             </div>
           )}
-          <Meeting a={a} zone={zone} />
-          <Section title="Customer">
+          {a.type === "transaction" ? <PaymentFacts a={a} onOpen={onOpen} /> : <Meeting a={a} zone={zone} />}
+          <Section title={a.type === "transaction" ? "Customer (payer)" : "Customer"}>
             <dl className="facts">
               <Fact label="Name" value={a.customer.name} />
               <Fact label="Email" value={a.customer.email && <a href={`mailto:${a.customer.email}`}>{a.customer.email}</a>} />

@@ -4,7 +4,7 @@ import { TimeZonePicker } from "./TimeZonePicker";
 import { countOf } from "../ui/format";
 
 /** The page's heading and what the customer chooses before a time: event type, member, package, zone. */
-export function PageIntro({ page, minutes, routedTo }: { page: PublicPage; minutes: number; routedTo?: string | null }) {
+export function PageIntro({ page, minutes, routedTo, price, perSession }: { page: PublicPage; minutes: number; routedTo?: string | null; price?: string; perSession?: boolean }) {
   return (
     <header className="book-intro">
       <h1>{page.name}</h1>
@@ -15,6 +15,12 @@ export function PageIntro({ page, minutes, routedTo }: { page: PublicPage; minut
         {page.location && (
           <li>
             <Icon d="M12 21s-7-6.2-7-11.5A7 7 0 0 1 19 9.5C19 14.8 12 21 12 21Zm0-9a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5Z" /> {page.location}
+          </li>
+        )}
+        {price && (
+          <li data-testid="page-price">
+            <Icon d="M12 3v18M16.5 7.5C16 6 14.3 5 12 5c-2.8 0-4.5 1.4-4.5 3.3 0 4.4 9 2.6 9 7 0 2-1.8 3.4-4.5 3.4-2.4 0-4.2-1-4.7-2.7" /> {price}
+            {perSession ? " per session" : ""} · paid with PayPal
           </li>
         )}
         {routedTo && (

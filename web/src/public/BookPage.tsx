@@ -1,8 +1,10 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { ApiError } from "../api/client";
-import { bookPackage, bookSlot, publicKeys, requestTimes, tokenOf, usePublicPage, useSchedulingInfo, type Created, type Slot } from "../api/public";
+import { bookPackage, bookSlot, publicKeys, requestTimes, tokenOf, usePublicPage, useSchedulingInfo, type Created, type PagePrices, type Slot } from "../api/public";
 import { navigate } from "../app/router";
+import { newKey, rememberCheckout, startCheckout } from "../api/checkout";
+import { formatMoney, parseAmount } from "../ui/money";
 import { countOf, formatDateTime, formatRange } from "../ui/format";
 import { BookingForm, type BookingFormValue } from "./BookingForm";
 import { BookOptions, PageIntro, SelectionBar } from "./BookOptions";
@@ -34,6 +36,8 @@ export function BookPage({ slug, hostId: routedHost, routedTo }: { slug: string;
   const [pending, setPending] = useState(false);
   const qc = useQueryClient();
   const stepHeading = useRef<HTMLHeadingElement>(null);
+  // One key per attempt: a repeated request (a retry after a lost answer) starts one checkout, not two.
+  const checkoutKey = useRef(newKey());
   useEffect(() => {
     if (step === "details") stepHeading.current?.focus();
   }, [step]);
@@ -50,6 +54,7 @@ export function BookPage({ slug, hostId: routedHost, routedTo }: { slug: string;
     setPicked([]);
     setError(null);
   };
+  const cost = priceOf(p.prices ?? null, kind, et?.id, Math.max(picked.length, 1));
 
   const pick = (s: Slot) => {
     setError(null);
@@ -69,6 +74,18 @@ export function BookPage({ slug, hostId: routedHost, routedTo }: { slug: string;
     const common = { customer, answers, eventTypeId: et?.id };
     const host = hostId || undefined;
     try {
+      if (cost) {
+        // A paid page: hold the time, then approve the payment at PayPal, which sends the customer
+        // back to /checkout/{id}/return (or /cancel).
+        const started = await startCheckout(
+          slug,
+          { ...common, ...(kind === "package" ? { starts: picked.map((s) => s.startUtc) } : { start: picked[0].startUtc }), hostId: host },
+          checkoutKey.current,
+        );
+        rememberCheckout(started.checkoutId, {});
+        window.location.assign(started.approveUrl);
+        return;
+      }
       let made: { sessions: Created[]; packageId?: string };
       if (kind === "booking") made = { sessions: [await bookSlot(slug, { ...common, start: picked[0].startUtc, hostId: host })] };
       else if (kind === "request") made = { sessions: [await requestTimes(slug, { ...common, proposedTimes: picked.map((s) => s.startUtc) })] };
@@ -81,6 +98,7 @@ export function BookPage({ slug, hostId: routedHost, routedTo }: { slug: string;
       navigate(confirmationUrl(slug, made.sessions.map((s) => tokenOf(s.manageLink)), made.packageId));
       window.scrollTo({ top: 0 });
     } catch (err) {
+      if (!(err instanceof ApiError && err.status === 0)) checkoutKey.current = newKey();
       if (err instanceof ApiError && err.code === "slot_unavailable") {
         const times = picked.map((s) => formatDateTime(s.startUtc, zone)).join(", ");
         setError(`Sorry, ${picked.length > 1 ? "one of these times" : times} was just taken. Please choose another time.`);
@@ -94,12 +112,12 @@ export function BookPage({ slug, hostId: routedHost, routedTo }: { slug: string;
   };
 
   const noun = kind === "request" ? "times" : "sessions";
-  const submitLabel = kind === "request" ? "Send request" : kind === "package" ? `Book ${countOf(picked.length, "session")}` : "Confirm booking";
+  const submitLabel = cost ? `Continue to PayPal · ${cost.text}` : kind === "request" ? "Send request" : kind === "package" ? `Book ${countOf(picked.length, "session")}` : "Confirm booking";
   return (
     <PublicShell title={p.name} wide business={p.business}>
       <div className="public-card book-layout">
         <aside className="book-side">
-          <PageIntro page={p} minutes={minutes} routedTo={routedTo} />
+          <PageIntro page={p} minutes={minutes} routedTo={routedTo} price={priceOf(p.prices ?? null, kind, et?.id, 1)?.text} perSession={kind === "package"} />
           {step === "pick" ? (
             <BookOptions
               page={p}
@@ -123,6 +141,12 @@ export function BookPage({ slug, hostId: routedHost, routedTo }: { slug: string;
                   <li key={s.startUtc}>{formatRange(s.startUtc, s.end, zone)}</li>
                 ))}
               </ul>
+              {cost && (
+                <p className="price-total" data-testid="price-total">
+                  Total: <strong>{cost.text}</strong>
+                  <span className="hint"> — you pay with PayPal; your time is held while you do.</span>
+                </p>
+              )}
               <button type="button" className="button" onClick={() => (setStep("pick"), setError(null))}>
                 Change {picked.length > 1 ? "times" : "time"}
               </button>
@@ -169,4 +193,18 @@ export function BookPage({ slug, hostId: routedHost, routedTo }: { slug: string;
       </div>
     </PublicShell>
   );
+}
+
+/**
+ * What the customer pays: a meeting's price (its event type's own, else the page's), or a package's
+ * price per session times the sessions, in minor units (no float); null when free or a request.
+ */
+export function priceOf(prices: PagePrices | null, kind: BookingResult["kind"], eventTypeId: string | undefined, sessions: number): { minor: number; currency: string; text: string } | null {
+  if (!prices || kind === "request") return null;
+  const each = kind === "package" ? prices.packageSessionPrice : ((eventTypeId ? prices.eventTypePrices[eventTypeId] : null) ?? prices.price);
+  if (!each) return null;
+  const one = parseAmount(each, prices.currency);
+  if ("error" in one || one.minor === 0) return null;
+  const m = { minor: one.minor * sessions, currency: prices.currency };
+  return { ...m, text: formatMoney(m) };
 }

@@ -2,6 +2,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { publicKeys, tokenOf, useManageView, useSchedulingInfo, type ManageView } from "../api/public";
 import { navigate } from "../app/router";
+import { formatMoney } from "../ui/money";
 import { formatDateTime, formatRange, zoneName } from "../ui/format";
 import { calendarEvent, meetingTitle } from "./Confirmation";
 import { downloadIcs } from "./ics";
@@ -143,6 +144,23 @@ export function ManagePage({ token }: { token: string }) {
             </div>
           )}
         </dl>
+        {(view.invoices ?? []).length > 0 && (
+          <section className="manage-invoices" aria-labelledby="invoices-title">
+            <h2 id="invoices-title">Payments</h2>
+            <ul className="plain-list">
+              {view.invoices.map((i) => (
+                <li key={i.transactionId}>
+                  <a href={i.url} download data-testid="manage-invoice">
+                    {i.kind === "credit-note" ? "Credit note" : "Invoice"} {i.number} (PDF)
+                  </a>{" "}
+                  <span className="muted">
+                    {formatMoney(i.amount)} · {i.transactionId}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
         {info.data?.policyMinutes != null && view.actions.some((a) => a !== "resubmit") && !asked && (
           <p className="hint policy-note">
             You can cancel or reschedule up to {policyText(info.data.policyMinutes)} before the meeting

@@ -1,7 +1,9 @@
 import { useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
 import { cancelBooking, rescheduleBooking, resubmitTimes, usePublicPage, useSchedulingInfo, type ManageView, type Slot } from "../api/public";
+import { newKey, rememberCheckout, startRescheduleCheckout } from "../api/checkout";
 import { formatDateTime, formatRange } from "../ui/format";
+import { formatDecimalMoney } from "../ui/money";
 import { SelectionBar } from "./BookOptions";
 import { customerProblem } from "./customer-words";
 import { SlotPicker } from "./SlotPicker";
@@ -106,10 +108,20 @@ export function ReschedulePanel({ view, token, zone, detected, onZone, onClose, 
     if (need === 1) return setPicked([s]);
     setPicked((cur) => (cur.some((c) => c.startUtc === s.startUtc) ? cur.filter((c) => c.startUtc !== s.startUtc) : cur.length < need ? [...cur, s] : cur));
   };
+  // A fee to move the booking on its own page is paid at PayPal first (the new time is held meanwhile).
+  const prices = samePage ? target.data?.prices : null;
+  const fee = prices?.rescheduleFee && !proposals ? formatDecimalMoney(prices.rescheduleFee, prices.currency) : null;
+  const [checkoutKey, setCheckoutKey] = useState(newKey);
+  const payFee = async () => {
+    const started = await startRescheduleCheckout(token, { start: picked[0].startUtc, ...(eventTypeId && (typeChoices.length > 0 || answering) ? { eventTypeId } : {}) }, checkoutKey);
+    rememberCheckout(started.checkoutId, { manageToken: token });
+    window.location.assign(started.approveUrl);
+  };
   const submit = async () => {
     setPending(true);
     setError(null);
     try {
+      if (fee) return await payFee();
       const r = await rescheduleBooking(token, {
         ...(proposals ? { proposedTimes: picked.map((s) => s.startUtc) } : { start: picked[0].startUtc }),
         ...(samePage ? {} : { pageSlug: slug }),
@@ -117,6 +129,15 @@ export function ReschedulePanel({ view, token, zone, detected, onZone, onClose, 
       });
       onDone({ view: r.activity, manageLink: r.manageLink });
     } catch (err) {
+      if (!(err instanceof ApiError && err.status === 0)) setCheckoutKey(newKey());
+      // The page started charging for reschedules after this screen loaded: pay it at PayPal.
+      if (err instanceof ApiError && err.details.reason === "payment_required" && samePage && !proposals) {
+        try {
+          return await payFee();
+        } catch (again) {
+          err = again;
+        }
+      }
       setError(problem(err, picked, zone));
       if (err instanceof ApiError && err.code === "slot_unavailable") setPicked([]);
     } finally {
@@ -185,9 +206,10 @@ export function ReschedulePanel({ view, token, zone, detected, onZone, onClose, 
           <div className="selection-bar" role="region" aria-label="New time">
             <div className="selection-text">
               New time: <strong>{formatRange(picked[0].startUtc, picked[0].end, zone)}</strong>
+              {fee && <span className="hint"> · Reschedule fee {fee}, paid with PayPal</span>}
             </div>
             <button type="button" className="button button-primary" disabled={pending} onClick={submit}>
-              {pending ? "Rescheduling…" : answering ? "Book this time" : "Reschedule to this time"}
+              {pending ? "Rescheduling…" : fee ? `Pay ${fee} with PayPal and reschedule` : answering ? "Book this time" : "Reschedule to this time"}
             </button>
           </div>
         )

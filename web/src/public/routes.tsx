@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { preloadBookingPage } from "../api/public";
 import { useLocation } from "../app/router";
 import { BookPage } from "./BookPage";
+import { CheckoutReturnPage } from "./CheckoutReturn";
 import { ConfirmedPage } from "./ConfirmedPage";
 import { ManagePage } from "./ManagePage";
 import { MasterPage } from "./MasterPage";
@@ -35,8 +36,14 @@ export const bookRoute: Route = (p) => {
 /** The confirmation after booking (its own address, so a reload keeps it). */
 export const confirmedRoute: Route = (p) => (segment(p, "book", "/confirmed") ? <ConfirmedPage /> : null);
 
+/** PayPal sends the customer back here: /checkout/{id}/return (approved) or /checkout/{id}/cancel. */
+export const checkoutRoute: Route = (p) => {
+  const m = /^\/checkout\/([0-9a-fA-F-]{36})\/(return|cancel)\/?$/.exec(p);
+  return m ? <CheckoutReturnPage key={p} id={m[1]} outcome={m[2] as "return" | "cancel"} /> : null;
+};
+
 /** Anything else under the customer's prefixes (/manage/, /book/a/b …): a page that does not exist. */
-export const publicNotFoundRoute: Route = (p) => (/^\/(book|manage|m|meet)(\/|$)/.test(p) ? <NotFoundPage /> : null);
+export const publicNotFoundRoute: Route = (p) => (/^\/(book|manage|m|meet|checkout)(\/|$)/.test(p) ? <NotFoundPage /> : null);
 
 export const manageRoute: Route = (p) => {
   const token = segment(p, "manage");

@@ -12,6 +12,7 @@ import { EventTypesSection } from "./page-sections/EventTypesSection";
 import { GeneralSection } from "./page-sections/GeneralSection";
 import { PackagesSection } from "./page-sections/PackagesSection";
 import { NotificationsSection } from "./page-sections/NotificationsSection";
+import { PaymentsSection } from "./page-sections/PaymentsSection";
 import { QuestionsSection } from "./page-sections/QuestionsSection";
 import { SchedulingSection } from "./page-sections/SchedulingSection";
 import { TeamSection } from "./page-sections/TeamSection";
@@ -34,6 +35,7 @@ export const PAGE_SECTIONS: { path: string; label: string; render: (p: SectionPr
   { path: "event-types", label: "Event types", render: (p) => <EventTypesSection {...p} /> },
   { path: "questions", label: "Questions", render: (p) => <QuestionsSection {...p} /> },
   { path: "packages", label: "Packages", render: (p) => <PackagesSection {...p} /> },
+  { path: "payments", label: "Payments", render: (p) => <PaymentsSection {...p} /> },
   { path: "team", label: "Team and sharing", render: (p) => <TeamSection {...p} /> },
   { path: "notifications", label: "E-mail", render: (p) => <NotificationsSection {...p} /> },
 ];

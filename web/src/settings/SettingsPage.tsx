@@ -6,6 +6,7 @@ import { AvailabilityScreen } from "./AvailabilityScreen";
 import { BookingPageEditor } from "./BookingPageEditor";
 import { BookingPagesScreen } from "./BookingPagesScreen";
 import { MasterPagesScreen } from "./MasterPagesScreen";
+import { PayPalScreen } from "./PayPalScreen";
 import { ProfileScreen } from "./ProfileScreen";
 import { TeamScreen } from "./TeamScreen";
 import { TokensPage } from "./TokensPage";
@@ -27,6 +28,7 @@ const SECTIONS: { path: string; label: string; render: (me: Me, rest: string[]) 
   { path: "availability", label: "Availability", render: (me, rest) => <AvailabilityScreen me={me} userId={rest[0] ?? me.user.id} /> },
   { path: "master-pages", label: "Master pages", render: (me) => <MasterPagesScreen me={me} /> },
   { path: "account", label: "Account", render: (me) => <AccountSettingsScreen me={me} /> },
+  { path: "paypal", label: "PayPal", render: (me) => <PayPalScreen me={me} /> },
   { path: "tokens", label: "API tokens", render: (me) => <TokensPage me={me} /> },
   { path: "sent-mail", label: "Sent mail", render: (me) => <SentMailScreen me={me} />, adminOnly: true },
 ];

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type ReactNode } from "react";
 import { BOOKING_STATUSES, DETAILED_STATUS_LIST } from "../../../src/domain/lifecycle";
 import { PACKAGE_STATUSES } from "../../../src/domain/package-status";
+import { TRANSACTION_STATUSES, TRANSACTION_TYPE_LIST } from "../../../src/domain/transactions";
 import { useBookingPages, useUsers } from "../api/queries";
 import { emptyFilters, type Filters } from "./filters";
 
@@ -8,7 +9,10 @@ import { emptyFilters, type Filters } from "./filters";
 const STATUSES = [
   ...BOOKING_STATUSES.map((s) => ({ value: s, label: s })),
   ...PACKAGE_STATUSES.filter((s) => !(BOOKING_STATUSES as readonly string[]).includes(s)).map((s) => ({ value: s, label: `${s} (packages)` })),
+  ...TRANSACTION_STATUSES.map((s) => ({ value: s, label: `${s} (transactions)` })),
 ];
+/** Bookings' detailed statuses, then transactions' types (a transaction's detailed status is its type). */
+const DETAILED = [...DETAILED_STATUS_LIST.map((s) => ({ value: s, label: s })), ...TRANSACTION_TYPE_LIST.map((s) => ({ value: s, label: `Transaction: ${s}` }))];
 const PACKAGE_ONLY = PACKAGE_STATUSES.map((s) => ({ value: s, label: s }));
 
 const TYPES = [
@@ -28,7 +32,7 @@ export function FilterPanel({ filters, onChange, hideType, onDone }: { filters: 
       <div className="filter-grid">
         {!hideType && <Checks legend="Type" options={TYPES} value={filters.type} onChange={(v) => set("type", v)} />}
         <Checks legend="Status" options={hideType ? PACKAGE_ONLY : STATUSES} value={filters.status} onChange={(v) => set("status", v)} />
-        {!hideType && <Checks legend="Detailed status" options={DETAILED_STATUS_LIST.map((s) => ({ value: s, label: s }))} value={filters.detailedStatus} onChange={(v) => set("detailedStatus", v)} wide />}
+        {!hideType && <Checks legend="Detailed status" options={DETAILED} value={filters.detailedStatus} onChange={(v) => set("detailedStatus", v)} wide />}
         <Checks legend="Booking page" options={(pages.data ?? []).map((p) => ({ value: p.id, label: p.name }))} value={filters.bookingPageId} onChange={(v) => set("bookingPageId", v)} />
         <Checks legend="Event type" options={eventTypes} value={filters.eventTypeId} onChange={(v) => set("eventTypeId", v)} empty="No event types" />
         <Checks legend="Owner" options={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))} value={filters.ownerId} onChange={(v) => set("ownerId", v)} />

@@ -1,6 +1,7 @@
 import { memo } from "react";
 import type { Activity } from "../api/types";
 import { countOf, formatDayRange, formatShort } from "../ui/format";
+import { formatMoney } from "../ui/money";
 import { toneOf } from "../ui/Status";
 
 /** The names TypeIcon (ui/Status.tsx) gives the types. */
@@ -14,6 +15,8 @@ export function sessionsText(sessions: NonNullable<Activity["sessions"]>, zone: 
 }
 
 function meetingText(a: Activity, zone: string): string {
+  // A transaction has no meeting: its row shows the amount where a booking shows its time.
+  if (a.amount) return formatMoney(a.amount);
   if (a.start) return formatShort(a.start, zone);
   if (a.sessions) return sessionsText(a.sessions, zone);
   const proposed = a.proposedTimes ?? [];
@@ -62,7 +65,7 @@ export const StreamRow = memo(function StreamRow(props: {
         <span className="row-owner">{a.owner?.name ?? "No owner"}</span>
       </span>
       <span className="row-id">{a.id}</span>
-      <span className="row-time">{meetingText(a, zone)}</span>
+      <span className={`row-time${a.amount ? " row-amount" : ""}`}>{meetingText(a, zone)}</span>
       <span className="row-detailed">{a.detailedStatus}</span>
     </div>
   );
