@@ -39,6 +39,23 @@ describe.each(ENGINES)("payment transactions on $name", (engine) => {
     expect(env.paypal.control.ledger().captures.find((c: any) => c.id === t.payment.paypal.captureId)).toMatchObject({ status: "COMPLETED" });
   });
 
+  it("a customer who comes back after the checkout was completed (PayPal's webhook first, or a reload) still gets a manage link and the invoice", async () => {
+    const acct = await paidAccount(env);
+    const { started, orderId, done } = await payAndBook(env, acct);
+    const again = await client(env.server.url).post(`/api/v1/public/checkouts/${started.checkoutId}/complete`, { orderId });
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body).toMatchObject({ bookingId: done.body.bookingId, transactionId: done.body.transactionId, activity: { id: done.body.bookingId } });
+    const fresh = tokenOf(again.body.manageLink);
+    expect(fresh).not.toBe(tokenOf(done.body.manageLink));
+    expect((await client(env.server.url).get(`/api/v1/public/manage/${fresh}`)).body.id).toBe(done.body.bookingId);
+    const pdf = await fetch(new URL(again.body.invoiceUrl, env.server.url));
+    expect([pdf.status, pdf.headers.get("content-type")]).toEqual([200, "application/pdf"]);
+    // A day later the return address no longer hands out links.
+    await moveClock(env.server, hoursAfter(env.server.clock.now().toISOString(), 25));
+    const late = await client(env.server.url).post(`/api/v1/public/checkouts/${started.checkoutId}/complete`, { orderId });
+    expect([late.status, late.body.manageLink, late.body.bookingId]).toEqual([200, undefined, done.body.bookingId]);
+  });
+
   it("row 'Customer reschedules the booking and pays the reschedule fee': PAYMENT (RESCHEDULE), Paid", async () => {
     const acct = await paidAccount(env);
     const [s1, s2] = futureSlots(env.server, 2);

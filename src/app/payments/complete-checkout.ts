@@ -9,7 +9,8 @@ import { findEventType, findPage, listEventTypes, listPages } from "../../store/
 import { deleteCheckoutHolds } from "../../store/scheduling-repo.js";
 import type { CheckoutsTable } from "../../store/schema.js";
 import type { Selectable } from "kysely";
-import { createBooking, inTransaction, manageLink } from "../activity-writes.js";
+import { createBooking, inTransaction, issueManageToken, manageLink } from "../activity-writes.js";
+import { listPackageSessions } from "../../store/packages-repo.js";
 import { writePackage } from "../book-package.js";
 import { addMinutes, assertCustomerMayBook, atTime, bookingFields, type PageRow } from "../booking-rules.js";
 import type { AppContext } from "../context.js";
@@ -34,10 +35,10 @@ type Checkout = Selectable<CheckoutsTable>;
  * time. The capture carries the checkout as PayPal-Request-Id, so a repeat (a reload, a retried
  * request, the webhook racing the customer) captures once; the checkout row decides the rest.
  */
-export async function completeCheckout(ctx: AppContext, checkoutId: string, opts: { orderId?: string; accountId?: string } = {}) {
+export async function completeCheckout(ctx: AppContext, checkoutId: string, opts: { orderId?: string; accountId?: string; customerReturn?: boolean } = {}) {
   const c = await findCheckout(ctx.db, checkoutId);
   if (!c || (opts.orderId && c.paypal_order_id !== opts.orderId) || (opts.accountId && c.account_id !== opts.accountId)) throw notFound("Checkout", checkoutId);
-  if (c.state === "completed") return summary(ctx.db, c);
+  if (c.state === "completed") return opts.customerReturn ? returnedSummary(ctx, c) : summary(ctx.db, c);
   if (c.state === "declined" || c.state === "abandoned") {
     throw new DomainError("action_not_allowed", `This payment was ${c.state === "declined" ? "declined by PayPal" : "canceled"}; start again to book.`, { checkoutId, state: c.state });
   }
@@ -123,6 +124,42 @@ async function summary(conn: Db | Tx, c: Checkout) {
   const payment = c.payment_activity_id ? await findActivity(conn, c.account_id, c.payment_activity_id) : undefined;
   const key = c.purpose === "package" ? "packageId" : "bookingId";
   return { state: "completed" as const, checkoutId: c.id, [key]: c.result_activity_id, transactionId: c.payment_activity_id, transactionType: payment?.detailed_status ?? null, paidFor: c.result_activity_id };
+}
+
+/** How long after completion the customer's return address still hands out fresh links. */
+const RETURN_LINKS_HOURS = 24;
+
+/**
+ * The customer is back from PayPal but the checkout was completed already — usually by PayPal's
+ * approval webhook racing the browser, or a reload of the confirmation. The first answer's links
+ * went nowhere, and manage tokens are stored only as hashes, so fresh ones are issued to the holder
+ * of the checkout's return address (the same trust the first answer had), for a day.
+ */
+async function returnedSummary(ctx: AppContext, c: Checkout) {
+  const fresh = c.finished_at && ctx.clock.now().getTime() - c.finished_at.getTime() < RETURN_LINKS_HOURS * 3_600_000;
+  if (!fresh || c.purpose === "reschedule" || !c.result_activity_id) return summary(ctx.db, c);
+  return inTransaction(ctx, async (tx) => {
+    const base = await summary(tx, c);
+    const payment = c.payment_activity_id ? await findActivity(tx, c.account_id, c.payment_activity_id) : undefined;
+    const invoiceFor = (token: string) =>
+      payment && allowedTransactionActions(payment.detailed_status, 0).includes("download-invoice")
+        ? { invoiceUrl: invoiceLink(token, payment, { kind: "payment", amount_minor: payment.amount_minor!, currency: payment.currency! }).url }
+        : {};
+    if (c.purpose === "package") {
+      const sessions = [];
+      for (const s of await listPackageSessions(tx, c.account_id, c.result_activity_id!)) {
+        const token = await issueManageToken(tx, c.account_id, s.id);
+        sessions.push({ activityId: s.id, start: s.start_at!.toISOString(), end: s.end_at!.toISOString(), manageLink: manageLink(ctx, token), manageToken: token });
+      }
+      return { ...base, sessions, ...(sessions[0] ? invoiceFor(sessions[0].manageToken) : {}) };
+    }
+    const activity = (await findActivity(tx, c.account_id, c.result_activity_id!))!;
+    const page = (await findPage(tx, c.account_id, activity.booking_page_id!))!;
+    const token = await issueManageToken(tx, c.account_id, activity.id);
+    const [eventTypes, pages] = await Promise.all([listEventTypes(tx, c.account_id, page.id), listPages(tx, c.account_id)]);
+    const view = presentManageView(activity, page, await customerActionsFor(tx, activity), eventTypes, pages.filter((p) => p.id !== page.id && p.mode === "automatic"));
+    return { ...base, activity: view, manageLink: manageLink(ctx, token), ...invoiceFor(token) };
+  });
 }
 
 /** The hold ran out before the customer came back: hold the time again if nobody took it meanwhile. */

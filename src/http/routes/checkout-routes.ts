@@ -26,8 +26,8 @@ const Completed = z.object({
   transactionId: z.string().nullable().describe("The payment's Transaction ID (TXN-…)"),
   transactionType: z.string().nullable(),
   paidFor: z.string().nullable(),
-  activity: ManageView.optional().describe("The new booking (first answer only)"),
-  manageLink: z.string().optional().describe("The customer's link to the booking (first answer only; retry with the same Idempotency-Key to see it again)"),
+  activity: ManageView.optional().describe("The new booking (also on a later return within a day, with a fresh link)"),
+  manageLink: z.string().optional().describe("The customer's link to the booking (a later return within a day of completion gets a fresh one)"),
   sessions: z.array(z.object({ activityId: z.string(), start: z.string(), end: z.string(), manageLink: z.string(), manageToken: z.string() })).optional(),
   invoiceUrl: z.string().optional().describe("The payment's invoice (PDF), under the customer's manage link (first answer only; a reschedule fee's is in the manage view)"),
 });
@@ -74,7 +74,7 @@ export function checkoutRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         params: CheckoutId, body: z.object({ orderId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/).optional().describe("PayPal's `token` in the return address") }).strict(),
         response: { 200: Completed, ...errors(400, 404, 409, 422) },
       },
-    }, async (req) => completeCheckout(ctx, req.params.id, { orderId: req.body.orderId }) as Promise<z.infer<typeof Completed>>);
+    }, async (req) => completeCheckout(ctx, req.params.id, { orderId: req.body.orderId, customerReturn: true }) as Promise<z.infer<typeof Completed>>);
 
     app.post("/api/v1/public/checkouts/:id/cancel", {
       schema: { tags: ["Payments"], summary: "The customer gave up at PayPal: free the time now", params: CheckoutId, response: { 200: z.object({ state: z.string() }), ...errors(400, 404) } },
