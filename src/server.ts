@@ -16,6 +16,7 @@ import { tuneRuntimeForServer } from "./runtime-tuning.js";
 import { payPalGateways } from "./integrations/paypal/gateway.js";
 import { startDemoPayPal } from "./demo/paypal.js";
 import { paymentsConsumer } from "./app/payments/execute-refund.js";
+import { sendDueWebhooks, webhooksConsumer } from "./integrations/webhooks/consumer.js";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -42,7 +43,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
   });
   let workers: Workers | undefined;
   if (config.workers) {
-    workers = await startWorkers(ctx, handle, [paymentsConsumer(ctx)]);
+    workers = await startWorkers(ctx, handle, [paymentsConsumer(ctx), webhooksConsumer(ctx)], [() => sendDueWebhooks(ctx)]);
     ctx.onEventsCommitted = workers.wake;
   }
   const app = await buildHttpApp(ctx, {

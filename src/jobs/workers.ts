@@ -29,7 +29,14 @@ export interface Workers {
  * dispatcher (woken after commits, polled every 2 s, and by cron as a backstop).
  * Stateless: several processes can run workers against one PostgreSQL.
  */
-export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, consumers: OutboxConsumer[] = []): Promise<Workers> {
+/**
+ * A sender drains a queue the consumers fill (webhook deliveries per endpoint): run in its own
+ * loop, woken with the dispatcher and after each dispatch round, so a slow receiver never holds
+ * up the consumers (nor they it).
+ */
+export type Sender = () => Promise<number>;
+
+export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, consumers: OutboxConsumer[] = [], senders: Sender[] = []): Promise<Workers> {
   const boss = new PgBoss({ db: { executeSql: handle.executeSql }, schema: "pgboss", supervise: true, schedule: true, migrate: true });
   boss.on("error", (err) => console.error("[jobs]", err));
   await boss.start();
@@ -47,6 +54,9 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
   await boss.work(JOBS.housekeeping.name, async () => {
     await housekeeping(ctx);
   });
+  const sendAll = loop(async () => {
+    await Promise.all(senders.map((send) => send()));
+  }, "[webhooks]");
   let running = false;
   let again = false;
   const dispatchAll = async () => {
@@ -57,6 +67,7 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
         again = false;
         // Consumers run side by side: a slow peer of one never delays another's deliveries.
         await Promise.all(consumers.map((c) => dispatchPending(ctx, c)));
+        if (senders.length) void sendAll();
       } while (again);
     } catch (err) {
       console.error("[outbox]", err);
@@ -65,16 +76,42 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
     }
   };
   await boss.work(JOBS.outboxDispatch.name, dispatchAll);
-  const poll = setInterval(() => void dispatchAll(), 2000);
+  const poll = setInterval(() => {
+    void dispatchAll();
+    void sendAll();
+  }, 2000);
   poll.unref();
   // Catch up at start: whatever fell due while no worker ran.
   void runSystemTransitions(ctx).catch((err) => console.error("[jobs] system transitions", err));
   return {
     boss,
-    wake: () => void dispatchAll(),
+    wake: () => {
+      void dispatchAll();
+      if (senders.length) void sendAll();
+    },
     stop: async () => {
       clearInterval(poll);
       await boss.stop({ graceful: true, wait: true, timeout: 5000 });
     },
+  };
+}
+
+/** Runs `work` one at a time; a call while it runs makes it run once more after. */
+function loop(work: () => Promise<void>, label: string): () => Promise<void> {
+  let running = false;
+  let again = false;
+  return async () => {
+    if (running) return void (again = true);
+    running = true;
+    try {
+      do {
+        again = false;
+        await work();
+      } while (again);
+    } catch (err) {
+      console.error(label, err);
+    } finally {
+      running = false;
+    }
   };
 }
