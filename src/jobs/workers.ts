@@ -55,25 +55,20 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
     await housekeeping(ctx);
   });
   const sendAll = loop(async () => {
-    await Promise.all(senders.map((send) => send()));
+    // A sender that used its whole budget (5,000 attempts a run) has more to do.
+    return (await Promise.all(senders.map((send) => send()))).some((n) => n >= 5000);
   }, "[webhooks]");
-  let running = false;
-  let again = false;
+  // Each consumer drains in a loop of its own: a slow peer (or a long backlog) of one never delays
+  // another's deliveries. A consumer that delivered something may have filled a sender's queue:
+  // the senders are woken at once. A round that hit its cap goes round again.
+  const CAP = 1000;
+  const consumerLoops = consumers.map((c) => loop(async () => {
+    const n = await dispatchPending(ctx, c, CAP);
+    if (n > 0 && senders.length) void sendAll();
+    return n >= CAP;
+  }, `[outbox ${c.name}]`));
   const dispatchAll = async () => {
-    if (running) return void (again = true);
-    running = true;
-    try {
-      do {
-        again = false;
-        // Consumers run side by side: a slow peer of one never delays another's deliveries.
-        await Promise.all(consumers.map((c) => dispatchPending(ctx, c)));
-        if (senders.length) void sendAll();
-      } while (again);
-    } catch (err) {
-      console.error("[outbox]", err);
-    } finally {
-      running = false;
-    }
+    await Promise.all(consumerLoops.map((run) => run()));
   };
   await boss.work(JOBS.outboxDispatch.name, dispatchAll);
   const poll = setInterval(() => {
@@ -96,8 +91,8 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
   };
 }
 
-/** Runs `work` one at a time; a call while it runs makes it run once more after. */
-function loop(work: () => Promise<void>, label: string): () => Promise<void> {
+/** Runs `work` one at a time; a call while it runs (or `work` answering true) makes it run once more after. */
+function loop(work: () => Promise<boolean | void>, label: string): () => Promise<void> {
   let running = false;
   let again = false;
   return async () => {
@@ -106,7 +101,7 @@ function loop(work: () => Promise<void>, label: string): () => Promise<void> {
     try {
       do {
         again = false;
-        await work();
+        if (await work()) again = true;
       } while (again);
     } catch (err) {
       console.error(label, err);

@@ -30,15 +30,19 @@ export async function deleteEndpoint(tx: Tx, accountId: string, id: string): Pro
 }
 
 /**
- * The fan-out: one pending delivery per enabled endpoint of the account that wants this event
- * type. Runs in the outbox delivery's transaction; the unique key makes a repeat harmless.
+ * The fan-out: one pending delivery per enabled endpoint of the event's account that wants its
+ * type, for many events in one statement. Runs in the outbox deliveries' transaction; the unique
+ * key makes a repeat harmless.
  */
-export async function fanOutEvent(tx: Tx, e: { eventId: string; accountId: string; activityId: string | null; type: string; now: Date }): Promise<number> {
+export async function fanOutEvents(tx: Tx, events: { eventId: string; accountId: string; activityId: string | null; type: string }[], now: Date): Promise<number> {
+  if (events.length === 0) return 0;
+  const rows = events.map((e) => sql`(${e.eventId}::bigint, ${e.accountId}::uuid, ${e.activityId}::text, ${e.type}::text)`);
   const r = await sql`
     INSERT INTO webhook_deliveries (endpoint_id, event_id, account_id, activity_id, next_attempt_at, created_at)
-    SELECT w.id, ${e.eventId}::bigint, w.account_id, ${e.activityId}, ${e.now}::timestamptz, ${e.now}::timestamptz
-    FROM webhook_endpoints w
-    WHERE w.account_id = ${e.accountId}::uuid AND w.enabled AND ${e.type} = ANY (w.event_types)
+    SELECT w.id, x.event_id, w.account_id, x.activity_id, ${now}::timestamptz, ${now}::timestamptz
+    FROM (VALUES ${sql.join(rows)}) AS x (event_id, account_id, activity_id, type)
+    JOIN webhook_endpoints w ON w.account_id = x.account_id AND w.enabled AND x.type = ANY (w.event_types)
+    ORDER BY x.event_id
     ON CONFLICT DO NOTHING`.execute(tx);
   return Number(r.numAffectedRows ?? 0);
 }

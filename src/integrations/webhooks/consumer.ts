@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../app/context.js";
 import type { OutboxConsumer } from "../../jobs/outbox-dispatcher.js";
 import { isWebhookEventType, WEBHOOK_TIMEOUT_MS } from "../../domain/webhooks.js";
-import { claimDueWebhooks, fanOutEvent, type DueWebhook } from "../../store/webhooks-repo.js";
+import { claimDueWebhooks, fanOutEvents, type DueWebhook } from "../../store/webhooks-repo.js";
 import { recordAttempt } from "../../app/webhooks/record-attempt.js";
 import { webhookMessageId } from "../../domain/webhooks.js";
 import { sendWebhook } from "./sender.js";
@@ -13,7 +13,8 @@ import { openEndpointSecret } from "../../app/webhooks/endpoint-secret.js";
  *
  * 1. The "webhooks" outbox consumer fans an event out: one `webhook_deliveries` row per enabled
  *    endpoint that wants its type. This is quick, local database work, so it runs in the outbox
- *    delivery's own transaction (`handle`): the rows commit with the "delivered" mark, once.
+ *    delivery's own transaction (`handleBatch`, many events per transaction): the rows commit
+ *    with the "delivered" mark, once — no lease or at-least-once repeat is needed for it.
  * 2. The sender (`sendDueWebhooks`, run by the workers beside the dispatcher) leases due rows and
  *    POSTs them outside any transaction. Each (endpoint, event) pair retries on its own schedule,
  *    so one endpoint failing neither blocks nor repeats another's deliveries — which a single
@@ -23,9 +24,11 @@ export function webhooksConsumer(ctx: AppContext): OutboxConsumer {
   return {
     name: "webhooks",
     maxAttempts: 25,
-    async handle(d, tx) {
-      if (!isWebhookEventType(d.type)) return;
-      await fanOutEvent(tx, { eventId: d.event_id, accountId: d.account_id, activityId: d.activity_id, type: d.type, now: ctx.clock.now() });
+    // Batches: one transaction per event would cap the fan-out (and so all webhooks) at a few hundred a second.
+    batchSize: 200,
+    async handleBatch(ds, tx) {
+      const wanted = ds.filter((d) => isWebhookEventType(d.type));
+      await fanOutEvents(tx, wanted.map((d) => ({ eventId: d.event_id, accountId: d.account_id, activityId: d.activity_id, type: d.type })), ctx.clock.now());
     },
   };
 }
