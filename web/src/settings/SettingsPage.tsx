@@ -9,6 +9,7 @@ import { MasterPagesScreen } from "./MasterPagesScreen";
 import { ProfileScreen } from "./ProfileScreen";
 import { TeamScreen } from "./TeamScreen";
 import { TokensPage } from "./TokensPage";
+import { IntegrationsPage } from "./IntegrationsPage";
 import "./settings.css";
 
 /**
@@ -26,6 +27,7 @@ const SECTIONS: { path: string; label: string; render: (me: Me, rest: string[]) 
   { path: "availability", label: "Availability", render: (me, rest) => <AvailabilityScreen me={me} userId={rest[0] ?? me.user.id} /> },
   { path: "master-pages", label: "Master pages", render: (me) => <MasterPagesScreen me={me} /> },
   { path: "account", label: "Account", render: (me) => <AccountSettingsScreen me={me} /> },
+  { path: "integrations", label: "Integrations", render: (me) => <IntegrationsPage me={me} /> },
   { path: "tokens", label: "API tokens", render: (me) => <TokensPage me={me} /> },
 ];
 
