@@ -30,6 +30,7 @@ import { httpClient, timeRoundRobin } from "./measure.js";
 import { renderReport, type EngineRun } from "./report.js";
 import { ensureWebBuild, runExtraBenches } from "./extras.js";
 import { runSettingsBench } from "./settings.js";
+import { renderWebhookReport, runWebhookBench } from "./webhooks.js";
 
 const env = process.env;
 const ACTIVITIES = Number(env.BENCH_ACTIVITIES ?? 1_000_000);
@@ -148,6 +149,8 @@ async function main() {
       );
       // The settings screens on an account of their own (200 users, 500 booking pages).
       report += await runSettingsBench(ENGINES, POSTGRES_URL, log);
+      // Webhooks: two processes on PostgreSQL delivering to a local receiver (bench/webhooks.ts).
+      if (ENGINES.includes("postgres")) report += renderWebhookReport(await runWebhookBench(POSTGRES_URL, log));
     }
   } finally {
     for (const l of lives) {
