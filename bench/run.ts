@@ -33,6 +33,7 @@ import { ensureWebBuild, runExtraBenches } from "./extras.js";
 import { runSettingsBench } from "./settings.js";
 import { runPaymentsBench } from "./payments.js";
 import { runSalesforceBench } from "./salesforce.js";
+import { renderWebhookReport, runWebhookBench } from "./webhooks.js";
 
 const env = process.env;
 const ACTIVITIES = Number(env.BENCH_ACTIVITIES ?? 1_000_000);
@@ -153,6 +154,8 @@ async function main() {
       report += await runSettingsBench(ENGINES, POSTGRES_URL, log);
       // The Salesforce connector: sync lag at 50 changes/s and API calls per change.
       report += await runSalesforceBench(log);
+      // Webhooks: two processes on PostgreSQL delivering to a local receiver (bench/webhooks.ts).
+      if (ENGINES.includes("postgres")) report += renderWebhookReport(await runWebhookBench(POSTGRES_URL, log));
     }
     // Paid bookings and PayPal's webhooks against the local PayPal (bench/payments.ts).
     if (env.BENCH_PAYMENTS !== "0") report += await runPaymentsBench(ENGINES, POSTGRES_URL, log);

@@ -19,6 +19,7 @@ import { paymentsConsumer } from "./app/payments/execute-refund.js";
 import { emailConsumer } from "./integrations/email/consumer.js";
 import { localTransport, smtpTransport } from "./integrations/email/transport.js";
 import { salesforceConsumer } from "./integrations/salesforce/consumer.js";
+import { sendDueWebhooks, webhooksConsumer } from "./integrations/webhooks/consumer.js";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -47,7 +48,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
   if (config.workers) {
     // Without SMTP_URL (the demo) mail is only kept in the Sent mail store (GET /api/v1/sent-mail).
     const mail = config.smtpUrl ? smtpTransport(config.smtpUrl) : localTransport();
-    workers = await startWorkers(ctx, handle, [paymentsConsumer(ctx), emailConsumer(ctx, mail), salesforceConsumer(ctx)]);
+    workers = await startWorkers(ctx, handle, [paymentsConsumer(ctx), emailConsumer(ctx, mail), salesforceConsumer(ctx), webhooksConsumer(ctx)], [() => sendDueWebhooks(ctx)]);
     ctx.onEventsCommitted = workers.wake;
   }
   const app = await buildHttpApp(ctx, {

@@ -46,6 +46,8 @@ interface Fixtures {
   paypal: { clientId: string; clientSecret: string; pageSlug: string; accountKey: string; paidToken: string; paidTransaction: string; openCheckout: string; approvedCheckout: string; approvedOrder: string };
   /** Salesforce: the account connected to the local Salesforce; a seeded Contact to schedule for. */
   salesforce: { contactId: string };
+  /** A webhook endpoint (posting to this server's health check) and one delivery of it to replay. */
+  webhook: { endpointId: string; eventId: string };
 }
 
 async function makeFixtures(server: TestServer, paypal: PayPalPeer): Promise<Fixtures> {
@@ -75,7 +77,9 @@ async function makeFixtures(server: TestServer, paypal: PayPalPeer): Promise<Fix
   expect([invitation.status, reset.status, withLogo.status, spare.status]).toEqual([201, 201, 200, 201]);
   const payments = await paymentFixtures(server, paypal, acct, starts.slice(600 - 3));
   const salesforce = await salesforceFixtures(server, acct);
+  const webhook = await webhookFixtures(server, acct);
   return {
+    webhook,
     paypal: payments, salesforce,
     acct, bookings, resubmitTokens, customerId, filterId: filter.body.id, master: master.body, overrideDate, slot: (i) => starts[10 + (i % 590)],
     invitation: { id: invitation.body.invitation.id, token: invitation.body.link.split("/").pop() }, resetToken: reset.body.link.split("/").pop(), logo,
@@ -125,6 +129,16 @@ async function paymentFixtures(server: TestServer, paypal: PayPalPeer, acct: Tes
   };
 }
 
+/** A webhook endpoint and a delivery of the account's latest event to it, as the fan-out makes. */
+async function webhookFixtures(server: TestServer, acct: TestAccount) {
+  const ep = await client(server.url, acct.admin.token).post("/api/v1/webhook-endpoints", { url: `${server.url}/api/health`, eventTypes: ["activity.created"] });
+  expect(ep.status, JSON.stringify(ep.body)).toBe(201);
+  const event = await server.handle.db.selectFrom("outbox_events").select(["id", "activity_id"]).where("account_id", "=", acct.accountId).orderBy("id", "desc").executeTakeFirstOrThrow();
+  const now = server.clock.now();
+  await server.handle.db.insertInto("webhook_deliveries").values({ endpoint_id: ep.body.item.id, event_id: event.id, account_id: acct.accountId, activity_id: event.activity_id, next_attempt_at: now, created_at: now }).execute();
+  return { endpointId: ep.body.item.id as string, eventId: String(event.id) };
+}
+
 /**
  * The webhook answers only messages PayPal signed: the unspoiled request (no signature) is a 400,
  * and what the fuzz test checks there is that nothing worse comes of bad input.
@@ -145,6 +159,7 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
   const idFor: Record<string, string> = {
     activities: pick(fx.bookings).id, "booking-pages": acct.autoPage.id, "master-pages": fx.master.id,
     users: acct.admin.id, customers: fx.customerId, "saved-filters": fx.filterId, invitations: fx.invitation.id,
+    "webhook-endpoints": fx.webhook.endpointId,
   };
   // Operations whose baseline needs another target: a page without bookings to delete, a member
   // (not the caller) to deactivate, the account whose logo is served.
@@ -172,6 +187,8 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     audience: "customer",
     userId: acct.admin.id,
     recordId: fx.salesforce.contactId,
+    consumer: `webhooks:${fx.webhook.endpointId}`,
+    eventId: fx.webhook.eventId,
   };
   const slots = { from: fx.slot(0), to: inAWeek, timeZone: "Europe/Berlin" };
   const queries: Record<string, Record<string, string>> = {
@@ -229,6 +246,8 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     "POST /api/v1/public/manage/{token}/reschedule-checkout": { start: fx.slot(run + 1) },
     "POST /api/v1/public/checkouts/{id}/complete": { orderId: fx.paypal.approvedOrder },
     "POST /api/v1/webhooks/paypal/{accountKey}": { id: "WH-1", event_type: "PAYMENT.CAPTURE.COMPLETED", resource_type: "capture", resource: {} },
+    "POST /api/v1/webhook-endpoints": { url: `${server.url}/api/health`, eventTypes: ["activity.created", "activity.updated"], description: "Fuzz" },
+    "PATCH /api/v1/webhook-endpoints/{id}": { description: "Renamed", enabled: true },
     "POST /api/v1/test-clock": { now: new Date(server.clock.now().getTime() + 60_000).toISOString() },
   };
   const key = `${op.method} ${op.path}`;

@@ -231,7 +231,7 @@ export function manageLink(ctx: AppContext, token: string): string {
 export async function emit(tx: Tx, accountId: string, events: OutboxEvent[], at: Date): Promise<void> {
   await enqueueEvents(
     tx,
-    events.map((e) => ({ accountId, activityId: e.activity.id, type: e.type, payload: e as unknown as Record<string, unknown>, at })),
+    events.map((e) => ({ accountId, activityId: "activity" in e ? e.activity.id : null, type: e.type, payload: e as unknown as Record<string, unknown>, at })),
   );
 }
 

@@ -53,6 +53,17 @@ export type OutboxEvent =
   /** A reminder or follow-up e-mail fell due (decided once per booking and meeting time). */
   | { type: "notification.due"; activity: ActivitySnapshot; kind: "reminder" | "follow-up"; forStart: string }
   /** A refund to send to PayPal (the payments consumer does, with the request id as PayPal-Request-Id). */
-  | { type: "refund.requested"; activity: ActivitySnapshot; paymentActivityId: string; requestId: string };
+  | { type: "refund.requested"; activity: ActivitySnapshot; paymentActivityId: string; requestId: string }
+  /**
+   * A webhook endpoint was disabled after a run of failures (no activity): the e-mail consumer
+   * tells the account's admins. Never sent to webhooks themselves.
+   */
+  | {
+      type: "webhook_endpoint.disabled";
+      endpoint: { id: string; url: string; description: string };
+      failures: number;
+      failingSince: string;
+      lastError: string | null;
+    };
 
 export type OutboxEventType = OutboxEvent["type"];

@@ -33,6 +33,8 @@ import { savedFilterRoutes } from "./routes/saved-filter-routes.js";
 import { testClockRoutes } from "./routes/test-clock-routes.js";
 import { tokenRoutes } from "./routes/token-routes.js";
 import { notificationRoutes } from "./routes/notification-routes.js";
+import { webhookRoutes } from "./routes/webhook-routes.js";
+import { deliveryRoutes } from "./routes/delivery-routes.js";
 
 export interface HttpOptions {
   logLevel?: string;
@@ -108,6 +110,8 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(checkoutRoutes(ctx));
   await app.register(notificationRoutes(ctx));
   await app.register(invoiceRoutes(ctx));
+  await app.register(webhookRoutes(ctx));
+  await app.register(deliveryRoutes(ctx));
   if (opts.testClock) await app.register(testClockRoutes(ctx, opts.testClock));
 
   const webApp = await registerWebApp(app, ctx, { webDist: opts.webDist ?? DEFAULT_WEB_DIST, https });

@@ -21,6 +21,8 @@ export const TAGS = [
   { name: "Payments", description: "PayPal: the account's connection, prices, checkouts, refunds and PayPal's webhook" },
   { name: "E-mail", description: "Notifications per booking page (on/off, timing, templates, preview) and the Sent mail store" },
   { name: "Salesforce", description: "The Salesforce connector: connection, field check, user matching, page switch, Events" },
+  { name: "Webhooks", description: "Outbound webhooks: endpoints, their signing secrets and the catalogue of event types with their payload schemas" },
+  { name: "Deliveries", description: "The delivery log of every integration (e-mail, calendars, webhooks, payments): state, retries, replay" },
   { name: "Customer pages", description: "The customer's side, without sign-in: booking pages, manage links, master pages" },
   { name: "Testing", description: "The test clock (only with BOOKSTREAM_TEST_CLOCK=1)" },
 ] as const;
@@ -53,6 +55,19 @@ export const OPERATIONS: Record<string, { id: string; tag: Tag }> = {
   "POST /api/v1/invitations": { id: "createInvitation", tag: "Team" },
   "POST /api/v1/invitations/:id/renew": { id: "renewInvitation", tag: "Team" },
   "DELETE /api/v1/invitations/:id": { id: "revokeInvitation", tag: "Team" },
+
+  "GET /api/v1/webhook-event-types": { id: "listWebhookEventTypes", tag: "Webhooks" },
+  "GET /api/v1/webhook-endpoints": { id: "listWebhookEndpoints", tag: "Webhooks" },
+  "POST /api/v1/webhook-endpoints": { id: "createWebhookEndpoint", tag: "Webhooks" },
+  "GET /api/v1/webhook-endpoints/:id": { id: "getWebhookEndpoint", tag: "Webhooks" },
+  "PATCH /api/v1/webhook-endpoints/:id": { id: "updateWebhookEndpoint", tag: "Webhooks" },
+  "DELETE /api/v1/webhook-endpoints/:id": { id: "deleteWebhookEndpoint", tag: "Webhooks" },
+  "POST /api/v1/webhook-endpoints/:id/rotate-secret": { id: "rotateWebhookSecret", tag: "Webhooks" },
+  "POST /api/v1/webhook-endpoints/:id/test": { id: "testWebhookEndpoint", tag: "Webhooks" },
+  "GET /api/v1/deliveries": { id: "listDeliveries", tag: "Deliveries" },
+  "POST /api/v1/deliveries/:consumer/:eventId/replay": { id: "replayDelivery", tag: "Deliveries" },
+  "POST /api/v1/deliveries/replay-failed": { id: "replayFailedDeliveries", tag: "Deliveries" },
+  "GET /api/v1/activities/:id/deliveries": { id: "listActivityDeliveries", tag: "Deliveries" },
 
   "GET /api/v1/account/paypal": { id: "getPayPalConnection", tag: "Payments" },
   "GET /api/v1/account/salesforce": { id: "getSalesforceConnection", tag: "Salesforce" },

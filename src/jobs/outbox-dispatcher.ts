@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AppContext } from "../app/context.js";
 import type { Tx } from "../store/database.js";
 import {
-  claimDeliveries, defaultBackoff, leaseDelivery, markDelivered, markFailed, registerConsumer, settleLeased,
+  claimDeliveries, defaultBackoff, leaseDelivery, markDelivered, markDeliveredMany, markFailed, registerConsumer, settleLeased,
   type Backoff, type ClaimedDelivery,
 } from "../store/outbox-repo.js";
 
@@ -25,6 +25,13 @@ export interface OutboxConsumer {
   /** The wait after the n-th failed attempt (default 2 s doubling, capped at an hour). */
   backoff?: Backoff;
   handle?(event: ClaimedDelivery, tx: Tx): Promise<void>;
+  /**
+   * Like `handle`, for up to `batchSize` events in one transaction (for quick local work done for
+   * every event, such as the webhooks fan-out: one transaction per event would cap its rate).
+   * Events of one activity stay in order; a failure retries the whole batch.
+   */
+  handleBatch?(events: ClaimedDelivery[], tx: Tx): Promise<void>;
+  batchSize?: number;
   deliver?(event: ClaimedDelivery): Promise<void>;
   /** How long a `deliver` may run before another worker may retry it (default 2 minutes). */
   leaseMs?: number;
@@ -42,6 +49,7 @@ export async function registerConsumers(ctx: AppContext, consumers: OutboxConsum
  */
 export async function dispatchPending(ctx: AppContext, consumer: OutboxConsumer, maxEvents = 1000): Promise<number> {
   if (consumer.deliver) return dispatchLeased(ctx, consumer, consumer.deliver.bind(consumer), maxEvents);
+  if (consumer.handleBatch) return dispatchBatches(ctx, consumer, consumer.handleBatch.bind(consumer), maxEvents);
   let delivered = 0;
   while (delivered < maxEvents) {
     const done = await ctx.db.transaction().execute(async (tx) => {
@@ -63,6 +71,33 @@ export async function dispatchPending(ctx: AppContext, consumer: OutboxConsumer,
     });
     if (done === "empty") break;
     if (done === "delivered") delivered++;
+  }
+  return delivered;
+}
+
+async function dispatchBatches(ctx: AppContext, consumer: OutboxConsumer, handle: (ds: ClaimedDelivery[], tx: Tx) => Promise<void>, maxEvents: number): Promise<number> {
+  let delivered = 0;
+  while (delivered < maxEvents) {
+    const n = await ctx.db.transaction().execute(async (tx) => {
+      const now = ctx.clock.now();
+      const ds = await claimDeliveries(tx, consumer.name, now, Math.min(consumer.batchSize ?? 100, maxEvents - delivered));
+      if (ds.length === 0) return 0;
+      try {
+        await handle(ds, tx);
+      } catch (err) {
+        throw new DeliveryFailed(ds[0]!, err, ds);
+      }
+      await markDeliveredMany(tx, consumer.name, ds.map((d) => d.event_id), now);
+      return ds.length;
+    }).catch(async (err) => {
+      if (!(err instanceof DeliveryFailed)) throw err;
+      await ctx.db.transaction().execute(async (tx) => {
+        for (const d of err.batch) await markFailed(tx, consumer.name, d, errorText(err.cause), ctx.clock.now(), consumer.maxAttempts ?? 10, consumer.backoff);
+      });
+      return -1;
+    });
+    if (n <= 0) break;
+    delivered += n;
   }
   return delivered;
 }
@@ -101,7 +136,7 @@ function errorText(err: unknown): string {
 }
 
 class DeliveryFailed extends Error {
-  constructor(readonly delivery: ClaimedDelivery, cause: unknown) {
+  constructor(readonly delivery: ClaimedDelivery, cause: unknown, readonly batch: ClaimedDelivery[] = [delivery]) {
     super("delivery failed", { cause });
   }
 }

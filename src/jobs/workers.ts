@@ -32,7 +32,14 @@ export interface Workers {
  * dispatcher (woken after commits, polled every 2 s, and by cron as a backstop).
  * Stateless: several processes can run workers against one PostgreSQL.
  */
-export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, consumers: OutboxConsumer[] = []): Promise<Workers> {
+/**
+ * A sender drains a queue the consumers fill (webhook deliveries per endpoint): run in its own
+ * loop, woken with the dispatcher and after each dispatch round, so a slow receiver never holds
+ * up the consumers (nor they it).
+ */
+export type Sender = () => Promise<number>;
+
+export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, consumers: OutboxConsumer[] = [], senders: Sender[] = []): Promise<Workers> {
   const boss = new PgBoss({ db: { executeSql: handle.executeSql }, schema: "pgboss", supervise: true, schedule: true, migrate: true });
   boss.on("error", (err) => console.error("[jobs]", err));
   await boss.start();
@@ -53,25 +60,27 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
   await boss.work(JOBS.timedNotifications.name, async () => {
     await runTimedNotifications(ctx);
   });
-  let running = false;
-  let again = false;
+  const sendAll = loop(async () => {
+    // A sender that used its whole budget (5,000 attempts a run) has more to do.
+    return (await Promise.all(senders.map((send) => send()))).some((n) => n >= 5000);
+  }, "[webhooks]");
+  // Each consumer drains in a loop of its own: a slow peer (or a long backlog) of one never delays
+  // another's deliveries. A consumer that delivered something may have filled a sender's queue:
+  // the senders are woken at once. A round that hit its cap goes round again.
+  const CAP = 1000;
+  const consumerLoops = consumers.map((c) => loop(async () => {
+    const n = await dispatchPending(ctx, c, CAP);
+    if (n > 0 && senders.length) void sendAll();
+    return n >= CAP;
+  }, `[outbox ${c.name}]`));
   const dispatchAll = async () => {
-    if (running) return void (again = true);
-    running = true;
-    try {
-      do {
-        again = false;
-        // Consumers run side by side: a slow peer of one never delays another's deliveries.
-        await Promise.all(consumers.map((c) => dispatchPending(ctx, c)));
-      } while (again);
-    } catch (err) {
-      console.error("[outbox]", err);
-    } finally {
-      running = false;
-    }
+    await Promise.all(consumerLoops.map((run) => run()));
   };
   await boss.work(JOBS.outboxDispatch.name, dispatchAll);
-  const poll = setInterval(() => void dispatchAll(), 2000);
+  const poll = setInterval(() => {
+    void dispatchAll();
+    void sendAll();
+  }, 2000);
   poll.unref();
   // Catch up at start: whatever fell due while no worker ran.
   void runSystemTransitions(ctx)
@@ -79,10 +88,33 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
     .catch((err) => console.error("[jobs] system transitions", err));
   return {
     boss,
-    wake: () => void dispatchAll(),
+    wake: () => {
+      void dispatchAll();
+      if (senders.length) void sendAll();
+    },
     stop: async () => {
       clearInterval(poll);
       await boss.stop({ graceful: true, wait: true, timeout: 5000 });
     },
+  };
+}
+
+/** Runs `work` one at a time; a call while it runs (or `work` answering true) makes it run once more after. */
+function loop(work: () => Promise<boolean | void>, label: string): () => Promise<void> {
+  let running = false;
+  let again = false;
+  return async () => {
+    if (running) return void (again = true);
+    running = true;
+    try {
+      do {
+        again = false;
+        if (await work()) again = true;
+      } while (again);
+    } catch (err) {
+      console.error(label, err);
+    } finally {
+      running = false;
+    }
   };
 }

@@ -74,6 +74,16 @@ export async function markDelivered(tx: Tx, consumer: string, eventId: string, n
     .execute();
 }
 
+export async function markDeliveredMany(tx: Tx, consumer: string, eventIds: string[], now: Date): Promise<void> {
+  if (eventIds.length === 0) return;
+  await tx
+    .updateTable("outbox_deliveries")
+    .set({ status: "delivered", delivered_at: now, last_attempt_at: now, attempts: sql`attempts + 1`, last_error: null, lease_token: null })
+    .where("consumer", "=", consumer)
+    .where("event_id", "in", eventIds)
+    .execute();
+}
+
 /** The retry schedule of a consumer: how long to wait after the n-th failed attempt. */
 export type Backoff = (attempts: number) => number;
 

@@ -179,6 +179,8 @@ export interface Database {
   salesforce_page_settings: SalesforcePageSettingsTable;
   salesforce_people: SalesforcePeopleTable;
   salesforce_events: SalesforceEventsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 /** The Salesforce connector (migration 017). */
@@ -247,4 +249,16 @@ export interface PaymentRecordsTable {
 export interface PaypalWebhookEventsTable {
   account_id: string; event_id: string; event_type: string; resource_id: string | null; capture_id: string | null;
   payload: Json<Record<string, unknown>>; received_at: Timestamp; processed_at: Timestamp | null; outcome: string | null;
+}
+
+export interface WebhookEndpointsTable {
+  id: string; account_id: string; url: string; description: Generated<string>; event_types: string[]; secret_sealed: string;
+  enabled: Generated<boolean>; disabled_reason: string | null; failure_streak: Generated<number>; failing_since: Timestamp | null;
+  created_at: Timestamp; updated_at: Timestamp;
+}
+export interface WebhookDeliveriesTable {
+  endpoint_id: string; event_id: string; account_id: string; activity_id: string | null;
+  status: Generated<"pending" | "delivered" | "failed">; attempts: Generated<number>; next_attempt_at: Timestamp;
+  lease_token: string | null; last_attempt_at: Timestamp | null; last_status: number | null; last_error: string | null;
+  delivered_at: Timestamp | null; created_at: Timestamp;
 }

@@ -7,7 +7,7 @@ import { calendarFile, eventUid, type CalendarEventData } from "../../integratio
 import { DEFAULT_TEMPLATES } from "../../integrations/email/default-templates.js";
 import { renderTemplate, type FieldValues } from "../../integrations/email/render.js";
 import { findActivity, type ActivityRow } from "../../store/activities-repo.js";
-import { findAccount, findUser } from "../../store/accounts-repo.js";
+import { findAccount, findUser, listUsers } from "../../store/accounts-repo.js";
 import type { ClaimedDelivery } from "../../store/outbox-repo.js";
 import { findNotificationSettings, findTemplate } from "../../store/notifications-repo.js";
 import { findPackageIdOf, listPackageSessions } from "../../store/packages-repo.js";
@@ -27,7 +27,8 @@ export interface OutgoingMessage {
   accountId: string;
   activityId: string | null;
   eventId: string;
-  kind: TemplateKind;
+  /** A booking page's template, or a notice to the account's admins about the account itself. */
+  kind: TemplateKind | "webhook-endpoint-disabled";
   audience: Audience;
   from: { name: string; address: string };
   to: { name: string; address: string };
@@ -58,6 +59,7 @@ export function notificationsOf(e: OutboxEvent): Notification[] {
     case "notification.due":
       return [TIMED[e.kind]];
     case "refund.requested":
+    case "webhook_endpoint.disabled": // to the account's admins, not a booking's people: see composeAdminNotice
       return [];
   }
 }
@@ -67,6 +69,7 @@ const WITH_MANAGE_LINK: ReadonlySet<TemplateKind> = new Set(["booking-confirmed"
 
 export async function composeMessages(ctx: AppContext, d: ClaimedDelivery): Promise<OutgoingMessage[]> {
   const e = d.payload as unknown as OutboxEvent;
+  if (e.type === "webhook_endpoint.disabled") return composeAdminNotice(ctx, d, e);
   const wanted = notificationsOf(e);
   if (wanted.length === 0) return [];
   const snap = e.activity;
@@ -142,6 +145,32 @@ export async function composeMessages(ctx: AppContext, d: ClaimedDelivery): Prom
     }
   }
   return out;
+}
+
+/** A webhook endpoint was switched off after failing for a day and more: its account's admins are told. */
+async function composeAdminNotice(ctx: AppContext, d: ClaimedDelivery, e: Extract<OutboxEvent, { type: "webhook_endpoint.disabled" }>): Promise<OutgoingMessage[]> {
+  const account = await findAccount(ctx.db, d.account_id);
+  if (!account) return [];
+  const from = { name: account.email_sender_name ?? account.name, address: account.email_sender_address ?? defaultSender(ctx.publicUrl) };
+  const admins = (await listUsers(ctx.db, d.account_id)).filter((u) => u.role === "admin");
+  const link = `${publicBase(ctx)}/settings/integrations`;
+  const subject = `Webhook endpoint turned off: ${e.endpoint.description || e.endpoint.url}`;
+  const text = [
+    `Bookstream stopped sending webhooks to ${e.endpoint.url} after ${e.failures} failed attempts in a row (failing since ${e.failingSince}).`,
+    e.lastError ? `The last answer: ${e.lastError}` : "",
+    `Fix the receiver, then turn the endpoint on again and replay what failed: ${link}`,
+  ].filter(Boolean).join("\n\n");
+  const html = text.split("\n\n").map((p) => `<p>${escapeHtml(p)}</p>`).join("");
+  return admins.map((a) => ({
+    messageId: `<${d.event_id}.webhook-endpoint-disabled.${a.id}@${hostOf(ctx.publicUrl)}>`,
+    accountId: d.account_id, activityId: null, eventId: d.event_id, kind: "webhook-endpoint-disabled" as const, audience: "host" as const,
+    from, to: { name: a.name, address: a.email }, subject, text, html,
+    headers: { "X-Bookstream-Notification": "webhook-endpoint-disabled" }, ics: null,
+  }));
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 function customerOf(s: ActivitySnapshot): { name: string | null; email: string | null } {

@@ -10,6 +10,7 @@ import { StatusBadge, TypeIcon } from "../ui/Status";
 import { sessionsText } from "../stream/StreamRow";
 import { History } from "./History";
 import { PaymentFacts } from "./PaymentFacts";
+import { Deliveries } from "./Deliveries";
 import { Related } from "./Related";
 
 const TYPE_NAMES: Record<string, string> = { booking: "Booking", package: "Session package", transaction: "Transaction" };
@@ -116,6 +117,7 @@ export function DetailsPane(props: { id: string; me: Me; onClose: () => void; on
           )}
           <Related a={a} zone={zone} onOpen={onOpen} />
           <History entries={a.history} zone={zone} />
+          <Deliveries activityId={a.id} />
           <footer className="details-footer">
             <div className="details-id">
               <span>

@@ -11,6 +11,7 @@ import { ProfileScreen } from "./ProfileScreen";
 import { TeamScreen } from "./TeamScreen";
 import { TokensPage } from "./TokensPage";
 import { SentMailScreen } from "./SentMailScreen";
+import { IntegrationsPage } from "./IntegrationsPage";
 import "./settings.css";
 
 /**
@@ -29,6 +30,7 @@ const SECTIONS: { path: string; label: string; render: (me: Me, rest: string[]) 
   { path: "master-pages", label: "Master pages", render: (me) => <MasterPagesScreen me={me} /> },
   { path: "account", label: "Account", render: (me) => <AccountSettingsScreen me={me} /> },
   { path: "paypal", label: "PayPal", render: (me) => <PayPalScreen me={me} /> },
+  { path: "integrations", label: "Integrations", render: (me) => <IntegrationsPage me={me} /> },
   { path: "tokens", label: "API tokens", render: (me) => <TokensPage me={me} /> },
   { path: "sent-mail", label: "Sent mail", render: (me) => <SentMailScreen me={me} />, adminOnly: true },
 ];

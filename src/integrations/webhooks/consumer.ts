@@ -1,0 +1,94 @@
+import { randomUUID } from "node:crypto";
+import type { AppContext } from "../../app/context.js";
+import type { OutboxConsumer } from "../../jobs/outbox-dispatcher.js";
+import { isWebhookEventType, WEBHOOK_TIMEOUT_MS } from "../../domain/webhooks.js";
+import { claimDueWebhooks, fanOutEvents, type DueWebhook } from "../../store/webhooks-repo.js";
+import { recordAttempt } from "../../app/webhooks/record-attempt.js";
+import { webhookMessageId } from "../../domain/webhooks.js";
+import { sendWebhook } from "./sender.js";
+import { openEndpointSecret } from "../../app/webhooks/endpoint-secret.js";
+
+/**
+ * Webhooks are delivered in two steps, each with its own state:
+ *
+ * 1. The "webhooks" outbox consumer fans an event out: one `webhook_deliveries` row per enabled
+ *    endpoint that wants its type. This is quick, local database work, so it runs in the outbox
+ *    delivery's own transaction (`handleBatch`, many events per transaction): the rows commit
+ *    with the "delivered" mark, once — no lease or at-least-once repeat is needed for it.
+ * 2. The sender (`sendDueWebhooks`, run by the workers beside the dispatcher) leases due rows and
+ *    POSTs them outside any transaction. Each (endpoint, event) pair retries on its own schedule,
+ *    so one endpoint failing neither blocks nor repeats another's deliveries — which a single
+ *    outbox delivery per event could not give (its one state and back-off are shared by all).
+ */
+export function webhooksConsumer(ctx: AppContext): OutboxConsumer {
+  return {
+    name: "webhooks",
+    maxAttempts: 25,
+    // Batches: one transaction per event would cap the fan-out (and so all webhooks) at a few hundred a second.
+    batchSize: 200,
+    async handleBatch(ds, tx) {
+      const wanted = ds.filter((d) => isWebhookEventType(d.type));
+      await fanOutEvents(tx, wanted.map((d) => ({ eventId: d.event_id, accountId: d.account_id, activityId: d.activity_id, type: d.type })), ctx.clock.now());
+    },
+  };
+}
+
+/** The body every receiver gets (Standard Webhooks' shape): the event's type, time and data. */
+export function webhookBody(type: string, at: Date, payload: Record<string, unknown>): string {
+  const { type: _t, ...data } = payload;
+  return JSON.stringify({ type, timestamp: at.toISOString(), data });
+}
+
+export interface SenderOptions {
+  /** Requests in flight at once per worker (default 32). */
+  concurrency?: number;
+  /** Per request (default 10 s). */
+  timeoutMs?: number;
+  /** Stop after this many attempts in one run (the next wake continues). */
+  maxAttempts?: number;
+}
+
+/**
+ * Sends what is due: keeps up to `concurrency` requests in flight, claiming more as each one
+ * finishes, so a slow receiver occupies one slot, not the whole batch. Returns attempts made.
+ */
+export async function sendDueWebhooks(ctx: AppContext, opts: SenderOptions = {}): Promise<number> {
+  const concurrency = opts.concurrency ?? 32;
+  const timeoutMs = opts.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+  const leaseMs = timeoutMs + 60_000;
+  const budget = opts.maxAttempts ?? 5000;
+  const inFlight = new Set<Promise<void>>();
+  let attempts = 0;
+  let exhausted = false;
+  while (true) {
+    if (!exhausted && inFlight.size < concurrency && attempts < budget) {
+      const now = ctx.clock.now();
+      const token = randomUUID();
+      const rows = await claimDueWebhooks(ctx.db, now, new Date(now.getTime() + leaseMs), token, Math.min(concurrency - inFlight.size, budget - attempts));
+      exhausted = rows.length < concurrency - inFlight.size;
+      for (const row of rows) {
+        attempts++;
+        const p: Promise<void> = attempt(ctx, row, token, timeoutMs).catch((err) => console.error("[webhooks]", err)).finally(() => inFlight.delete(p));
+        inFlight.add(p);
+      }
+    }
+    if (inFlight.size === 0) break;
+    await Promise.race(inFlight);
+    // Something finished: what became due meanwhile (a retry, the next event of an activity) may be claimable.
+    exhausted = false;
+  }
+  return attempts;
+}
+
+async function attempt(ctx: AppContext, row: DueWebhook, token: string, timeoutMs: number): Promise<void> {
+  const secret = openEndpointSecret(ctx, row.account_id, row.endpoint_id, row.secret_sealed);
+  const result = await sendWebhook({
+    url: row.url,
+    secret,
+    id: webhookMessageId(row.event_id, row.endpoint_id),
+    body: webhookBody(row.type, new Date(row.event_at), row.payload),
+    at: ctx.clock.now(),
+    timeoutMs,
+  });
+  await recordAttempt(ctx, row, token, result);
+}

@@ -1,0 +1,133 @@
+import { sql } from "kysely";
+import type { Db, Tx } from "./database.js";
+import type { WebhookEndpointsTable } from "./schema.js";
+import type { Selectable } from "kysely";
+
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+
+export async function listEndpoints(db: Db, accountId: string): Promise<WebhookEndpointRow[]> {
+  return db.selectFrom("webhook_endpoints").selectAll().where("account_id", "=", accountId).orderBy("created_at").orderBy("id").execute();
+}
+
+export async function findEndpoint(db: Db | Tx, accountId: string, id: string): Promise<WebhookEndpointRow | undefined> {
+  return db.selectFrom("webhook_endpoints").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+}
+
+export async function insertEndpoint(tx: Tx, row: Omit<WebhookEndpointRow, "failure_streak" | "failing_since" | "disabled_reason">): Promise<void> {
+  await tx.insertInto("webhook_endpoints").values(row).execute();
+}
+
+export async function updateEndpoint(
+  tx: Tx, accountId: string, id: string,
+  changes: Partial<Pick<WebhookEndpointRow, "url" | "description" | "event_types" | "enabled" | "secret_sealed" | "disabled_reason" | "failure_streak" | "failing_since">> & { updated_at: Date },
+): Promise<WebhookEndpointRow | undefined> {
+  return tx.updateTable("webhook_endpoints").set(changes).where("account_id", "=", accountId).where("id", "=", id).returningAll().executeTakeFirst();
+}
+
+export async function deleteEndpoint(tx: Tx, accountId: string, id: string): Promise<boolean> {
+  const r = await tx.deleteFrom("webhook_endpoints").where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
+}
+
+/**
+ * The fan-out: one pending delivery per enabled endpoint of the event's account that wants its
+ * type, for many events in one statement. Runs in the outbox deliveries' transaction; the unique
+ * key makes a repeat harmless.
+ */
+export async function fanOutEvents(tx: Tx, events: { eventId: string; accountId: string; activityId: string | null; type: string }[], now: Date): Promise<number> {
+  if (events.length === 0) return 0;
+  const rows = events.map((e) => sql`(${e.eventId}::bigint, ${e.accountId}::uuid, ${e.activityId}::text, ${e.type}::text)`);
+  const r = await sql`
+    INSERT INTO webhook_deliveries (endpoint_id, event_id, account_id, activity_id, next_attempt_at, created_at)
+    SELECT w.id, x.event_id, w.account_id, x.activity_id, ${now}::timestamptz, ${now}::timestamptz
+    FROM (VALUES ${sql.join(rows)}) AS x (event_id, account_id, activity_id, type)
+    JOIN webhook_endpoints w ON w.account_id = x.account_id AND w.enabled AND x.type = ANY (w.event_types)
+    ORDER BY x.event_id
+    ON CONFLICT DO NOTHING`.execute(tx);
+  return Number(r.numAffectedRows ?? 0);
+}
+
+/** A one-off delivery of an existing event to one endpoint ("send test"), due now. */
+export async function insertDelivery(tx: Tx, e: { endpointId: string; eventId: string; accountId: string; activityId: string | null; now: Date }): Promise<void> {
+  await tx.insertInto("webhook_deliveries").values({
+    endpoint_id: e.endpointId, event_id: e.eventId, account_id: e.accountId, activity_id: e.activityId, next_attempt_at: e.now, created_at: e.now,
+  }).onConflict((oc) => oc.columns(["endpoint_id", "event_id"]).doNothing()).execute();
+}
+
+export interface DueWebhook {
+  endpoint_id: string;
+  event_id: string;
+  account_id: string;
+  activity_id: string | null;
+  attempts: number;
+  type: string;
+  payload: Record<string, unknown>;
+  event_at: Date;
+  /** When the delivery was made (the retry window counts from here). */
+  created_at: Date;
+  url: string;
+  secret_sealed: string;
+}
+
+/**
+ * Claims and leases up to `limit` due deliveries in one statement, oldest first, never two of
+ * the same (endpoint, activity) out of order, only for enabled endpoints. SKIP LOCKED lets
+ * several workers share the work; the lease (token, until `until`) keeps others off it.
+ */
+export async function claimDueWebhooks(db: Db, now: Date, until: Date, token: string, limit: number): Promise<DueWebhook[]> {
+  const r = await sql<DueWebhook>`
+    WITH due AS (
+      SELECT d.endpoint_id, d.event_id
+      FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
+      WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND w.enabled
+        AND NOT EXISTS (
+          SELECT 1 FROM webhook_deliveries p
+          WHERE p.endpoint_id = d.endpoint_id AND p.status = 'pending' AND p.activity_id = d.activity_id AND p.event_id < d.event_id)
+      ORDER BY d.next_attempt_at, d.event_id
+      LIMIT ${limit}
+      FOR UPDATE OF d SKIP LOCKED)
+    UPDATE webhook_deliveries d SET lease_token = ${token}::uuid, next_attempt_at = ${until}
+    FROM due, outbox_events e, webhook_endpoints w
+    WHERE d.endpoint_id = due.endpoint_id AND d.event_id = due.event_id AND e.id = d.event_id AND w.id = d.endpoint_id
+    RETURNING d.endpoint_id, d.event_id::text AS event_id, d.account_id, d.activity_id, d.attempts, e.type, e.payload, e.created_at AS event_at, d.created_at, w.url, w.secret_sealed`.execute(db);
+  return r.rows;
+}
+
+/**
+ * Marks a leased delivery delivered (only if the lease is still ours) and ends its endpoint's
+ * run of failures, in one statement: the hot path of a healthy receiver.
+ */
+export async function settleWebhookDelivered(db: Db, d: { endpointId: string; eventId: string; token: string; status: number; now: Date }): Promise<boolean> {
+  const r = await sql<{ endpoint_id: string }>`
+    WITH done AS (
+      UPDATE webhook_deliveries SET status = 'delivered', delivered_at = ${d.now}, last_attempt_at = ${d.now}, attempts = attempts + 1,
+        last_status = ${d.status}, last_error = NULL, lease_token = NULL
+      WHERE endpoint_id = ${d.endpointId}::uuid AND event_id = ${d.eventId}::bigint AND lease_token = ${d.token}::uuid AND status = 'pending'
+      RETURNING endpoint_id),
+    healthy AS (
+      UPDATE webhook_endpoints SET failure_streak = 0, failing_since = NULL
+      WHERE id IN (SELECT endpoint_id FROM done) AND failure_streak <> 0)
+    SELECT endpoint_id FROM done`.execute(db);
+  return r.rows.length > 0;
+}
+
+/** Records a failed attempt of a leased delivery (only if the lease is still ours); true if recorded. */
+export async function recordWebhookFailure(
+  tx: Tx, d: { endpointId: string; eventId: string; token: string; now: Date; status: number | null; error: string; nextAttemptAt: Date; giveUp: boolean },
+): Promise<boolean> {
+  const r = await tx.updateTable("webhook_deliveries")
+    .set({
+      attempts: sql`attempts + 1`, last_attempt_at: d.now, last_status: d.status, last_error: d.error.slice(0, 2000), lease_token: null,
+      status: d.giveUp ? "failed" : "pending", next_attempt_at: d.nextAttemptAt,
+    })
+    .where("endpoint_id", "=", d.endpointId).where("event_id", "=", d.eventId).where("lease_token", "=", d.token).where("status", "=", "pending")
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/** Lengthens the endpoint's run of failures; returns it (locked) for the disable decision. */
+export async function extendFailureStreak(tx: Tx, endpointId: string, now: Date): Promise<WebhookEndpointRow | undefined> {
+  return tx.updateTable("webhook_endpoints")
+    .set({ failure_streak: sql`failure_streak + 1`, failing_since: sql`COALESCE(failing_since, ${now}::timestamptz)` })
+    .where("id", "=", endpointId).returningAll().executeTakeFirst();
+}
