@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   TRUST_PROXY: z.enum(["0", "1"]).default("0"),
   BOOKSTREAM_SECRET_KEY: z.string().optional(),
   BOOKSTREAM_OLD_SECRET_KEYS: z.string().optional(),
+  CALDAV_ALLOW_PRIVATE_NETWORKS: z.enum(["0", "1"]).default("0"),
 });
 
 export interface Config {
@@ -43,6 +44,8 @@ export interface Config {
   secretKey: SecretKeyBytes | undefined;
   /** Earlier keys, still accepted for decrypting after a rotation. */
   oldSecretKeys: SecretKeyBytes[];
+  /** Let users connect CalDAV servers on loopback or private networks (a LAN Radicale); off: SSRF guard. */
+  caldavAllowPrivateNetworks: boolean;
 }
 
 /**
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     secretKey: e.BOOKSTREAM_SECRET_KEY === undefined ? undefined : parseSecretKey(e.BOOKSTREAM_SECRET_KEY, "BOOKSTREAM_SECRET_KEY"),
     // Comma- or space-separated, newest first; only for opening what the earlier keys sealed.
     oldSecretKeys: (e.BOOKSTREAM_OLD_SECRET_KEYS ?? "").split(/[\s,]+/).filter(Boolean).map((k, i) => parseSecretKey(k, `BOOKSTREAM_OLD_SECRET_KEYS[${i}]`)),
+    caldavAllowPrivateNetworks: e.CALDAV_ALLOW_PRIVATE_NETWORKS === "1",
   };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
   if (overrides.dataDir) config.dataDir = path.resolve(overrides.dataDir);

@@ -16,6 +16,8 @@ import { tuneRuntimeForServer } from "./runtime-tuning.js";
 import { payPalGateways } from "./integrations/paypal/gateway.js";
 import { startDemoPayPal } from "./demo/paypal.js";
 import { paymentsConsumer } from "./app/payments/execute-refund.js";
+import { calendarConsumer } from "./integrations/caldav/consumer.js";
+import { calDavProviders } from "./integrations/caldav/client.js";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -35,14 +37,14 @@ export async function startServer(config: Config, log: (line: string) => void = 
     await handle.close();
     throw err;
   });
-  const ctx: AppContext = { db: handle.db, clock: testClock ?? systemClock, publicUrl, secrets: secrets.box, payments: payPalGateways(handle.db, secrets.box) };
+  const ctx: AppContext = { db: handle.db, clock: testClock ?? systemClock, publicUrl, secrets: secrets.box, payments: payPalGateways(handle.db, secrets.box), calendars: calDavProviders({ allowPrivateNetworks: config.caldavAllowPrivateNetworks }) };
   const start = await prepareAccounts(handle, config, publicUrl, log).catch(async (err) => {
     await handle.close();
     throw err;
   });
   let workers: Workers | undefined;
   if (config.workers) {
-    workers = await startWorkers(ctx, handle, [paymentsConsumer(ctx)]);
+    workers = await startWorkers(ctx, handle, [paymentsConsumer(ctx), calendarConsumer(ctx)]);
     ctx.onEventsCommitted = workers.wake;
   }
   const app = await buildHttpApp(ctx, {

@@ -1,3 +1,4 @@
+import { calendarRoutes, publicCalendarRoutes } from "./routes/calendar-routes.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
@@ -102,6 +103,8 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(accountSettingsRoutes(ctx));
   await app.register(paymentRoutes(ctx));
   await app.register(checkoutRoutes(ctx));
+  await app.register(calendarRoutes(ctx));
+  await app.register(publicCalendarRoutes(ctx));
   if (opts.testClock) await app.register(testClockRoutes(ctx, opts.testClock));
 
   const webApp = await registerWebApp(app, ctx, { webDist: opts.webDist ?? DEFAULT_WEB_DIST, https });

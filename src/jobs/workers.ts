@@ -3,6 +3,7 @@ import type { AppContext } from "../app/context.js";
 import { runSystemTransitions } from "../app/run-system-transitions.js";
 import { reconcilePayments } from "../app/payments/reconcile.js";
 import { housekeeping } from "../app/housekeeping.js";
+import { refreshAllBusyTimes } from "../app/calendar/refresh-busy.js";
 import type { DatabaseHandle } from "../store/database.js";
 import { dispatchPending, registerConsumers, type OutboxConsumer } from "./outbox-dispatcher.js";
 
@@ -14,6 +15,8 @@ export const JOBS = {
   reconcilePayments: { name: "reconcile-payments", cron: "* * * * *", retryLimit: 1 },
   // Idempotency keys past their 24 hours and old sign-in failure counts.
   housekeeping: { name: "housekeeping", cron: "*/10 * * * *", retryLimit: 1 },
+  // Connected calendars' busy times, read again (users can also refresh theirs on demand).
+  calendarBusy: { name: "calendar-busy-refresh", cron: "*/5 * * * *", retryLimit: 1 },
 } as const;
 
 export interface Workers {
@@ -46,6 +49,9 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
   });
   await boss.work(JOBS.housekeeping.name, async () => {
     await housekeeping(ctx);
+  });
+  await boss.work(JOBS.calendarBusy.name, async () => {
+    await refreshAllBusyTimes(ctx);
   });
   let running = false;
   let again = false;

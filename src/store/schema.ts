@@ -165,6 +165,10 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   sign_in_failures: SignInFailuresTable;
   user_links: UserLinksTable;
+  calendar_connections: CalendarConnectionsTable;
+  calendar_busy: CalendarBusyTable;
+  calendar_event_copies: CalendarEventCopiesTable;
+  calendar_feeds: CalendarFeedsTable;
 }
 
 export interface PaymentConnectionsTable {
@@ -192,3 +196,13 @@ export interface PaypalWebhookEventsTable {
   account_id: string; event_id: string; event_type: string; resource_id: string | null; capture_id: string | null;
   payload: Json<Record<string, unknown>>; received_at: Timestamp; processed_at: Timestamp | null; outcome: string | null;
 }
+
+// Connected calendars (migration 013).
+export interface CalendarConnectionsTable {
+  user_id: string; account_id: string; provider: ColumnType<"caldav", "caldav" | undefined, "caldav">;
+  server_url: string; username: string; password_sealed: string; calendar_url: string; calendar_name: string | null;
+  connected_at: Timestamp; updated_at: Timestamp; busy_fetched_at: Timestamp | null; busy_error: string | null;
+}
+export interface CalendarBusyTable { id: Generated<string>; account_id: string; owner_id: string; blocked: string }
+export interface CalendarEventCopiesTable { account_id: string; activity_id: string; user_id: string; object_url: string; written_at: Timestamp }
+export interface CalendarFeedsTable { user_id: string; account_id: string; token_hash: string; created_at: Timestamp }
