@@ -134,7 +134,7 @@ describe.each(SIZES)("Customer pages ($name)", (size) => {
     const ics = fs.readFileSync((await download.path())!, "utf8");
     const utc = (iso: string) => iso.replace(/[-:]/g, "").replace(/\.\d{3}/, "");
     expect(ics.startsWith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")).toBe(true);
-    expect(ics).toContain(`\r\nBEGIN:VEVENT\r\nUID:${id}\r\n`);
+    expect(ics).toMatch(new RegExp(`\r\nBEGIN:VEVENT\r\nUID:${id}@[^\r]+\r\n`));
     expect(ics).toContain(`\r\nDTSTART:${utc(startUtc)}\r\n`);
     expect(ics).toContain(`\r\nDTEND:${utc(new Date(Date.parse(startUtc) + 30 * 60_000).toISOString())}\r\n`);
     expect(ics).toContain("\r\nSUMMARY:Intro call – Quick chat with Ada Admin\r\n");
@@ -207,7 +207,7 @@ describe.each(SIZES)("Customer pages ($name)", (size) => {
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Add to calendar/ }).click()]);
     const ics = fs.readFileSync((await download.path())!, "utf8");
     expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(3);
-    for (const id of ids) expect(ics).toContain(`UID:${id}\r\n`);
+    for (const id of ids) expect(ics).toContain(`UID:${id}@`);
   });
 
   it("reschedules on the same page from the manage link (same Booking ID)", async () => {

@@ -28,7 +28,9 @@ export function bookingEvent(
   page: PageInfo | null,
   opts: { publicUrl: string; audience: "host" | "customer"; manageUrl?: string | null },
 ): CalendarEventData {
-  const what = a.event_type_name ?? a.page_name ?? page?.name ?? "Meeting";
+  const pageName = a.page_name ?? page?.name ?? "Meeting";
+  const what = a.event_type_name ? `${pageName} – ${a.event_type_name}` : pageName;
+  // The host sees whom they meet; the customer sees the title of their confirmation page.
   const summary = opts.audience === "host" ? `${what} with ${a.customer_name ?? "a customer"}` : `${what}${a.owner_name ? ` with ${a.owner_name}` : ""}`;
   const lines = [`Booking ID: ${a.id}`];
   if (opts.audience === "host") {
@@ -50,7 +52,7 @@ export function bookingEvent(
     end: new Date(a.end_at!),
     summary,
     description: lines.join("\n"),
-    location: page?.video_link ?? page?.location ?? null,
+    location: page?.location ?? page?.video_link ?? null,
     url,
     status: a.status === "Canceled" ? "cancelled" : "confirmed",
     stamp: new Date(a.updated_at),

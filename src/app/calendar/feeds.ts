@@ -9,6 +9,8 @@ import type { AppContext, Caller } from "../context.js";
 import { activityForToken } from "../manage-link.js";
 import { bookingEvent, isCalendarLive, type PageInfo } from "./event-content.js";
 import { findPage } from "../../store/pages-repo.js";
+import { findPackageIdOf, listPackageSessions } from "../../store/packages-repo.js";
+import { findActivity } from "../../store/activities-repo.js";
 
 /**
  * Each user's private ICS feed, for calendars that cannot write CalDAV: a secret URL (the token
@@ -53,14 +55,29 @@ export async function renderFeed(ctx: AppContext, token: string): Promise<string
   return calendarFile(events, { name: `Bookstream — ${user?.name ?? "meetings"}`, method: "publish" });
 }
 
-/** The customer's "add to calendar" file behind their manage link. */
-export async function customerCalendarFile(ctx: AppContext, token: string): Promise<string> {
+/**
+ * The customer's "add to calendar" file behind their manage link: the booking, or — for a session
+ * of a session package — every session of the package still on (one customer bought them together,
+ * and the confirmation page offers them as one file). Canceled ones come as CANCELLED, so a
+ * re-import removes them.
+ */
+export async function customerCalendarFile(ctx: AppContext, token: string): Promise<{ name: string; body: string }> {
   const a = await activityForToken(ctx.db, token);
   if (a.type !== "booking" || !a.start_at || !a.end_at || !(isCalendarLive(a.status) || a.status === "Canceled")) {
     throw notFound("Calendar event of booking", a.id);
   }
   const page = a.booking_page_id ? await findPage(ctx.db, a.account_id, a.booking_page_id) : undefined;
   const manageUrl = `${ctx.publicUrl.replace(/\/$/, "")}/manage/${token}`;
-  const event = bookingEvent(a, (page as unknown as PageInfo) ?? null, { publicUrl: ctx.publicUrl, audience: "customer", manageUrl });
-  return calendarFile([event], { method: "publish" });
+  const opts = { publicUrl: ctx.publicUrl, audience: "customer" as const };
+  const events = [bookingEvent(a, (page as unknown as PageInfo) ?? null, { ...opts, manageUrl })];
+  const packageId = await findPackageIdOf(ctx.db, a.account_id, a.id);
+  if (packageId) {
+    for (const s of await listPackageSessions(ctx.db, a.account_id, packageId)) {
+      if (s.id === a.id || !isCalendarLive(s.status)) continue;
+      const session = await findActivity(ctx.db, a.account_id, s.id);
+      if (session?.start_at && session.end_at) events.push(bookingEvent(session, (page as unknown as PageInfo) ?? null, { ...opts, manageUrl: null }));
+    }
+    events.sort((x, y) => x.start.getTime() - y.start.getTime());
+  }
+  return { name: `${packageId ?? a.id}.ics`, body: calendarFile(events, { method: "publish" }) };
 }

@@ -103,10 +103,10 @@ export function publicCalendarRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         response: { 200: Ics, ...errors(400, 404) },
       },
     }, async (req, reply) => {
-      const body = await customerCalendarFile(ctx, req.params.token);
+      const file = await customerCalendarFile(ctx, req.params.token);
       reply.header("cache-control", "no-store");
-      reply.header("content-disposition", 'attachment; filename="booking.ics"');
-      return reply.type("text/calendar; charset=utf-8").send(body);
+      reply.header("content-disposition", `attachment; filename="${file.name}"`);
+      return reply.type("text/calendar; charset=utf-8").send(file.body);
     });
   };
 }
