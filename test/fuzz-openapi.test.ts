@@ -287,7 +287,7 @@ describe.each(ENGINES)("fuzzing every operation of the OpenAPI document on $name
     operations = operationsOf(await (await fetch(`${server.url}/api/openapi.json`)).json());
     // The test clock moves "now" for everything after it: last.
     operations.sort((a, b) => Number(a.path === "/api/v1/test-clock") - Number(b.path === "/api/v1/test-clock"));
-  });
+  }, 300_000);
   afterAll(async () => {
     await paypal?.close();
     await radicale?.close();

@@ -7,6 +7,8 @@ import type { AppContext } from "../context.js";
 import { bookingEvent, isCalendarLive } from "./event-content.js";
 import { providerFor } from "./providers.js";
 
+const TRASH_ACTIONS = new Set(["trash", "restore", "purge", "delete"]);
+
 /**
  * Brings the host's calendar in line with a booking after one of its events. It works from the
  * booking as it is now (not from the event's snapshot), so a retry, a repeat or a late delivery
@@ -24,6 +26,8 @@ import { providerFor } from "./providers.js";
 export async function syncBookingToCalendar(ctx: AppContext, delivery: ClaimedDelivery): Promise<"written" | "nothing"> {
   if (delivery.type !== "activity.created" && delivery.type !== "activity.updated") return "nothing";
   if (!delivery.activity_id?.startsWith("BKNG-")) return "nothing";
+  // Trash, restore and purge leave calendars as they are (the seed says so).
+  if (TRASH_ACTIONS.has(String((delivery.payload as { action?: unknown }).action ?? ""))) return "nothing";
   const a = await findActivity(ctx.db, delivery.account_id, delivery.activity_id);
   if (!a || a.type !== "booking" || !a.start_at || !a.end_at) return "nothing";
   const copies = await listEventCopies(ctx.db, a.account_id, a.id);
