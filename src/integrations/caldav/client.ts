@@ -1,4 +1,4 @@
-import { DAVClient, fetchCalendarObjects, getBasicAuthHeaders, updateObject, deleteObject, type DAVCalendar } from "tsdav";
+import { DAVClient, fetchCalendarObjects, updateObject, deleteObject, type DAVCalendar } from "tsdav";
 import { parseBusyEvents } from "./busy-parse.js";
 import { guardedFetch } from "./guarded-fetch.js";
 import { CalendarPeerError, type BusyEvent, type CalendarCredentials, type CalendarProvider, type CalendarProviders, type ChosenCalendar } from "./provider.js";
@@ -19,14 +19,16 @@ export function calDavProviders(opts: CalDavOptions): CalendarProviders {
 class CalDavProvider implements CalendarProvider {
   private readonly auth: Record<string, string>;
   constructor(private readonly c: CalendarCredentials, private readonly fetchFn: typeof fetch) {
-    this.auth = getBasicAuthHeaders({ username: c.username, password: c.password });
+    // RFC 7617 with UTF-8 (tsdav's helper uses btoa, which throws on anything beyond Latin-1).
+    this.auth = { authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`, "utf8").toString("base64")}` };
   }
 
   async connect(calendarUrl?: string | null): Promise<ChosenCalendar> {
     const client = new DAVClient({
       serverUrl: this.c.serverUrl,
       credentials: { username: this.c.username, password: this.c.password },
-      authMethod: "Basic",
+      authMethod: "Custom",
+      authFunction: async () => this.auth,
       defaultAccountType: "caldav",
       fetch: this.fetchFn,
     });
