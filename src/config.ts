@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   BOOKSTREAM_SECRET_KEY: z.string().optional(),
   BOOKSTREAM_OLD_SECRET_KEYS: z.string().optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, "smtp://user:pass@host:port or smtps://…").optional(),
+  CALDAV_ALLOW_PRIVATE_NETWORKS: z.enum(["0", "1"]).default("0"),
 });
 
 export interface Config {
@@ -46,6 +47,8 @@ export interface Config {
   oldSecretKeys: SecretKeyBytes[];
   /** Where e-mail is sent (smtp:// with STARTTLS when offered, smtps:// for TLS); unset: kept in the Sent mail store only. */
   smtpUrl: string | undefined;
+  /** Let users connect CalDAV servers on loopback or private networks (a LAN Radicale); off: SSRF guard. */
+  caldavAllowPrivateNetworks: boolean;
 }
 
 /**
@@ -111,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     // Comma- or space-separated, newest first; only for opening what the earlier keys sealed.
     smtpUrl: e.SMTP_URL,
     oldSecretKeys: (e.BOOKSTREAM_OLD_SECRET_KEYS ?? "").split(/[\s,]+/).filter(Boolean).map((k, i) => parseSecretKey(k, `BOOKSTREAM_OLD_SECRET_KEYS[${i}]`)),
+    caldavAllowPrivateNetworks: e.CALDAV_ALLOW_PRIVATE_NETWORKS === "1",
   };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
   if (overrides.dataDir) config.dataDir = path.resolve(overrides.dataDir);

@@ -20,6 +20,8 @@ import { emailConsumer } from "./integrations/email/consumer.js";
 import { localTransport, smtpTransport } from "./integrations/email/transport.js";
 import { salesforceConsumer } from "./integrations/salesforce/consumer.js";
 import { sendDueWebhooks, webhooksConsumer } from "./integrations/webhooks/consumer.js";
+import { calendarConsumer } from "./integrations/caldav/consumer.js";
+import { calDavProviders } from "./integrations/caldav/client.js";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -39,7 +41,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     await handle.close();
     throw err;
   });
-  const ctx: AppContext = { db: handle.db, clock: testClock ?? systemClock, publicUrl, secrets: secrets.box, payments: payPalGateways(handle.db, secrets.box) };
+  const ctx: AppContext = { db: handle.db, clock: testClock ?? systemClock, publicUrl, secrets: secrets.box, payments: payPalGateways(handle.db, secrets.box), calendars: calDavProviders({ allowPrivateNetworks: config.caldavAllowPrivateNetworks }) };
   const start = await prepareAccounts(handle, config, publicUrl, log).catch(async (err) => {
     await handle.close();
     throw err;
@@ -48,7 +50,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
   if (config.workers) {
     // Without SMTP_URL (the demo) mail is only kept in the Sent mail store (GET /api/v1/sent-mail).
     const mail = config.smtpUrl ? smtpTransport(config.smtpUrl) : localTransport();
-    workers = await startWorkers(ctx, handle, [paymentsConsumer(ctx), emailConsumer(ctx, mail), salesforceConsumer(ctx), webhooksConsumer(ctx)], [() => sendDueWebhooks(ctx)]);
+    workers = await startWorkers(ctx, handle, [paymentsConsumer(ctx), emailConsumer(ctx, mail), calendarConsumer(ctx), salesforceConsumer(ctx), webhooksConsumer(ctx)], [() => sendDueWebhooks(ctx)]);
     ctx.onEventsCommitted = workers.wake;
   }
   const app = await buildHttpApp(ctx, {

@@ -5,6 +5,8 @@ import { act, book, request, tokenOf, type Made } from "./support/lifecycle-driv
 import { startPayPalPeer, type PayPalPeer } from "../peers/paypal/server.js";
 import { startSalesforcePeer, type SalesforcePeer } from "../peers/salesforce/server.js";
 import { approveAuthorization } from "../peers/salesforce/consent-client.js";
+import { calDavProviders } from "../src/integrations/caldav/client.js";
+import { startRadicale, type Radicale } from "./support/radicale.js";
 import { buildRequest, locationsOf, operationsOf, type Baseline, type BuiltRequest, type Operation } from "./support/openapi-fuzz.js";
 
 /**
@@ -48,6 +50,22 @@ interface Fixtures {
   salesforce: { contactId: string };
   /** A webhook endpoint (posting to this server's health check) and one delivery of it to replay. */
   webhook: { endpointId: string; eventId: string };
+  /** The admin's calendar (a Radicale user of its own, connected) and private feed token. */
+  calendar: { serverUrl: string; username: string; password: string; feedToken: string };
+}
+
+let radicale: Radicale;
+
+/** Connects the admin's calendar on the local Radicale and makes their feed. */
+async function calendarFixtures(server: TestServer, acct: TestAccount): Promise<Fixtures["calendar"]> {
+  const username = `fuzz-${acct.accountId.slice(0, 8)}`;
+  const password = "fuzz app password";
+  await radicale.addUser(username, password);
+  const admin = client(server.url, acct.admin.token);
+  const connected = await admin.call("PUT", "/api/v1/me/calendar-connection", { serverUrl: radicale.url, username, password });
+  const feed = await admin.post("/api/v1/me/calendar-feed");
+  expect([connected.status, feed.status], JSON.stringify([connected.body, feed.body])).toEqual([200, 201]);
+  return { serverUrl: radicale.url, username, password, feedToken: String(feed.body.url).split("/").pop()!.replace(/\.ics$/, "") };
 }
 
 async function makeFixtures(server: TestServer, paypal: PayPalPeer): Promise<Fixtures> {
@@ -78,9 +96,11 @@ async function makeFixtures(server: TestServer, paypal: PayPalPeer): Promise<Fix
   const payments = await paymentFixtures(server, paypal, acct, starts.slice(600 - 3));
   const salesforce = await salesforceFixtures(server, acct);
   const webhook = await webhookFixtures(server, acct);
+  const calendar = await calendarFixtures(server, acct);
   return {
     webhook,
     paypal: payments, salesforce,
+    calendar,
     acct, bookings, resubmitTokens, customerId, filterId: filter.body.id, master: master.body, overrideDate, slot: (i) => starts[10 + (i % 590)],
     invitation: { id: invitation.body.invitation.id, token: invitation.body.link.split("/").pop() }, resetToken: reset.body.link.split("/").pop(), logo,
     apiTokenId: spare.body.item.id,
@@ -178,7 +198,7 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     id: idForOp[`${op.method} ${op.path}`] ?? idFor[resource] ?? "",
     action: "reschedule",
     slug: resource === "public" && op.path.includes("master-pages") ? fx.master.slug : op.path.endsWith("/requests") ? acct.approvalPage.slug : op.path.endsWith("/checkouts") ? fx.paypal.pageSlug : acct.autoPage.slug,
-    token: op.path.endsWith("/resubmit") ? pick(fx.resubmitTokens) : op.path.endsWith("/reschedule-checkout") || op.path.includes("/invoices/") ? fx.paypal.paidToken : pick(fx.bookings).token,
+    token: op.path.startsWith("/api/v1/feeds/") ? fx.calendar.feedToken : op.path.endsWith("/resubmit") ? pick(fx.resubmitTokens) : op.path.endsWith("/reschedule-checkout") || op.path.includes("/invoices/") ? fx.paypal.paidToken : pick(fx.bookings).token,
     txnId: fx.paypal.paidTransaction,
     accountKey: fx.paypal.accountKey,
     eventTypeId: acct.autoPage.eventTypes[0].id,
@@ -241,6 +261,9 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     "PUT /api/v1/account/salesforce": { loginUrl: salesforcePeer.loginUrl, clientId: salesforcePeer.connectedApp.clientId, noMatch: "lead" },
     "PUT /api/v1/account/salesforce/users/{userId}": { salesforceUserId: null },
     "PUT /api/v1/booking-pages/{id}/salesforce": { createEvents: true },
+    // Connecting signs in to the calendar server: the local Radicale (the fuzz server may call
+    // loopback; by default private networks are refused, see guarded-fetch.ts).
+    "PUT /api/v1/me/calendar-connection": { serverUrl: fx.calendar.serverUrl, username: fx.calendar.username, password: fx.calendar.password },
     "PUT /api/v1/booking-pages/{id}/payments": { currency: "EUR", price: "12.50", packageSessionPrice: null, rescheduleFee: null, refundPolicy: "none" },
     "POST /api/v1/public/pages/{slug}/checkouts": { start: fx.slot(run + 1), customer: customer() },
     "POST /api/v1/public/manage/{token}/reschedule-checkout": { start: fx.slot(run + 1) },
@@ -311,13 +334,16 @@ describe.each(ENGINES)("fuzzing every operation of the OpenAPI document on $name
     paypal = await startPayPalPeer({ webhookRetry: { baseDelayMs: 5, maxDelayMs: 20, timeoutMs: 2_000, maxAttempts: 2 } });
     paypalUrl = paypal.url;
     salesforcePeer = await startSalesforcePeer({ seed: 3 });
+    radicale = await startRadicale();
+    server.ctx.calendars = calDavProviders({ allowPrivateNetworks: true, timeoutMs: 2_000 });
     operations = operationsOf(await (await fetch(`${server.url}/api/openapi.json`)).json());
     // The test clock moves "now" for everything after it: last.
     operations.sort((a, b) => Number(a.path === "/api/v1/test-clock") - Number(b.path === "/api/v1/test-clock"));
-  });
+  }, 300_000);
   afterAll(async () => {
     await paypal?.close();
     await salesforcePeer?.close();
+    await radicale?.close();
     await server?.close();
   });
 

@@ -2,6 +2,7 @@ import type { Clock } from "../domain/clock.js";
 import type { Db } from "../store/database.js";
 import type { PaymentGateways } from "./payments/gateway.js";
 import type { SecretBox } from "./secrets.js";
+import type { CalendarProviders } from "../integrations/caldav/provider.js";
 
 /** What every use case gets: the database, "now", and where public links point. */
 export interface AppContext {
@@ -14,6 +15,8 @@ export interface AppContext {
   onEventsCommitted?: () => void;
   /** Each account's payment provider (PayPal), built from its stored connection. */
   payments?: PaymentGateways;
+  /** Users' connected calendars (CalDAV); unset: CalDAV that refuses private networks (src/app/calendar/providers.ts). */
+  calendars?: CalendarProviders;
 }
 
 /** A signed-in user (session cookie or API token). */

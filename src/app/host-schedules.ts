@@ -29,6 +29,8 @@ export interface LoadOptions {
   /** Count only checkouts' holds (a customer paying at PayPal) as busy. */
   checkoutHolds?: boolean;
   ignoreActivityId?: string;
+  /** Count the connected calendar's busy times (default: yes). */
+  calendar?: boolean;
 }
 
 /** Schedules of `hostIds` covering [from, to), in the order given (unknown users are left out). */

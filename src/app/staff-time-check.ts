@@ -37,8 +37,9 @@ export async function assertStaffMayBook(tx: Tx, t: StaffTimeInput): Promise<voi
   if (!problem) return;
   if (problem === "busy") {
     // Busy with another booking, or with a customer paying for this time at PayPal, is not for
-    // overriding; busy only with a held request's proposed time is.
-    const [bookingsOnly] = await loadHostSchedules(tx, t.page, [t.host.id], addMinutes(t.start, -1440), addMinutes(t.end, 1440), { holds: false, checkoutHolds: true, ignoreActivityId: t.ignoreActivityId });
+    // overriding; busy only with a held request's proposed time, or in the host's connected
+    // calendar (the user may know that meeting can move), is.
+    const [bookingsOnly] = await loadHostSchedules(tx, t.page, [t.host.id], addMinutes(t.start, -1440), addMinutes(t.end, 1440), { holds: false, checkoutHolds: true, calendar: false, ignoreActivityId: t.ignoreActivityId });
     if (hostProblem(bookingsOnly, buffers, t.start.getTime(), t.end.getTime()) === "busy") {
       throw new DomainError("slot_unavailable", `That time is no longer available: ${t.host.name} is already booked between ${t.start.toISOString()} and ${t.end.toISOString()}; choose another time.`, {
         field: "start",

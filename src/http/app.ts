@@ -1,3 +1,4 @@
+import { calendarRoutes, publicCalendarRoutes } from "./routes/calendar-routes.js";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import cookie from "@fastify/cookie";
@@ -112,6 +113,8 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(invoiceRoutes(ctx));
   await app.register(webhookRoutes(ctx));
   await app.register(deliveryRoutes(ctx));
+  await app.register(calendarRoutes(ctx));
+  await app.register(publicCalendarRoutes(ctx));
   if (opts.testClock) await app.register(testClockRoutes(ctx, opts.testClock));
 
   const webApp = await registerWebApp(app, ctx, { webDist: opts.webDist ?? DEFAULT_WEB_DIST, https });

@@ -4,6 +4,7 @@ import { runSystemTransitions } from "../app/run-system-transitions.js";
 import { reconcilePayments } from "../app/payments/reconcile.js";
 import { housekeeping } from "../app/housekeeping.js";
 import { runTimedNotifications } from "../app/notifications/run-timed-notifications.js";
+import { refreshAllBusyTimes } from "../app/calendar/refresh-busy.js";
 import type { DatabaseHandle } from "../store/database.js";
 import { dispatchPending, registerConsumers, type OutboxConsumer } from "./outbox-dispatcher.js";
 
@@ -17,6 +18,8 @@ export const JOBS = {
   housekeeping: { name: "housekeeping", cron: "*/10 * * * *", retryLimit: 1 },
   // Reminders and follow-ups that fell due (worked out from the data, so downtime is caught up).
   timedNotifications: { name: "timed-notifications", cron: "* * * * *", retryLimit: 3 },
+  // Connected calendars' busy times, read again (users can also refresh theirs on demand).
+  calendarBusy: { name: "calendar-busy-refresh", cron: "*/5 * * * *", retryLimit: 1 },
 } as const;
 
 export interface Workers {
@@ -73,6 +76,9 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
     if (n > 0 && senders.length) void sendAll();
     return n >= CAP;
   }, `[outbox ${c.name}]`));
+  await boss.work(JOBS.calendarBusy.name, async () => {
+    await refreshAllBusyTimes(ctx);
+  });
   const dispatchAll = async () => {
     await Promise.all(consumerLoops.map((run) => run()));
   };

@@ -183,6 +183,17 @@ function busyQuery(conn: Conn, accountId: string, hostIds: string[], from: Date,
     if (opts.ignoreActivityId) h = h.where("holder", "!=", opts.ignoreActivityId);
     q = q.unionAll(h);
   }
+  if (opts.calendar !== false) {
+    // The connected calendars' busy times (migration 013), as last read; Bookstream's own events
+    // were left out when they were read, so a booking is not busy twice.
+    const c = conn
+      .selectFrom("calendar_busy")
+      .select(["owner_id", "blocked"])
+      .where("account_id", "=", accountId)
+      .where("owner_id", "in", hostIds)
+      .where(sql<boolean>`blocked && ${range}`);
+    q = q.unionAll(c);
+  }
   // Whole milliseconds, as a JavaScript Date keeps them.
   const ms = (bound: "lower" | "upper") => sql.raw(`floor(extract(epoch from ${bound}(blocked)) * 1000)`);
   return conn
@@ -206,6 +217,8 @@ export interface BusyOptions {
   /** Only the times held for customers paying at PayPal (which nobody books over, even with an override). */
   checkoutHolds?: boolean;
   ignoreActivityId?: string;
+  /** The connected calendars' busy times (default on; off where only Bookstream's own bookings count). */
+  calendar?: boolean;
 }
 
 /**

@@ -181,6 +181,10 @@ export interface Database {
   salesforce_events: SalesforceEventsTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  calendar_connections: CalendarConnectionsTable;
+  calendar_busy: CalendarBusyTable;
+  calendar_event_copies: CalendarEventCopiesTable;
+  calendar_feeds: CalendarFeedsTable;
 }
 
 /** The Salesforce connector (migration 017). */
@@ -262,3 +266,12 @@ export interface WebhookDeliveriesTable {
   lease_token: string | null; last_attempt_at: Timestamp | null; last_status: number | null; last_error: string | null;
   delivered_at: Timestamp | null; created_at: Timestamp;
 }
+// Connected calendars (migration 013).
+export interface CalendarConnectionsTable {
+  user_id: string; account_id: string; provider: ColumnType<"caldav", "caldav" | undefined, "caldav">;
+  server_url: string; username: string; password_sealed: string; calendar_url: string; calendar_name: string | null;
+  connected_at: Timestamp; updated_at: Timestamp; busy_fetched_at: Timestamp | null; busy_error: string | null;
+}
+export interface CalendarBusyTable { id: Generated<string>; account_id: string; owner_id: string; blocked: string }
+export interface CalendarEventCopiesTable { account_id: string; activity_id: string; user_id: string; object_url: string; written_at: Timestamp }
+export interface CalendarFeedsTable { user_id: string; account_id: string; token_hash: string; created_at: Timestamp }

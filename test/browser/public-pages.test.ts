@@ -129,17 +129,18 @@ describe.each(SIZES)("Customer pages ($name)", (size) => {
     expect(await page.getByTestId("manage-link").getAttribute("href")).toBe(manage);
     expect(await page.locator("main").textContent()).not.toContain("(By customer)");
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Add to calendar/ }).click()]);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /Add to calendar/ }).click()]);
     expect(download.suggestedFilename()).toBe(`${id}.ics`);
     const ics = fs.readFileSync((await download.path())!, "utf8");
     const utc = (iso: string) => iso.replace(/[-:]/g, "").replace(/\.\d{3}/, "");
     expect(ics.startsWith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")).toBe(true);
-    expect(ics).toContain(`\r\nBEGIN:VEVENT\r\nUID:${id}\r\n`);
+    expect(ics).toMatch(new RegExp(`\r\nBEGIN:VEVENT\r\nUID:${id}@[^\r]+\r\n`));
     expect(ics).toContain(`\r\nDTSTART:${utc(startUtc)}\r\n`);
     expect(ics).toContain(`\r\nDTEND:${utc(new Date(Date.parse(startUtc) + 30 * 60_000).toISOString())}\r\n`);
     expect(ics).toContain("\r\nSUMMARY:Intro call – Quick chat with Ada Admin\r\n");
     expect(ics).toContain("\r\nLOCATION:Video call\r\n");
-    expect(ics.replace(/\r\n /g, "")).toContain(`\r\nURL:${manage}\r\n`);
+    // The server writes the manage link with PUBLIC_URL as its origin.
+    expect(ics.replace(/\r\n /g, "")).toContain(`/manage/${manage.split("/manage/")[1]}`);
     expect(ics.endsWith("END:VEVENT\r\nEND:VCALENDAR\r\n")).toBe(true);
 
     const saved = await env.api("GET", `/api/v1/activities/${id}`);
@@ -204,10 +205,10 @@ describe.each(SIZES)("Customer pages ($name)", (size) => {
     await page.getByRole("heading", { name: "Your sessions are booked" }).waitFor();
     expect(await page.getByTestId("booking-id").allTextContents()).toEqual(ids);
     expect(await page.getByTestId("package-id").textContent()).toMatch(/^PKG-/);
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: /Add to calendar/ }).click()]);
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /Add to calendar/ }).click()]);
     const ics = fs.readFileSync((await download.path())!, "utf8");
     expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(3);
-    for (const id of ids) expect(ics).toContain(`UID:${id}\r\n`);
+    for (const id of ids) expect(ics).toContain(`UID:${id}@`);
   });
 
   it("reschedules on the same page from the manage link (same Booking ID)", async () => {

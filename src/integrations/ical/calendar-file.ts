@@ -64,7 +64,9 @@ export function calendarFile(events: CalendarEventData[], opts: { name?: string;
     if (e.organizer) ev.organizer({ name: e.organizer.name, email: e.organizer.email });
     for (const a of e.attendees ?? []) ev.createAttendee({ name: a.name, email: a.email });
   }
-  return cal.toString();
+  // RFC 5545: every content line ends with CRLF, the last one too (ical-generator leaves it off).
+  const text = cal.toString();
+  return text.endsWith("\r\n") ? text : `${text}\r\n`;
 }
 
 function safeHost(url: string): string {

@@ -3,7 +3,6 @@ import type { Created, ManageView } from "../api/public";
 import { CopyButton } from "../ui/CopyButton";
 import { formatDateTime, formatRange, zoneName } from "../ui/format";
 import { CustomerStatusBadge } from "./customer-words";
-import { downloadIcs, type CalendarEvent } from "./ics";
 
 export interface BookingResult {
   kind: "booking" | "request" | "package";
@@ -19,18 +18,11 @@ const TITLES: Record<BookingResult["kind"], string> = {
 
 export const meetingTitle = (v: ManageView) => `${v.bookingPage.name}${v.eventType ? ` – ${v.eventType.name}` : ""}${v.host ? ` with ${v.host}` : ""}`;
 
-export function calendarEvent(v: ManageView, manageLink: string): CalendarEvent | null {
-  if (!v.start || !v.end) return null;
-  return {
-    uid: v.id,
-    start: v.start,
-    end: v.end,
-    summary: meetingTitle(v),
-    location: v.bookingPage.location,
-    url: manageLink,
-    description: `Booking ID: ${v.id}\nView, reschedule or cancel: ${manageLink}`,
-  };
-}
+/**
+ * The "add to calendar" file, made by the server from the booking as it is now (the same
+ * generator as the hosts' calendars and feeds): for a package's session, every session at once.
+ */
+export const calendarFileUrl = (manageLink: string) => `/api/v1/public/manage/${encodeURIComponent(manageLink.slice(manageLink.lastIndexOf("/") + 1))}/calendar.ics`;
 
 /** After booking: the IDs, the time in the customer's zone, add-to-calendar and the manage link(s). */
 export function Confirmation({ result, zone }: { result: BookingResult; zone: string }) {
@@ -39,7 +31,7 @@ export function Confirmation({ result, zone }: { result: BookingResult; zone: st
   const first = result.sessions[0];
   // Opened again later (its own URL), the booking may have changed since: say so.
   const live = result.sessions.filter((s) => s.activity.status !== "Canceled");
-  const events = live.map((s) => calendarEvent(s.activity, s.manageLink)).filter((e): e is CalendarEvent => e !== null);
+  const timed = live.filter((s) => s.activity.start && s.activity.end);
   const v = first.activity;
   const title = live.length > 0 ? TITLES[result.kind] : result.kind === "request" ? "Your request was canceled" : "Your booking was canceled";
   return (
@@ -117,13 +109,13 @@ export function Confirmation({ result, zone }: { result: BookingResult; zone: st
           </li>
         ))}
       </ul>
-      {events.length > 0 && (
-        <button type="button" className="button button-primary" onClick={() => downloadIcs(`${result.packageId ?? v.id}.ics`, events)}>
+      {timed.length > 0 && (
+        <a className="button button-primary" href={calendarFileUrl(timed[0].manageLink)} download={`${result.packageId ?? v.id}.ics`}>
           <svg viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" strokeWidth="1.8" aria-hidden="true">
             <path d="M7 3v3M17 3v3M4 9h16M5 5h14a1 1 0 0 1 1 1v13a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1ZM12 12v5M9.5 14.5h5" />
           </svg>
           Add to calendar (.ics)
-        </button>
+        </a>
       )}
     </section>
   );

@@ -4,8 +4,7 @@ import { publicKeys, tokenOf, useManageView, useSchedulingInfo, type ManageView 
 import { navigate } from "../app/router";
 import { formatMoney } from "../ui/money";
 import { formatDateTime, formatRange, zoneName } from "../ui/format";
-import { calendarEvent, meetingTitle } from "./Confirmation";
-import { downloadIcs } from "./ics";
+import { meetingTitle } from "./Confirmation";
 import { CancelPanel, ReschedulePanel, ResubmitPanel } from "./ManagePanels";
 import { CustomerStatusBadge, isMissingPage } from "./customer-words";
 import { PublicShell, PublicStatus } from "./PublicShell";
@@ -74,7 +73,7 @@ export function ManagePage({ token }: { token: string }) {
   const isRequest = view.status === "Requested";
   const heading = asked === "reschedule" ? "Please choose a new time" : asked === "resubmit" ? "Please propose new times" : isRequest ? "Your booking request" : "Your booking";
   const hostReason = view.rescheduleRequest?.reason ?? view.reason;
-  const event = calendarEvent(view, window.location.href);
+  const hasTime = Boolean(view.start && view.end);
   const panelProps = { view, token, zone, detected, onZone: setZone, onClose: () => setPanel(null) };
 
   return (
@@ -184,10 +183,10 @@ export function ManagePage({ token }: { token: string }) {
                 Cancel {isRequest ? "request" : "booking"}
               </button>
             )}
-            {event && view.status !== "Canceled" && (
-              <button type="button" className="button button-ghost" onClick={() => downloadIcs(`${view.id}.ics`, [event])}>
+            {hasTime && !isRequest && view.status !== "Canceled" && (
+              <a className="button button-ghost" href={`/api/v1/public/manage/${encodeURIComponent(token)}/calendar.ics`} download={`${view.id}.ics`}>
                 Add to calendar (.ics)
-              </button>
+              </a>
             )}
             {view.actions.length === 0 && <p className="muted">There is nothing to change on this {isRequest ? "request" : "booking"} now.</p>}
           </div>

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from "react";
 import { useProfileMutations } from "../api/settings";
 import type { Me } from "../api/types";
 import { Link } from "../app/router";
+import { CalendarSection } from "./CalendarSection";
 import { SaveBar, TextField, TimeZoneField, fieldErrors } from "./fields";
 
 /** One's own name, e-mail, time zone and password. */
@@ -16,6 +17,7 @@ export function ProfileScreen({ me }: { me: Me }) {
       </header>
       <ProfileForm me={me} />
       <PasswordForm />
+      <CalendarSection zone={me.user.timeZone} />
       <section className="settings-card" aria-labelledby="tokens-title">
         <h3 id="tokens-title">API tokens</h3>
         <p className="muted">Scripts and other programs sign in with an API token of yours.</p>
