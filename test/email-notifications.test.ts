@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emailConsumer } from "../src/integrations/email/consumer.js";
 import { smtpTransport, type MailTransport } from "../src/integrations/email/transport.js";
 import { dispatchPending, registerConsumers, type OutboxConsumer } from "../src/jobs/outbox-dispatcher.js";
+import { enqueueEvents } from "../src/store/outbox-repo.js";
 import { ENGINES, client, futureSlots, newAccount, startTestServer, type TestServer } from "./support/harness.js";
 import { act, book, clientsFor, customerDoes, details, hoursAfter, moveClock, request, tokenOf } from "./support/lifecycle-drive.js";
 import { paidAccount, payAndBook, startPaymentsEnv, type PaymentsEnv } from "./support/payments.js";
@@ -89,6 +90,19 @@ describe.each(ENGINES)("e-mail notifications on $name", (engine) => {
     expect(found, `${kind} to ${address}: ${inbox.to(address).map((m) => m.subject).join(" | ")}`).toHaveLength(1);
     return found[0];
   }
+
+  it("a webhook endpoint switched off after its failures: every admin of the account is told, nobody else", async () => {
+    const { acct } = await setup();
+    const event = { type: "webhook_endpoint.disabled", endpoint: { id: "00000000-0000-4000-8000-000000000001", url: "https://hooks.example.com/in", description: "CRM hook" }, failures: 20, failingSince: "2027-01-01T00:00:00.000Z", lastError: "HTTP 503" };
+    await server.handle.db.transaction().execute((tx) => enqueueEvents(tx, [{ accountId: acct.accountId, activityId: null, type: event.type, payload: event, at: server.clock.now() }]));
+    await flush();
+    const m = only(acct.admin.email, "webhook-endpoint-disabled");
+    expect(m.subject).toBe("Webhook endpoint turned off: CRM hook");
+    expect(m.text).toContain("https://hooks.example.com/in");
+    expect(m.text).toContain("HTTP 503");
+    expect(m.text).toContain("http://bookstream.test/settings/integrations");
+    expect(inbox.to(acct.member.email).filter((x) => x.headers.get("x-bookstream-notification") === "webhook-endpoint-disabled")).toHaveLength(0);
+  });
 
   it("a customer's booking: confirmation to the customer and the host, with the Booking ID, times in each zone, links and the .ics", async () => {
     const { acct, admin } = await setup();
