@@ -3,6 +3,7 @@ import { sql } from "kysely";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DETAILED_STATUS_LIST } from "../../src/domain/lifecycle.js";
+import { TRANSACTION_TYPE_LIST } from "../../src/domain/transactions.js";
 import { future, newPage, pane, picker, rows, shot, signIn, startBrowserEnv, waitForText, type BrowserEnv } from "./support.js";
 
 /**
@@ -148,9 +149,11 @@ describe.each(SIZES)("Stream controls ($name)", (size) => {
     // Not a scroll box of its own: nothing in it is cut off.
     expect(await detailed.evaluate((el) => el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1)).toBe(true);
     const boxes = detailed.getByRole("checkbox");
-    // Every detailed status the domain knows (the seed's sixteen, and additions such as "Canceled (Payment denied)").
-    expect(await boxes.count()).toBe(DETAILED_STATUS_LIST.length);
-    for (let i = 0; i < DETAILED_STATUS_LIST.length; i++) {
+    // Every detailed status the domain knows (the seed's sixteen, and additions such as "Canceled (Payment denied)"),
+    // then every transaction type (a transaction's detailed status).
+    const all = DETAILED_STATUS_LIST.length + TRANSACTION_TYPE_LIST.length;
+    expect(await boxes.count()).toBe(all);
+    for (let i = 0; i < all; i++) {
       const label = boxes.nth(i).locator("xpath=..");
       await label.scrollIntoViewIfNeeded();
       expect(await label.isVisible()).toBe(true);
