@@ -63,10 +63,11 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
   await boss.work(JOBS.timedNotifications.name, async () => {
     await runTimedNotifications(ctx);
   });
+  const loops: LoopState = { stopped: false, inFlight: new Set() };
   const sendAll = loop(async () => {
     // A sender that used its whole budget (5,000 attempts a run) has more to do.
     return (await Promise.all(senders.map((send) => send()))).some((n) => n >= 5000);
-  }, "[webhooks]");
+  }, "[webhooks]", loops);
   // Each consumer drains in a loop of its own: a slow peer (or a long backlog) of one never delays
   // another's deliveries. A consumer that delivered something may have filled a sender's queue:
   // the senders are woken at once. A round that hit its cap goes round again.
@@ -75,7 +76,7 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
     const n = await dispatchPending(ctx, c, CAP);
     if (n > 0 && senders.length) void sendAll();
     return n >= CAP;
-  }, `[outbox ${c.name}]`));
+  }, `[outbox ${c.name}]`, loops));
   await boss.work(JOBS.calendarBusy.name, async () => {
     await refreshAllBusyTimes(ctx);
   });
@@ -100,27 +101,43 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
     },
     stop: async () => {
       clearInterval(poll);
+      loops.stopped = true;
       await boss.stop({ graceful: true, wait: true, timeout: 5000 });
+      // A delivery under way finishes (its peer call has its own timeout) before the database closes.
+      await Promise.all(loops.inFlight);
     },
   };
 }
 
 /** Runs `work` one at a time; a call while it runs (or `work` answering true) makes it run once more after. */
-function loop(work: () => Promise<boolean | void>, label: string): () => Promise<void> {
+function loop(work: () => Promise<boolean | void>, label: string, state: LoopState): () => Promise<void> {
   let running = false;
   let again = false;
   return async () => {
     if (running) return void (again = true);
+    if (state.stopped) return;
     running = true;
+    let done!: () => void;
+    const round = new Promise<void>((r) => (done = r));
+    state.inFlight.add(round);
     try {
       do {
         again = false;
+        if (state.stopped) break;
         if (await work()) again = true;
       } while (again);
     } catch (err) {
       console.error(label, err);
     } finally {
       running = false;
+      state.inFlight.delete(round);
+      done();
     }
   };
+}
+
+/** Stopping: no loop starts another round, and `stop` waits for the rounds under way. */
+interface LoopState {
+  stopped: boolean;
+  inFlight: Set<Promise<void>>;
 }
