@@ -68,6 +68,12 @@ describe.each(ENGINES)("the HTTP edge against attackers on $name", (engine) => {
       const inviteToken = (invite.body.link as string).split("/").pop()!;
       await fetch(`${url}/invite/${inviteToken}`);
       await fetch(`${url}/reset-password/${inviteToken}`);
+      // A private calendar feed's token and a checkout's return address are credentials too.
+      const feedToken = "feedtoken-4711-abcdefghijklmnop";
+      const checkoutId = "3f1c2b7a-0000-4000-8000-00000000c0de";
+      await fetch(`${url}/api/v1/feeds/${feedToken}.ics`);
+      await fetch(`${url}/checkout/${checkoutId}/return?token=EC-123`);
+      await fetch(`${url}/api/v1/public/checkouts/${checkoutId}/complete`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
 
       const log = lines.join("");
       const urls = lines.map((l) => JSON.parse(l).req?.url).filter(Boolean);
@@ -78,6 +84,10 @@ describe.each(ENGINES)("the HTTP edge against attackers on $name", (engine) => {
       expect(urls).toContain("/invite/[redacted]");
       expect(urls).toContain("/reset-password/[redacted]");
       expect(log.includes(inviteToken), "an invitation token is in the log").toBe(false);
+      expect(urls).toContain("/api/v1/feeds/[redacted]");
+      expect(urls).toContain("/checkout/[redacted]/return?token=[redacted]");
+      expect(urls).toContain("/api/v1/public/checkouts/[redacted]/complete");
+      expect(log.includes(feedToken) || log.includes(checkoutId), "a feed token or checkout id is in the log").toBe(false);
       expect(urls).toContain("/api/v1/activities?limit=1&code=[redacted]&State=[redacted]&token=[redacted]");
       for (const [what, secret] of Object.entries(secrets)) expect(log.includes(secret), `${what} is in the log`).toBe(false);
       expect(log).not.toMatch(/authorization|cookie/i);

@@ -18,10 +18,12 @@ const SECRET_QUERY_PARAMS = new Set([
 ]);
 
 /**
- * The path segment after /manage/ (the manage-link token), /invite/ (an invitation) or
- * /reset-password/ (a password reset link), wherever it appears: each is a working credential.
+ * The path segment after /manage/ (the manage-link token), /invite/ (an invitation),
+ * /reset-password/ (a password reset link), /feeds/ (a private calendar feed) or /checkout(s)/
+ * (a checkout's return address, which hands out a fresh manage link for a day), wherever it
+ * appears: each is a working credential.
  */
-const MANAGE_TOKEN = /(\/(?:manage|invite|reset-password)\/)[^/?#]+/gi;
+const MANAGE_TOKEN = /(\/(?:manage|invite|reset-password|feeds|checkouts?)\/)[^/?#]+/gi;
 
 /** `url` (a path with its query string) with its secrets replaced by "[redacted]". */
 export function redactUrl(url: string): string {
