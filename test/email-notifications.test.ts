@@ -101,6 +101,7 @@ describe.each(ENGINES)("e-mail notifications on $name", (engine) => {
     expect(m.text).toContain("https://hooks.example.com/in");
     expect(m.text).toContain("HTTP 503");
     expect(m.text).toContain("http://bookstream.test/settings/integrations");
+    expect(m.html).toContain(`href="http://bookstream.test/settings/integrations"`);
     expect(inbox.to(acct.member.email).filter((x) => x.headers.get("x-bookstream-notification") === "webhook-endpoint-disabled")).toHaveLength(0);
   });
 

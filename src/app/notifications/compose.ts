@@ -5,7 +5,7 @@ import { ON_CREATED, ON_LINK_ISSUED, ON_TRANSACTION, ON_UPDATED, TIMED, followUp
 import type { TransactionStatus } from "../../domain/transactions.js";
 import { calendarFile, eventUid, type CalendarEventData } from "../../integrations/ical/calendar-file.js";
 import { DEFAULT_TEMPLATES } from "../../integrations/email/default-templates.js";
-import { renderTemplate, type FieldValues } from "../../integrations/email/render.js";
+import { htmlFromText, renderTemplate, type FieldValues } from "../../integrations/email/render.js";
 import { findActivity, type ActivityRow } from "../../store/activities-repo.js";
 import { findAccount, findUser, listUsers } from "../../store/accounts-repo.js";
 import type { ClaimedDelivery } from "../../store/outbox-repo.js";
@@ -160,17 +160,13 @@ async function composeAdminNotice(ctx: AppContext, d: ClaimedDelivery, e: Extrac
     e.lastError ? `The last answer: ${e.lastError}` : "",
     `Fix the receiver, then turn the endpoint on again and replay what failed: ${link}`,
   ].filter(Boolean).join("\n\n");
-  const html = text.split("\n\n").map((p) => `<p>${escapeHtml(p)}</p>`).join("");
+  const html = htmlFromText(text, subject);
   return admins.map((a) => ({
     messageId: `<${d.event_id}.webhook-endpoint-disabled.${a.id}@${hostOf(ctx.publicUrl)}>`,
     accountId: d.account_id, activityId: null, eventId: d.event_id, kind: "webhook-endpoint-disabled" as const, audience: "host" as const,
     from, to: { name: a.name, address: a.email }, subject, text, html,
     headers: { "X-Bookstream-Notification": "webhook-endpoint-disabled" }, ics: null,
   }));
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 }
 
 function customerOf(s: ActivitySnapshot): { name: string | null; email: string | null } {
