@@ -84,11 +84,16 @@ export async function completeCheckout(ctx: AppContext, checkoutId: string, opts
  * session's). A reschedule fee's confirmation has no new link; its manage view lists the invoice.
  */
 function withInvoice(made: Awaited<ReturnType<typeof makeWhatWasPaidFor>>, payment: ActivityRow) {
-  const token = made.manageToken;
-  if (!token || !allowedTransactionActions(payment.detailed_status, 0).includes("download-invoice")) return made.answer;
-  const link = invoiceLink(token, payment, { kind: "payment", amount_minor: payment.amount_minor!, currency: payment.currency! });
+  const link = made.manageToken ? paymentInvoice(made.manageToken, payment) : null;
+  if (!link) return made.answer;
   const answer = made.answer as typeof made.answer & { activity?: { invoices: InvoiceLink[] } };
   return { ...made.answer, ...(answer.activity ? { activity: { ...answer.activity, invoices: [link] } } : {}), invoiceUrl: link.url };
+}
+
+/** The payment's invoice under a manage token, when its row offers `download-invoice`. */
+function paymentInvoice(token: string, payment: ActivityRow): InvoiceLink | null {
+  if (!allowedTransactionActions(payment.detailed_status, 0).includes("download-invoice")) return null;
+  return invoiceLink(token, payment, { kind: "payment", amount_minor: payment.amount_minor!, currency: payment.currency! });
 }
 
 /** The booking, package or reschedule the checkout paid for, and what the customer is shown of it. */
@@ -114,9 +119,14 @@ async function makeWhatWasPaidFor(tx: Tx, ctx: AppContext, c: Checkout, page: Pa
     fields: { ...bookingFields(page, host, null, c.customer, eventType), ...atTime(starts[0], addMinutes(starts[0], c.duration_minutes), c.answers) },
     data: { checkout: c.id },
   });
-  const [eventTypes, pages] = await Promise.all([listEventTypes(tx, c.account_id, page.id), listPages(tx, c.account_id)]);
-  const view = presentManageView(activity, page, await customerActionsFor(tx, activity), eventTypes, pages.filter((p) => p.id !== page.id && p.mode === "automatic"));
+  const view = await customerView(tx, activity, page);
   return { paidFor: activity, manageToken, answer: { bookingId: activity.id, activity: view, manageLink: manageLink(ctx, manageToken) } };
+}
+
+/** The booking as its manage page shows it (the confirmation's `activity`). */
+async function customerView(tx: Tx, activity: ActivityRow, page: PageRow) {
+  const [eventTypes, pages] = await Promise.all([listEventTypes(tx, activity.account_id, page.id), listPages(tx, activity.account_id)]);
+  return presentManageView(activity, page, await customerActionsFor(tx, activity), eventTypes, pages.filter((p) => p.id !== page.id && p.mode === "automatic"));
 }
 
 /** A checkout finished earlier (a repeat of the same request): what was made, without new links. */
@@ -141,10 +151,10 @@ async function returnedSummary(ctx: AppContext, c: Checkout) {
   return inTransaction(ctx, async (tx) => {
     const base = await summary(tx, c);
     const payment = c.payment_activity_id ? await findActivity(tx, c.account_id, c.payment_activity_id) : undefined;
-    const invoiceFor = (token: string) =>
-      payment && allowedTransactionActions(payment.detailed_status, 0).includes("download-invoice")
-        ? { invoiceUrl: invoiceLink(token, payment, { kind: "payment", amount_minor: payment.amount_minor!, currency: payment.currency! }).url }
-        : {};
+    const invoiceFor = (token: string) => {
+      const link = payment ? paymentInvoice(token, payment) : null;
+      return link ? { invoiceUrl: link.url } : {};
+    };
     if (c.purpose === "package") {
       const sessions = [];
       for (const s of await listPackageSessions(tx, c.account_id, c.result_activity_id!)) {
@@ -156,9 +166,7 @@ async function returnedSummary(ctx: AppContext, c: Checkout) {
     const activity = (await findActivity(tx, c.account_id, c.result_activity_id!))!;
     const page = (await findPage(tx, c.account_id, activity.booking_page_id!))!;
     const token = await issueManageToken(tx, c.account_id, activity.id);
-    const [eventTypes, pages] = await Promise.all([listEventTypes(tx, c.account_id, page.id), listPages(tx, c.account_id)]);
-    const view = presentManageView(activity, page, await customerActionsFor(tx, activity), eventTypes, pages.filter((p) => p.id !== page.id && p.mode === "automatic"));
-    return { ...base, activity: view, manageLink: manageLink(ctx, token), ...invoiceFor(token) };
+    return { ...base, activity: await customerView(tx, activity, page), manageLink: manageLink(ctx, token), ...invoiceFor(token) };
   });
 }
 
