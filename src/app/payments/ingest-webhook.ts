@@ -16,7 +16,7 @@ import { applyProviderEvent } from "./paypal-events.js";
 export async function ingestPayPalWebhook(ctx: AppContext, accountKey: string, message: WebhookMessage): Promise<{ outcome: string }> {
   const connection = await findConnectionByWebhookKey(ctx.db, accountKey);
   if (!connection) throw notFound("Webhook", accountKey.slice(0, 4) + "…");
-  const gateway = await ctx.payments?.forAccount(connection.account_id);
+  const gateway = ctx.payments?.forConnection(connection);
   if (!gateway) throw notFound("Webhook", accountKey.slice(0, 4) + "…");
   const check = await gateway.verifyWebhook(message);
   if (!check.ok) throw new DomainError("validation_failed", `body: not a message PayPal signed for this webhook (${check.reason})`, { field: "body", reason: check.reason });
@@ -24,7 +24,7 @@ export async function ingestPayPalWebhook(ctx: AppContext, accountKey: string, m
   const accountId = connection.account_id;
   const captureId = e.kind === "capture" ? e.capture.captureId : e.kind === "refund" ? e.refund.captureId : null;
   const resourceId = e.kind === "capture" ? e.capture.captureId : e.kind === "refund" ? e.refund.refundId : e.kind === "order-approved" ? e.orderId : e.resourceId;
-  const fresh = await insertWebhookEvent(ctx.db, {
+  const row = {
     account_id: accountId,
     event_id: e.id,
     event_type: e.eventType,
@@ -32,10 +32,16 @@ export async function ingestPayPalWebhook(ctx: AppContext, accountKey: string, m
     capture_id: captureId,
     payload: { paypal: JSON.parse(message.rawBody), bookstream: e },
     received_at: ctx.clock.now(),
-  });
-  if (!fresh) return { outcome: "duplicate" };
-  if (e.kind === "order-approved") return { outcome: await completeApproved(ctx, accountId, e) };
+  };
+  if (e.kind === "order-approved") {
+    // Completing calls PayPal (the capture), which must not happen inside a transaction.
+    if (!(await insertWebhookEvent(ctx.db, row))) return { outcome: "duplicate" };
+    return { outcome: await completeApproved(ctx, accountId, e) };
+  }
+  // Kept, applied and marked in one transaction: a repeat (the unique event id) changes nothing,
+  // and a crash midway leaves neither the event nor its effect, so PayPal's retry applies it.
   const outcome = await inTransaction(ctx, async (tx) => {
+    if (!(await insertWebhookEvent(tx, row))) return "duplicate";
     const o = await applyProviderEvent(tx, ctx, accountId, e);
     if (o !== "waiting") await markWebhookEvent(tx, accountId, e.id, o, ctx.clock.now());
     return o;
