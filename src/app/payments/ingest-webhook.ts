@@ -38,16 +38,25 @@ export async function ingestPayPalWebhook(ctx: AppContext, accountKey: string, m
     if (!(await insertWebhookEvent(ctx.db, row))) return { outcome: "duplicate" };
     return { outcome: await completeApproved(ctx, accountId, e) };
   }
-  // Kept, applied and marked in one transaction: a repeat (the unique event id) changes nothing,
-  // and a crash midway leaves neither the event nor its effect, so PayPal's retry applies it.
-  const outcome = await inTransaction(ctx, async (tx) => {
-    if (!(await insertWebhookEvent(tx, row))) return "duplicate";
-    const o = await applyProviderEvent(tx, ctx, accountId, e);
-    if (o !== "waiting") await markWebhookEvent(tx, accountId, e.id, o, ctx.clock.now());
-    return o;
-  });
-  return { outcome };
+  // Applied, then kept with its outcome, in one transaction: the event's unique id makes a repeat
+  // (or a copy racing this one) conflict on the insert, which rolls back what it applied — so a
+  // repeat changes nothing, and a crash midway leaves neither the event nor its effect.
+  try {
+    const outcome = await inTransaction(ctx, async (tx) => {
+      const o = await applyProviderEvent(tx, ctx, accountId, e);
+      const done = o === "waiting" ? {} : { outcome: o, processed_at: ctx.clock.now() };
+      if (!(await insertWebhookEvent(tx, { ...row, ...done }))) throw new RepeatedEvent();
+      return o;
+    });
+    return { outcome };
+  } catch (err) {
+    if (err instanceof RepeatedEvent) return { outcome: "duplicate" };
+    throw err;
+  }
 }
+
+/** Thrown inside the transaction to roll back a repeated event's effects. */
+class RepeatedEvent extends Error {}
 
 async function completeApproved(ctx: AppContext, accountId: string, e: Extract<ProviderEvent, { kind: "order-approved" }>): Promise<string> {
   let outcome = "ignored";
