@@ -138,7 +138,7 @@ describe.each(ENGINES)("Salesforce Activity Events on $name", (engine) => {
     const record = await admin.get(`/api/v1/salesforce/records/${mateo.Id}`);
     expect(record.body).toMatchObject({ type: "Contact", name: "Mateo Okafor", email: "mateo.okafor.3@example.com", whoId: mateo.Id, whatId: null });
     // The customer's e-mail differs from the record's: the record decides where the Event goes, not an e-mail match.
-    const onBehalf = (start: string, salesforceRecordId: string) =>
+    const onBehalf = (start: string, salesforceRecordId: unknown) =>
       admin.call("POST", "/api/v1/bookings", { bookingPageId: acct.autoPage.id, start, customer: { ...JOHN, email: `mateo-${acct.accountId.slice(0, 6)}@example.com` }, salesforceRecordId });
     const fromContact = await onBehalf(s[0], mateo.Id);
     const fromCase = await onBehalf(s[2], kase.Id);
@@ -155,7 +155,7 @@ describe.each(ENGINES)("Salesforce Activity Events on $name", (engine) => {
   it("scheduling from a record refuses what is not a Contact, Lead or Case (422) and a record that does not exist (404), booking nothing", async () => {
     const { acct, admin, s } = await setUp();
     const user = seededUser(env.sf, "ada@bookstream-demo.example");
-    const body = (salesforceRecordId: string) => ({ bookingPageId: acct.autoPage.id, start: s[0], customer: JOHN, salesforceRecordId });
+    const body = (salesforceRecordId: unknown) => ({ bookingPageId: acct.autoPage.id, start: s[0], customer: JOHN, salesforceRecordId });
     const notRecord = await admin.call("POST", "/api/v1/bookings", body(user.Id));
     expect(notRecord.status).toBe(422);
     expect(notRecord.body.error.details.reason).toBe("unsupported_record");
