@@ -23,7 +23,7 @@ export interface SalesforceSettingsInput {
 }
 
 /** login/test.salesforce.com, My Domains (*.my.salesforce.com) and the older *.force.com hosts. */
-function isSalesforceHost(url: string): boolean {
+export function isSalesforceHost(url: string): boolean {
   try {
     return /(^|\.)(salesforce|force)\.com$/i.test(new URL(url).hostname);
   } catch {

@@ -114,7 +114,7 @@ function ConnectionState({ c }: { c: SalesforceConnection }) {
               </div>
             )}
           </dl>
-          <FieldStatus c={c} message={checkFields.data?.message} />
+          <FieldStatus c={c} />
           <div className="button-row">
             <button type="button" className="button" onClick={() => checkFields.mutate()} disabled={checkFields.isPending}>
               {checkFields.isPending ? "Checking…" : "Check fields"}
@@ -151,7 +151,7 @@ function ConnectionState({ c }: { c: SalesforceConnection }) {
 }
 
 /** Which of the two custom fields Event lacks, and how to add them (Salesforce Setup). */
-function FieldStatus({ c, message }: { c: SalesforceConnection; message?: string }) {
+function FieldStatus({ c }: { c: SalesforceConnection }) {
   const missing = c.missingFields;
   return (
     <div role="status" data-testid="salesforce-fields">
@@ -183,7 +183,6 @@ function FieldStatus({ c, message }: { c: SalesforceConnection; message?: string
           </ul>
         </div>
       )}
-      {message && <p className="muted">{message}</p>}
     </div>
   );
 }
