@@ -76,6 +76,13 @@ describe("Salesforce (desktop)", () => {
     await waitForText(page.getByTestId("salesforce-fields"), "Both custom fields are on Event");
     await shot(page, "salesforce-desktop-connected");
     expect((await env.api("GET", "/api/v1/account/salesforce")).body).toMatchObject({ connected: true, missingFields: [] });
+
+    // The Integrations page says so too, and its delivery log can show Salesforce's writes alone.
+    await page.getByRole("navigation", { name: "Settings" }).getByRole("link", { name: "Integrations" }).click();
+    await waitForText(page.getByTestId("integrations-salesforce"), "Connected as ada@bookstream-demo.example");
+    await page.getByLabel("Integration").selectOption("salesforce");
+    await page.goto("/settings/salesforce");
+    await waitForText(page.getByTestId("salesforce-connected-as"), "ada@bookstream-demo.example");
   });
 
   it("overrides a user's Salesforce User, then matches by e-mail again", async () => {

@@ -11,13 +11,14 @@ const STATES: Record<string, { words: string; tone: string }> = {
 };
 
 /**
- * "Salesforce: Event 00U… (open)" and how its sync stands — only for a booking that has (or is
- * getting) an Event; nothing when Salesforce is not connected or the page writes none.
+ * "Salesforce: Event 00U… (open)" and how its sync stands — only for a booking that has an Event
+ * (or whose write is being retried, or was skipped); nothing when Salesforce is not connected or
+ * the page writes none. A first write still waiting is not shown: it may be one that writes nothing.
  */
 export function SalesforceEvent({ activityId, zone }: { activityId: string; zone: string }) {
   const q = useActivitySalesforce(activityId, true);
   const s = q.data;
-  if (!s || (!s.eventId && s.state === "none")) return null;
+  if (!s || (!s.eventId && s.state !== "retrying" && s.state !== "skipped")) return null;
   return (
     <Section title="Salesforce">
       <p className="salesforce-event" data-testid="salesforce-event" data-state={s.state}>
