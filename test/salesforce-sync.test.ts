@@ -150,6 +150,12 @@ describe.each(ENGINES)("Salesforce Activity Events on $name", (engine) => {
     expect(c.sync.eventUrl).toBe(`${env.sf.instanceUrl}/${c.sync.eventId}`);
     expect((await eventOf(env, acct, fromCase.body.activity.id)).event).toMatchObject({ WhatId: kase.Id, WhoId: mateo.Id });
     expect(env.sf.control.records("Lead").some((x) => String(x.Email).startsWith("mateo-"))).toBe(false);
+
+    // Rescheduled by the user into a new booking: the new Event stays on the Case, the old one says Canceled.
+    const moved = await act(admin, fromCase.body.activity.id, "reschedule", { reason: "Moved by phone", start: s[4] });
+    await env.deliver();
+    expect((await eventOf(env, acct, moved.created.id)).event).toMatchObject({ WhatId: kase.Id, WhoId: mateo.Id, Event_Status__c: "Rescheduled" });
+    expect((await eventOf(env, acct, fromCase.body.activity.id)).event).toMatchObject({ WhatId: kase.Id, Event_Status__c: "Canceled" });
   });
 
   it("scheduling from a record refuses what is not a Contact, Lead or Case (422) and a record that does not exist (404), booking nothing", async () => {
