@@ -164,6 +164,7 @@ describe("Salesforce (desktop)", () => {
     await waitForText(line, `Salesforce: Event ${event.Id}`);
     await waitForText(line, "Up to date");
     expect(await line.getByRole("link", { name: `open Event ${event.Id} in Salesforce (new tab)` }).getAttribute("href")).toMatch(new RegExp(`/${event.Id}$`));
+    await line.scrollIntoViewIfNeeded();
     await shot(page, "salesforce-desktop-details");
   });
 
@@ -204,6 +205,17 @@ describe("Salesforce (phone)", () => {
     await page.keyboard.press("Escape");
     await page.getByRole("dialog").waitFor({ state: "detached" });
     expect((await env.api("GET", "/api/v1/account/salesforce")).body.connected).toBe(true);
+  });
+
+  it("a Schedule button URL opens Find a time with the Contact's customer on a phone", async () => {
+    const priya = (await peer<any[]>("records/Contact")).find((r) => r.Email === "priya.tanaka.2@example.com");
+    await page.goto(`/schedule?sf=${priya.Id}`);
+    await waitForText(page.getByTestId("salesforce-record"), "Priya Tanaka");
+    await page.getByRole("button", { name: "Edit details" }).click();
+    expect(await page.getByLabel("Email").inputValue()).toBe("priya.tanaka.2@example.com");
+    await page.getByLabel(/Date and time/).waitFor();
+    await expectNoSidewaysScroll(page);
+    await shot(page, "salesforce-phone-schedule");
   });
 
   it("the booking page's switch fits a phone", async () => {
