@@ -64,6 +64,9 @@ export async function sendDueWebhooks(ctx: AppContext, opts: SenderOptions = {})
   let delivered: DeliveredWebhook[] = [];
   let attempts = 0;
   let exhausted = false;
+  // Attempts finished so far: one that finishes while a claim runs may unblock its activity's next
+  // event after the claim's snapshot, so that claim's "nothing due" is stale.
+  let finished = 0;
   const settleDelivered = async () => {
     if (delivered.length === 0) return;
     const done = delivered;
@@ -72,25 +75,35 @@ export async function sendDueWebhooks(ctx: AppContext, opts: SenderOptions = {})
   };
   try {
     while (true) {
-      if (!exhausted && inFlight.size < concurrency && attempts < budget) {
+      if (delivered.length > 0 && (!exhausted || inFlight.size === 0)) {
         await settleDelivered();
+        exhausted = false; // what they unblocked (an activity's next event) may be due now
+      }
+      if (!exhausted && inFlight.size < concurrency && attempts < budget) {
         const now = ctx.clock.now();
         const token = randomUUID();
-        const rows = await claimDueWebhooks(ctx.db, now, new Date(now.getTime() + leaseMs), token, Math.min(concurrency - inFlight.size, budget - attempts));
-        exhausted = rows.length < concurrency - inFlight.size;
+        const want = Math.min(concurrency - inFlight.size, budget - attempts);
+        const finishedBefore = finished;
+        const rows = await claimDueWebhooks(ctx.db, now, new Date(now.getTime() + leaseMs), token, want);
+        exhausted = rows.length < want && finished === finishedBefore;
         for (const row of rows) {
           attempts++;
           const p: Promise<void> = attempt(ctx, row, token, timeoutMs)
             .then((ok) => void (ok && delivered.push(ok)))
             .catch((err) => console.error("[webhooks]", err))
-            .finally(() => inFlight.delete(p));
+            .finally(() => {
+              finished++;
+              inFlight.delete(p);
+            });
           inFlight.add(p);
         }
       }
-      if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
-      // Something finished: what became due meanwhile (a retry, the next event of an activity) may be claimable.
-      exhausted = false;
+      if (inFlight.size > 0) {
+        await Promise.race(inFlight);
+        exhausted = false; // something finished: a retry or the next event of an activity may be claimable
+      } else if (delivered.length === 0 && (exhausted || attempts >= budget)) {
+        break;
+      }
     }
   } finally {
     await settleDelivered();
