@@ -46,6 +46,13 @@ export interface ClaimedDelivery {
   created_at: Date;
 }
 
+/** A delivery `d` of this consumer that is due and has no earlier delivery of its activity still pending. */
+const dueInOrder = (consumer: string, now: Date) => sql`
+  d.consumer = ${consumer} AND d.status = 'pending' AND d.next_attempt_at <= ${now}
+  AND NOT EXISTS (
+    SELECT 1 FROM outbox_deliveries p
+    WHERE p.consumer = d.consumer AND p.status = 'pending' AND p.activity_id = d.activity_id AND p.event_id < d.event_id)`;
+
 /**
  * Claims up to `limit` deliveries for a consumer, never two of the same activity out of order:
  * a delivery is eligible only if no earlier delivery of the same activity is still pending.
@@ -55,10 +62,7 @@ export async function claimDeliveries(tx: Tx, consumer: string, now: Date, limit
   const r = await sql<ClaimedDelivery>`
     SELECT d.event_id, d.account_id, d.activity_id, d.attempts, e.type, e.payload, e.created_at
     FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_id
-    WHERE d.consumer = ${consumer} AND d.status = 'pending' AND d.next_attempt_at <= ${now}
-      AND NOT EXISTS (
-        SELECT 1 FROM outbox_deliveries p
-        WHERE p.consumer = d.consumer AND p.status = 'pending' AND p.activity_id = d.activity_id AND p.event_id < d.event_id)
+    WHERE ${dueInOrder(consumer, now)}
     ORDER BY d.event_id
     LIMIT ${limit}
     FOR UPDATE OF d SKIP LOCKED`.execute(tx);
@@ -117,10 +121,7 @@ export async function claimLeasedDeliveries(db: Db, consumer: string, now: Date,
   const r = await sql<ClaimedDelivery>`
     WITH due AS (
       SELECT d.event_id FROM outbox_deliveries d
-      WHERE d.consumer = ${consumer} AND d.status = 'pending' AND d.next_attempt_at <= ${now}
-        AND NOT EXISTS (
-          SELECT 1 FROM outbox_deliveries p
-          WHERE p.consumer = d.consumer AND p.status = 'pending' AND p.activity_id = d.activity_id AND p.event_id < d.event_id)
+      WHERE ${dueInOrder(consumer, now)}
       ORDER BY d.event_id
       LIMIT ${limit}
       FOR UPDATE OF d SKIP LOCKED)
