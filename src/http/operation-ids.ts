@@ -167,6 +167,8 @@ export const OPERATIONS: Record<string, { id: string; tag: Tag }> = {
 
   "GET /api/v1/customers": { id: "findCustomers", tag: "Customers" },
   "GET /api/v1/customers/:id": { id: "getCustomer", tag: "Customers" },
+  "GET /api/v1/customers/:id/export": { id: "exportCustomerData", tag: "Customers" },
+  "POST /api/v1/customers/forget": { id: "forgetCustomer", tag: "Customers" },
 
   "GET /api/v1/public/pages/:slug": { id: "getPublicBookingPage", tag: "Customer pages" },
   "GET /api/v1/public/pages/:slug/scheduling": { id: "getPublicBookingRules", tag: "Customer pages" },

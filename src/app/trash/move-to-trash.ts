@@ -1,7 +1,8 @@
 import { DomainError } from "../../domain/errors.js";
 import { assertBulkSize, deletesAt } from "../../domain/trash.js";
 import { findActivitiesByIds, insertHistory } from "../../store/activities-repo.js";
-import { markTrashed } from "../../store/trash-repo.js";
+import { markTrashed, type TrashedRow } from "../../store/trash-repo.js";
+import type { Tx } from "../../store/database.js";
 import { inTransaction } from "../activity-writes.js";
 import type { AppContext, Caller } from "../context.js";
 import { assertAdmin } from "./admin-only.js";
@@ -17,28 +18,31 @@ export async function moveToTrash(ctx: AppContext, caller: Caller, requested: st
   assertAdmin(caller, "move activities to the Trash");
   const ids = assertBulkSize(requested);
   const at = ctx.clock.now();
-  const moved = await inTransaction(ctx, async (tx) => {
-    const rows = await markTrashed(tx, caller.accountId, ids, at, caller.userId);
-    if (rows.length !== ids.length) {
-      // Something named is not there (another account's, deleted meanwhile) or already in the
-      // Trash: throwing rolls back the others too, and the answer says which.
-      const found = new Map((await findActivitiesByIds(tx, caller.accountId, ids)).map((a) => [a.id, a]));
-      const movedIds = new Set(rows.map((r) => r.id));
-      const missing = ids.filter((id) => !found.has(id));
-      if (missing.length > 0) {
-        throw new DomainError("not_found", `Nothing was moved to the Trash: ${missing.join(", ")} ${missing.length === 1 ? "was" : "were"} not found.`, { ids: missing, moved: 0 });
-      }
-      const already = ids.filter((id) => !movedIds.has(id));
-      throw new DomainError("conflict", `Nothing was moved to the Trash: ${already.join(", ")} ${already.length === 1 ? "is" : "are"} already in the Trash.`, { ids: already, moved: 0 });
-    }
-    for (const r of rows) {
-      const status = { status: r.status, detailedStatus: r.detailed_status };
-      await insertHistory(tx, {
-        accountId: caller.accountId, activityId: r.id, at, actorType: "user", actorId: caller.userId, actorName: caller.name,
-        action: "move-to-trash", from: status, to: status, data: { deletesAt: deletesAt(at).toISOString() },
-      });
-    }
-    return rows;
-  });
+  const moved = await inTransaction(ctx, (tx) => trashInTx(tx, caller, ids, at));
   return { moved: moved.map((r) => r.id), trashedAt: at.toISOString(), deletesAt: deletesAt(at).toISOString() };
+}
+
+/** Moves all of `ids` or throws (rolling the caller's transaction back), with a history row each. */
+export async function trashInTx(tx: Tx, caller: Caller, ids: string[], at: Date): Promise<TrashedRow[]> {
+  const rows = await markTrashed(tx, caller.accountId, ids, at, caller.userId);
+  if (rows.length !== ids.length) {
+    // Something named is not there (another account's, deleted meanwhile) or already in the
+    // Trash: throwing rolls back the others too, and the answer says which.
+    const found = new Map((await findActivitiesByIds(tx, caller.accountId, ids)).map((a) => [a.id, a]));
+    const movedIds = new Set(rows.map((r) => r.id));
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      throw new DomainError("not_found", `Nothing was moved to the Trash: ${missing.join(", ")} ${missing.length === 1 ? "was" : "were"} not found.`, { ids: missing, moved: 0 });
+    }
+    const already = ids.filter((id) => !movedIds.has(id));
+    throw new DomainError("conflict", `Nothing was moved to the Trash: ${already.join(", ")} ${already.length === 1 ? "is" : "are"} already in the Trash.`, { ids: already, moved: 0 });
+  }
+  for (const r of rows) {
+    const status = { status: r.status, detailedStatus: r.detailed_status };
+    await insertHistory(tx, {
+      accountId: caller.accountId, activityId: r.id, at, actorType: "user", actorId: caller.userId, actorName: caller.name,
+      action: "move-to-trash", from: status, to: status, data: { deletesAt: deletesAt(at).toISOString() },
+    });
+  }
+  return rows;
 }
