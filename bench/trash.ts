@@ -1,0 +1,110 @@
+/**
+ * Trash benchmark (issue 14), on PGlite in a temporary folder:
+ *  - "Move 50 activities to Trash" (POST /api/v1/trash, 50 IDs, one transaction): p95 over
+ *    BENCH_TRASH_MOVES rounds (default 100); target ≤ 100 ms.
+ *  - Purge BENCH_TRASH_PURGE trashed activities (default 100,000, each with two history rows) with
+ *    the scheduled purge (the one deleter, then VACUUM): seconds, target ≤ 60 s; and the stream's
+ *    first page p95 while the purge runs against its p95 just before (target ≤ 2×).
+ *
+ *   npx tsx bench/trash.ts            BENCH_TRASH_PURGE=0 skips the purge (its seed takes minutes)
+ * `npm run bench` runs it last (BENCH_TRASH=0 skips it).
+ */
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { sql } from "kysely";
+import { runTrashPurge } from "../src/app/trash/run-trash-purge.js";
+import { createApiToken } from "../src/app/auth.js";
+import { loadConfig } from "../src/config.js";
+import { startServer } from "../src/server.js";
+import { insertUser } from "../src/store/accounts-repo.js";
+import { bulkSeed } from "../src/store/bulk-seed.js";
+import { httpClient, percentile } from "./measure.js";
+
+const MOVE_TARGET_MS = 100;
+const PURGE_TARGET_S = 60;
+
+export async function runTrashBench(log: (line: string) => void): Promise<string> {
+  const rounds = Number(process.env.BENCH_TRASH_MOVES ?? 100);
+  const purgeN = Number(process.env.BENCH_TRASH_PURGE ?? 100_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bookstream-trash-bench-"));
+  const server = await startServer(loadConfig({}, { port: 0, dataDir: dir, demo: false, workers: false, logLevel: "silent" }), () => {});
+  try {
+    const db = server.handle.db;
+    const total = rounds * 50 + purgeN + 20_000;
+    log(`\n== trash: seeding ${total.toLocaleString("en-US")} activities (PGlite)`);
+    const seeded = await bulkSeed(server.handle, { activities: total });
+    const email = `trash-bench-${randomUUID().slice(0, 8)}@example.test`;
+    await insertUser(db, { id: randomUUID(), account_id: seeded.accountId, email, name: "Trash bench", role: "admin", password_hash: null, time_zone: "UTC" });
+    const token = await createApiToken(db, email, "bench");
+    const client = httpClient(server.url, token);
+    const ids = (await sql<{ id: string }>`SELECT id FROM activities WHERE account_id = ${seeded.accountId} ORDER BY id`.execute(db)).rows.map((r) => r.id);
+
+    const moves: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const batch = ids.slice(i * 50, i * 50 + 50);
+      const t = performance.now();
+      const r = await fetch(`${server.url}/api/v1/trash`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ ids: batch }) });
+      if (r.status !== 200) throw new Error(`move: ${r.status} ${await r.text()}`);
+      moves.push(performance.now() - t);
+    }
+    const moveP95 = percentile(moves, 95);
+    log(`  move 50 to Trash: p50 ${percentile(moves, 50).toFixed(1)} ms, p95 ${moveP95.toFixed(1)} ms (target ≤ ${MOVE_TARGET_MS} ms)`);
+    let report = `\n## Trash (PGlite)\n\n| Measure | Result | Target |\n| --- | --- | --- |\n| Move 50 activities to Trash, p95 (${rounds} rounds) | ${moveP95.toFixed(1)} ms | ≤ ${MOVE_TARGET_MS} ms |\n`;
+
+    if (purgeN > 0) {
+      const doomed = ids.slice(rounds * 50, rounds * 50 + purgeN);
+      const longAgo = new Date(Date.now() - 31 * 86_400_000);
+      for (let i = 0; i < doomed.length; i += 10_000) {
+        const part = doomed.slice(i, i + 10_000);
+        await db.updateTable("activities").set({ trashed_at: longAgo }).where("id", "in", part).execute();
+        // Two history rows each: the booking and its move to the Trash.
+        await sql`INSERT INTO activity_history (account_id, activity_id, at, actor_type, action, to_status, to_detailed_status, reason)
+          SELECT account_id, id, created_at, 'customer', 'book', status, detailed_status, 'Booked online'
+          FROM activities WHERE id IN (${sql.join(part)})`.execute(db);
+        await sql`INSERT INTO activity_history (account_id, activity_id, at, actor_type, action, from_status, from_detailed_status, to_status, to_detailed_status)
+          SELECT account_id, id, ${longAgo}, 'user', 'move-to-trash', status, detailed_status, status, detailed_status
+          FROM activities WHERE id IN (${sql.join(part)})`.execute(db);
+      }
+      const firstPage = "/api/v1/activities?limit=50";
+      const before: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        const t = performance.now();
+        await client.fetchOnly(firstPage);
+        before.push(performance.now() - t);
+      }
+      const during: number[] = [];
+      const t0 = performance.now();
+      let done = false;
+      const purge = runTrashPurge(server.ctx).finally(() => (done = true));
+      while (!done) {
+        const t = performance.now();
+        await client.fetchOnly(firstPage);
+        during.push(performance.now() - t);
+      }
+      const result = await purge;
+      const seconds = (performance.now() - t0) / 1000;
+      const p95Before = percentile(before, 95);
+      const p95During = percentile(during, 95);
+      log(`  purge ${result.purged.toLocaleString("en-US")} trashed activities with their history (and VACUUM): ${seconds.toFixed(1)} s (target ≤ ${PURGE_TARGET_S} s)`);
+      log(`  stream first page p95: ${p95Before.toFixed(1)} ms before, ${p95During.toFixed(1)} ms during the purge (${during.length} requests; target ≤ 2×)`);
+      report += `| Purge ${result.purged.toLocaleString("en-US")} trashed activities with their history, then VACUUM | ${seconds.toFixed(1)} s | ≤ ${PURGE_TARGET_S} s |\n`;
+      report += `| Stream first page p95 during the purge (before: ${p95Before.toFixed(1)} ms) | ${p95During.toFixed(1)} ms | ≤ ${(2 * p95Before).toFixed(1)} ms |\n`;
+    } else {
+      report += `| Purge (skipped: BENCH_TRASH_PURGE=0) | — | ≤ ${PURGE_TARGET_S} s |\n`;
+    }
+    client.close();
+    return report;
+  } finally {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
+  runTrashBench(console.log).then((r) => console.log(r), (err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
+}
