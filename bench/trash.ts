@@ -3,8 +3,9 @@
  *  - "Move 50 activities to Trash" (POST /api/v1/trash, 50 IDs, one transaction): p95 over
  *    BENCH_TRASH_MOVES rounds (default 100); target ≤ 100 ms.
  *  - Purge BENCH_TRASH_PURGE trashed activities (default 100,000, each with two history rows) with
- *    the scheduled purge (the one deleter, then VACUUM): seconds, target ≤ 60 s; and the stream's
- *    first page p95 while the purge runs against its p95 just before (target ≤ 2×).
+ *    the scheduled purge (the one deleter): seconds, target ≤ 60 s; and the stream's first page p95
+ *    while the purge runs against its p95 just before (target ≤ 2×). Then the VACUUM the job runs
+ *    an hour later, timed on its own.
  *
  *   npx tsx bench/trash.ts            BENCH_TRASH_PURGE=0 skips the purge (its seed takes minutes)
  * `npm run bench` runs it last (BENCH_TRASH=0 skips it).
@@ -15,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import { runTrashPurge } from "../src/app/trash/run-trash-purge.js";
+import { vacuumPurgedTables } from "../src/store/purge-repo.js";
 import { createApiToken } from "../src/app/auth.js";
 import { loadConfig } from "../src/config.js";
 import { startServer } from "../src/server.js";
@@ -77,7 +79,7 @@ export async function runTrashBench(log: (line: string) => void): Promise<string
       const during: number[] = [];
       const t0 = performance.now();
       let done = false;
-      const purge = runTrashPurge(server.ctx).finally(() => (done = true));
+      const purge = runTrashPurge(server.ctx, { vacuum: false }).finally(() => (done = true));
       while (!done) {
         const t = performance.now();
         await client.fetchOnly(firstPage);
@@ -85,11 +87,16 @@ export async function runTrashBench(log: (line: string) => void): Promise<string
       }
       const result = await purge;
       const seconds = (performance.now() - t0) / 1000;
+      // The VACUUM the job runs an hour later (run-trash-purge.ts), timed on its own.
+      const v0 = performance.now();
+      await vacuumPurgedTables(db, new Date());
+      const vacuumSeconds = (performance.now() - v0) / 1000;
       const p95Before = percentile(before, 95);
       const p95During = percentile(during, 95);
-      log(`  purge ${result.purged.toLocaleString("en-US")} trashed activities with their history (and VACUUM): ${seconds.toFixed(1)} s (target ≤ ${PURGE_TARGET_S} s)`);
+      log(`  purge ${result.purged.toLocaleString("en-US")} trashed activities with their history: ${seconds.toFixed(1)} s (target ≤ ${PURGE_TARGET_S} s); the VACUUM after it: ${vacuumSeconds.toFixed(1)} s`);
       log(`  stream first page p95: ${p95Before.toFixed(1)} ms before, ${p95During.toFixed(1)} ms during the purge (${during.length} requests; target ≤ 2×)`);
-      report += `| Purge ${result.purged.toLocaleString("en-US")} trashed activities with their history, then VACUUM | ${seconds.toFixed(1)} s | ≤ ${PURGE_TARGET_S} s |\n`;
+      report += `| Purge ${result.purged.toLocaleString("en-US")} trashed activities with their history | ${seconds.toFixed(1)} s | ≤ ${PURGE_TARGET_S} s |\n`;
+      report += `| The VACUUM of the purged tables (the job runs it an hour after a purge) | ${vacuumSeconds.toFixed(1)} s | — |\n`;
       report += `| Stream first page p95 during the purge (before: ${p95Before.toFixed(1)} ms) | ${p95During.toFixed(1)} ms | ≤ ${(2 * p95Before).toFixed(1)} ms |\n`;
     } else {
       report += `| Purge (skipped: BENCH_TRASH_PURGE=0) | — | ≤ ${PURGE_TARGET_S} s |\n`;

@@ -88,7 +88,7 @@ export async function deleteActivitiesAndTraces(tx: Tx, accountId: string, candi
       .deleteFrom("customers")
       .where("account_id", "=", accountId)
       .where("id", "in", customerIds)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom("activities").select(sql`1`.as("one")).whereRef("activities.customer_id", "=", "customers.id"))))
+      .where((eb) => eb.not(eb.exists(eb.selectFrom("activities").select(sql`1`.as("one")).whereRef("activities.customer_id", "=", "customers.id").where("activities.customer_id", "is not", null))))
       .returning("email")
       .execute();
     counts.customers = gone.length;
@@ -113,9 +113,9 @@ export async function listPurgeReports(conn: Db, accountId: string, limit: numbe
   return conn.selectFrom("purge_reports").selectAll().where("account_id", "=", accountId).orderBy("ran_at", "desc").orderBy("id").limit(limit).execute();
 }
 
-/** Whether any purge has not been followed by a vacuum yet. */
-export async function hasUnvacuumedPurges(conn: Db): Promise<boolean> {
-  return Boolean(await conn.selectFrom("purge_reports").select("id").where("vacuumed_at", "is", null).limit(1).executeTakeFirst());
+/** Whether a purge made at or before `before` has not been followed by a vacuum yet. */
+export async function hasUnvacuumedPurges(conn: Db, before: Date): Promise<boolean> {
+  return Boolean(await conn.selectFrom("purge_reports").select("id").where("vacuumed_at", "is", null).where("ran_at", "<=", before).limit(1).executeTakeFirst());
 }
 
 /** The tables the deleter writes to (VACUUM's list). */

@@ -1,6 +1,6 @@
 import { DomainError } from "../../domain/errors.js";
 import { assertBulkSize, deletesAt } from "../../domain/trash.js";
-import { findActivitiesByIds, insertHistory } from "../../store/activities-repo.js";
+import { findActivitiesByIds } from "../../store/activities-repo.js";
 import { markTrashed, type TrashedRow } from "../../store/trash-repo.js";
 import type { Tx } from "../../store/database.js";
 import { inTransaction } from "../activity-writes.js";
@@ -22,9 +22,9 @@ export async function moveToTrash(ctx: AppContext, caller: Caller, requested: st
   return { moved: moved.map((r) => r.id), trashedAt: at.toISOString(), deletesAt: deletesAt(at).toISOString() };
 }
 
-/** Moves all of `ids` or throws (rolling the caller's transaction back), with a history row each. */
+/** Moves all of `ids` or throws (rolling the caller's transaction back); each gets its history row. */
 export async function trashInTx(tx: Tx, caller: Caller, ids: string[], at: Date): Promise<TrashedRow[]> {
-  const rows = await markTrashed(tx, caller.accountId, ids, at, caller.userId);
+  const rows = await markTrashed(tx, caller.accountId, ids, at, { id: caller.userId, name: caller.name }, { deletesAt: deletesAt(at).toISOString() });
   if (rows.length !== ids.length) {
     // Something named is not there (another account's, deleted meanwhile) or already in the
     // Trash: throwing rolls back the others too, and the answer says which.
@@ -36,13 +36,6 @@ export async function trashInTx(tx: Tx, caller: Caller, ids: string[], at: Date)
     }
     const already = ids.filter((id) => !movedIds.has(id));
     throw new DomainError("conflict", `Nothing was moved to the Trash: ${already.join(", ")} ${already.length === 1 ? "is" : "are"} already in the Trash.`, { ids: already, moved: 0 });
-  }
-  for (const r of rows) {
-    const status = { status: r.status, detailedStatus: r.detailed_status };
-    await insertHistory(tx, {
-      accountId: caller.accountId, activityId: r.id, at, actorType: "user", actorId: caller.userId, actorName: caller.name,
-      action: "move-to-trash", from: status, to: status, data: { deletesAt: deletesAt(at).toISOString() },
-    });
   }
   return rows;
 }

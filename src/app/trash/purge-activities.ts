@@ -3,15 +3,18 @@ import { deleteActivitiesAndTraces, insertPurgeReport, type PurgeCounts } from "
 import { inTransaction } from "../activity-writes.js";
 import type { AppContext } from "../context.js";
 
-/** Activities deleted per transaction: a big "Empty trash" never holds locks for long. */
-export const PURGE_BATCH = 500;
+/**
+ * Activities deleted per transaction: a big purge never holds locks for long, and on the embedded
+ * database (one connection) the stream's reads get their turn between batches.
+ */
+export const PURGE_BATCH = 200;
 
 /**
  * The one deleter (STYLE.md: one deletion path): "Delete permanently", "Empty trash now" and the
  * 30-day purge all come here. Deletes the named activities that are in the Trash, with every trace
  * of them (store/purge-repo.ts lists the tables), in batches of one transaction each, and records
  * one purge report for the run: counts by kind, no personal data. The tables are vacuumed by the
- * purge job (run-trash-purge.ts), which runs every few minutes and catches up after downtime.
+ * purge job (run-trash-purge.ts) an hour later; it runs every 10 minutes and catches up after downtime.
  */
 export async function purgeActivities(
   ctx: AppContext,

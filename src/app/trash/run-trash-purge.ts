@@ -5,12 +5,18 @@ import type { AppContext } from "../context.js";
 import { purgeActivities } from "./purge-activities.js";
 
 const ROUND = 10_000;
+/**
+ * A purge is vacuumed once it is an hour old: one VACUUM then covers every purge of that hour, and
+ * it runs apart from the purge itself (on the embedded database, whose one connection serves the
+ * stream too, a VACUUM makes every request wait). An hour keeps well inside the 24-hour promise.
+ */
+export const VACUUM_AFTER_MS = 60 * 60_000;
 
 /**
  * The scheduled purge (jobs/workers.ts, every 10 minutes, and at start): deletes what has been in
- * the Trash for 30 days, one report per account, then vacuums the tables any purge touched since
- * the last vacuum (delete-permanently and empty-trash included). It works from the data, so after
- * downtime one run catches up on everything that fell due meanwhile.
+ * the Trash for 30 days, one report per account, then vacuums the tables if a purge (any path:
+ * delete-permanently and empty-trash too) is an hour old and not vacuumed yet. It works from the
+ * data, so after downtime one run catches up on everything that fell due meanwhile.
  */
 export async function runTrashPurge(ctx: AppContext, opts: { vacuum?: boolean } = {}): Promise<{ purged: number; accounts: number; vacuumed: boolean }> {
   const cutoff = purgeCutoff(ctx.clock.now());
@@ -30,7 +36,8 @@ export async function runTrashPurge(ctx: AppContext, opts: { vacuum?: boolean } 
     if (removed === 0 || due.length < ROUND) break;
   }
   let vacuumed = false;
-  if (opts.vacuum !== false && (await hasUnvacuumedPurges(ctx.db))) {
+  const now = ctx.clock.now();
+  if (opts.vacuum !== false && (await hasUnvacuumedPurges(ctx.db, new Date(now.getTime() - VACUUM_AFTER_MS)))) {
     await vacuumPurgedTables(ctx.db, ctx.clock.now());
     vacuumed = true;
   }

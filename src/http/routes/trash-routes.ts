@@ -112,7 +112,7 @@ export function trashRoutes(ctx: AppContext): FastifyPluginAsyncZod {
               actorId: z.string().nullable().describe("The admin who deleted (null: the 30-day purge)"),
               ranAt: z.string(),
               counts: Counts,
-              vacuumedAt: z.string().nullable().describe("When the database reclaimed the deleted rows' space (null: within minutes, at the purge job's next run)"),
+              vacuumedAt: z.string().nullable().describe("When the database reclaimed the deleted rows' space (null: not yet; the purge job vacuums once a purge is an hour old)"),
             })),
           }),
           ...errors(400, 401, 403),

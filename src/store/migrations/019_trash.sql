@@ -56,3 +56,23 @@ CREATE TABLE purge_reports (
 );
 CREATE INDEX purge_reports_account_idx ON purge_reports (account_id, ran_at DESC);
 CREATE INDEX purge_reports_unvacuumed_idx ON purge_reports (ran_at) WHERE vacuumed_at IS NULL;
+
+-- The deleter removes activities by the thousand (the 30-day purge; "Empty trash now"). Each row
+-- deleted makes PostgreSQL check or update every row that refers to it, by a query on the
+-- referring column alone: without an index on that column, each one is a scan of the whole table
+-- (a million activities for every deleted booking's `reschedules_id` check). These make each
+-- reference a look-up; the partial ones skip the rows that refer to nothing.
+CREATE INDEX activities_reschedules_ref_idx ON activities (reschedules_id) WHERE reschedules_id IS NOT NULL;
+CREATE INDEX activities_customer_ref_idx ON activities (customer_id) WHERE customer_id IS NOT NULL;
+CREATE INDEX payment_records_for_ref_idx ON payment_records (for_activity_id) WHERE for_activity_id IS NOT NULL;
+CREATE INDEX payment_records_payment_ref_idx ON payment_records (payment_activity_id) WHERE payment_activity_id IS NOT NULL;
+CREATE INDEX checkouts_moves_ref_idx ON checkouts (moves_activity_id) WHERE moves_activity_id IS NOT NULL;
+CREATE INDEX checkouts_result_ref_idx ON checkouts (result_activity_id) WHERE result_activity_id IS NOT NULL;
+CREATE INDEX checkouts_payment_ref_idx ON checkouts (payment_activity_id) WHERE payment_activity_id IS NOT NULL;
+-- An activity's outbox events (deleted with it), and their deliveries (deleted by cascade per event).
+CREATE INDEX outbox_events_activity_idx ON outbox_events (account_id, activity_id) WHERE activity_id IS NOT NULL;
+CREATE INDEX outbox_deliveries_event_idx ON outbox_deliveries (event_id);
+CREATE INDEX webhook_deliveries_event_idx ON webhook_deliveries (event_id);
+-- PayPal's webhook events about a purged payment's capture or refund.
+CREATE INDEX paypal_webhook_events_capture_idx ON paypal_webhook_events (account_id, capture_id) WHERE capture_id IS NOT NULL;
+CREATE INDEX paypal_webhook_events_resource_idx ON paypal_webhook_events (account_id, resource_id) WHERE resource_id IS NOT NULL;
