@@ -162,7 +162,7 @@ async function main() {
     // Paid bookings and PayPal's webhooks against the local PayPal (bench/payments.ts).
     if (env.BENCH_PAYMENTS !== "0") report += await runPaymentsBench(ENGINES, POSTGRES_URL, log);
     // Moving 50 to the Trash, and purging 100,000 trashed activities while the stream is read (bench/trash.ts).
-    if (env.BENCH_TRASH !== "0") report += await runTrashBench(log);
+    if (env.BENCH_TRASH !== "0") report += await runTrashBench(log, ENGINES, POSTGRES_URL);
   } finally {
     for (const l of lives) {
       l.client.close();

@@ -15,6 +15,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
+import pg from "pg";
 import { runTrashPurge } from "../src/app/trash/run-trash-purge.js";
 import { vacuumPurgedTables } from "../src/store/purge-repo.js";
 import { createApiToken } from "../src/app/auth.js";
@@ -27,15 +28,23 @@ import { httpClient, percentile } from "./measure.js";
 const MOVE_TARGET_MS = 100;
 const PURGE_TARGET_S = 60;
 
-export async function runTrashBench(log: (line: string) => void): Promise<string> {
+/** Each engine in turn: PGlite in a temporary folder; PostgreSQL in a database made afresh (bookstream_trash_bench). */
+export async function runTrashBench(log: (line: string) => void, engines: string[] = ["pglite"], postgresUrl = "postgres://postgres@127.0.0.1:5432"): Promise<string> {
+  let report = "";
+  for (const engine of engines) report += await benchOn(engine, postgresUrl, log);
+  return report;
+}
+
+async function benchOn(engine: string, postgresUrl: string, log: (line: string) => void): Promise<string> {
   const rounds = Number(process.env.BENCH_TRASH_MOVES ?? 100);
   const purgeN = Number(process.env.BENCH_TRASH_PURGE ?? 100_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bookstream-trash-bench-"));
-  const server = await startServer(loadConfig({}, { port: 0, dataDir: dir, demo: false, workers: false, logLevel: "silent" }), () => {});
+  const databaseUrl = engine === "postgres" ? await freshDatabase(postgresUrl, "bookstream_trash_bench") : undefined;
+  const server = await startServer(loadConfig({}, { port: 0, ...(databaseUrl ? { databaseUrl } : { dataDir: dir }), demo: false, workers: false, logLevel: "silent" }), () => {});
   try {
     const db = server.handle.db;
     const total = rounds * 50 + purgeN + 20_000;
-    log(`\n== trash: seeding ${total.toLocaleString("en-US")} activities (PGlite)`);
+    log(`\n== trash on ${engine}: seeding ${total.toLocaleString("en-US")} activities`);
     const seeded = await bulkSeed(server.handle, { activities: total });
     const email = `trash-bench-${randomUUID().slice(0, 8)}@example.test`;
     await insertUser(db, { id: randomUUID(), account_id: seeded.accountId, email, name: "Trash bench", role: "admin", password_hash: null, time_zone: "UTC" });
@@ -53,7 +62,7 @@ export async function runTrashBench(log: (line: string) => void): Promise<string
     }
     const moveP95 = percentile(moves, 95);
     log(`  move 50 to Trash: p50 ${percentile(moves, 50).toFixed(1)} ms, p95 ${moveP95.toFixed(1)} ms (target ≤ ${MOVE_TARGET_MS} ms)`);
-    let report = `\n## Trash (PGlite)\n\n| Measure | Result | Target |\n| --- | --- | --- |\n| Move 50 activities to Trash, p95 (${rounds} rounds) | ${moveP95.toFixed(1)} ms | ≤ ${MOVE_TARGET_MS} ms |\n`;
+    let report = `\n## Trash (${engine})\n\n| Measure | Result | Target |\n| --- | --- | --- |\n| Move 50 activities to Trash, p95 (${rounds} rounds) | ${moveP95.toFixed(1)} ms | ≤ ${MOVE_TARGET_MS} ms |\n`;
 
     if (purgeN > 0) {
       const doomed = ids.slice(rounds * 50, rounds * 50 + purgeN);
@@ -109,8 +118,25 @@ export async function runTrashBench(log: (line: string) => void): Promise<string
   }
 }
 
+async function freshDatabase(serverUrl: string, name: string): Promise<string> {
+  const at = (db: string) => {
+    const u = new URL(serverUrl);
+    u.pathname = `/${db}`;
+    return u.toString();
+  };
+  const admin = new pg.Client({ connectionString: at("postgres") });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)}`);
+    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+  } finally {
+    await admin.end();
+  }
+  return at(name);
+}
+
 if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) {
-  runTrashBench(console.log).then((r) => console.log(r), (err) => {
+  runTrashBench(console.log, (process.env.BENCH_ENGINES ?? "pglite").split(","), process.env.BENCH_POSTGRES_URL).then((r) => console.log(r), (err) => {
     console.error(err);
     process.exitCode = 1;
   });
