@@ -118,6 +118,8 @@ export async function buildCases(db: Db, accountId: string, now: Date): Promise<
     list("first page", "filter", "no filter", {}, {}),
     list("deep page (cursor)", "none", `${DEEP_PAGES} pages × ${PAGE_SIZE} in`, {}, {}, undefined, cursor),
     list("filter: type", "filter", "type=package", { type: ["package"] }, { type: "package" }),
+    list("filter: type transaction", "filter", "type=transaction", { type: ["transaction"] }, { type: "transaction" }),
+    list("filter: transaction type", "filter", "MANUAL REFUND VIA PAYPAL", { detailedStatus: ["MANUAL REFUND VIA PAYPAL"] }, { detailedStatus: "MANUAL REFUND VIA PAYPAL" }),
     list("filter: status", "filter", "status=Scheduled", { status: ["Scheduled"] }, { status: "Scheduled" }),
     list("filter: detailedStatus", "filter", "Canceled (By user)", { detailedStatus: ["Canceled (By user)"] }, { detailedStatus: "Canceled (By user)" }),
     list("filter: bookingPageId", "filter", `page "${p.pageName}"`, { bookingPageId: [p.pageId] }, { bookingPageId: p.pageId }),

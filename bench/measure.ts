@@ -130,3 +130,33 @@ function rawGetter(base: URL, token: string) {
     },
   });
 }
+
+export interface PostLoadResult {
+  seconds: number;
+  ok: number;
+  failed: number;
+  statuses: Record<string, number>;
+  clientCpuMs: number;
+}
+
+/** Sends prepared POSTs from a separate process (bench/post-load-client.ts), so the senders do not take the server's CPU. */
+export async function runPostLoad(plan: import("./post-load-client.js").PostLoadPlan): Promise<PostLoadResult> {
+  const { execFile } = await import("node:child_process");
+  const { writeFileSync, rmSync, mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "bench-post-"));
+  const file = join(dir, "plan.json");
+  writeFileSync(file, JSON.stringify(plan));
+  const script = new URL("./post-load-client.ts", import.meta.url).pathname;
+  try {
+    return await new Promise((resolve, reject) => {
+      execFile(process.execPath, ["--import", "tsx", script, file], { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+        if (err) reject(new Error(`post load client failed: ${stderr || err.message}`));
+        else resolve(JSON.parse(stdout) as PostLoadResult);
+      });
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

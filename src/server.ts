@@ -15,6 +15,7 @@ import { randomUUID } from "node:crypto";
 import { tuneRuntimeForServer } from "./runtime-tuning.js";
 import { payPalGateways } from "./integrations/paypal/gateway.js";
 import { startDemoPayPal } from "./demo/paypal.js";
+import { startDemoSalesforce } from "./demo/salesforce.js";
 import { paymentsConsumer } from "./app/payments/execute-refund.js";
 import { emailConsumer } from "./integrations/email/consumer.js";
 import { localTransport, smtpTransport } from "./integrations/email/transport.js";
@@ -70,6 +71,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
   log(`Bookstream is running at ${url}  (${handle.engine === "pglite" ? `embedded database in ${config.dataDir}` : "PostgreSQL"})`);
   log(`API docs: ${url}/api/docs`);
   const paypal = config.demo ? await startDemoPayPal(ctx, config.dataDir, log).catch((err) => (log(`The demo's PayPal sandbox (simulated) did not start: ${err?.message ?? err}`), undefined)) : undefined;
+  const salesforce = config.demo ? await startDemoSalesforce(ctx, log).catch((err) => (log(`The demo's Salesforce (simulated) did not start: ${err?.message ?? err}`), undefined)) : undefined;
   log(secrets.note);
   if (start.demoToken) {
     log(`Sign in as ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`);
@@ -84,6 +86,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     ctx,
     stop: async () => {
       await paypal?.close();
+      await salesforce?.close();
       await app.close();
       await workers?.stop();
       await handle.close();

@@ -131,6 +131,45 @@ describe.each(ENGINES)("Salesforce Activity Events on $name", (engine) => {
     expect((await eventOf(env, acct, r.id)).event).toMatchObject({ WhoId: lead.Id, Event_Status__c: "Scheduled" });
   });
 
+  it("scheduled from a CRM record (the Schedule button): the Event lands on that Contact, or on the Case and its Contact", async () => {
+    const { acct, admin, s } = await setUp();
+    const mateo = seededRecord(env.sf, "Contact", (x) => x.Email === "mateo.okafor.3@example.com");
+    const kase = seededRecord(env.sf, "Case", (x) => x.ContactId === mateo.Id);
+    const record = await admin.get(`/api/v1/salesforce/records/${mateo.Id}`);
+    expect(record.body).toMatchObject({ type: "Contact", name: "Mateo Okafor", email: "mateo.okafor.3@example.com", whoId: mateo.Id, whatId: null });
+    // The customer's e-mail differs from the record's: the record decides where the Event goes, not an e-mail match.
+    const onBehalf = (start: string, salesforceRecordId: unknown) =>
+      admin.call("POST", "/api/v1/bookings", { bookingPageId: acct.autoPage.id, start, customer: { ...JOHN, email: `mateo-${acct.accountId.slice(0, 6)}@example.com` }, salesforceRecordId });
+    const fromContact = await onBehalf(s[0], mateo.Id);
+    const fromCase = await onBehalf(s[2], kase.Id);
+    expect(fromContact.status, JSON.stringify(fromContact.body)).toBe(201);
+    expect(fromCase.status, JSON.stringify(fromCase.body)).toBe(201);
+    await env.deliver();
+    const c = await eventOf(env, acct, fromContact.body.activity.id);
+    expect(c.event).toMatchObject({ WhoId: mateo.Id, Event_Status__c: "Scheduled" });
+    expect(c.sync.eventUrl).toBe(`${env.sf.instanceUrl}/${c.sync.eventId}`);
+    expect((await eventOf(env, acct, fromCase.body.activity.id)).event).toMatchObject({ WhatId: kase.Id, WhoId: mateo.Id });
+    expect(env.sf.control.records("Lead").some((x) => String(x.Email).startsWith("mateo-"))).toBe(false);
+
+    // Rescheduled by the user into a new booking: the new Event stays on the Case, the old one says Canceled.
+    const moved = await act(admin, fromCase.body.activity.id, "reschedule", { reason: "Moved by phone", start: s[4] });
+    await env.deliver();
+    expect((await eventOf(env, acct, moved.created.id)).event).toMatchObject({ WhatId: kase.Id, WhoId: mateo.Id, Event_Status__c: "Rescheduled" });
+    expect((await eventOf(env, acct, fromCase.body.activity.id)).event).toMatchObject({ WhatId: kase.Id, Event_Status__c: "Canceled" });
+  });
+
+  it("scheduling from a record refuses what is not a Contact, Lead or Case (422) and a record that does not exist (404), booking nothing", async () => {
+    const { acct, admin, s } = await setUp();
+    const user = seededUser(env.sf, "ada@bookstream-demo.example");
+    const body = (salesforceRecordId: unknown) => ({ bookingPageId: acct.autoPage.id, start: s[0], customer: JOHN, salesforceRecordId });
+    const notRecord = await admin.call("POST", "/api/v1/bookings", body(user.Id));
+    expect(notRecord.status).toBe(422);
+    expect(notRecord.body.error.details.reason).toBe("unsupported_record");
+    const gone = await admin.call("POST", "/api/v1/bookings", body("003000000000000AAA"));
+    expect(gone.status).toBe(404);
+    expect((await admin.get("/api/v1/activities?limit=5")).body.items).toHaveLength(0);
+  });
+
   it("an expired session is refreshed and the write retried; the new token is stored sealed", async () => {
     const { acct, s } = await setUp();
     env.sf.control.expireAccessTokens();

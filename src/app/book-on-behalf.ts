@@ -8,6 +8,8 @@ import type { Tx } from "../store/database.js";
 import { canSee, visibilityOf } from "./permissions.js";
 import { userActor } from "./load-for-action.js";
 import { assertStaffMayBook } from "./staff-time-check.js";
+import { getSalesforceRecord } from "./salesforce/settings.js";
+import { saveSalesforceEvent } from "../store/salesforce-repo.js";
 
 export interface BookOnBehalfInput {
   bookingPageId: string;
@@ -20,6 +22,8 @@ export interface BookOnBehalfInput {
   answers?: Record<string, string>;
   /** Book outside the host's hours or over their busy time, knowingly. */
   override?: boolean;
+  /** Scheduled from a Salesforce Contact, Lead or Case (its "Schedule" button): the Event goes on that record. */
+  salesforceRecordId?: string;
 }
 
 /**
@@ -29,6 +33,9 @@ export interface BookOnBehalfInput {
  * `override` (staff-time-check.ts), and the host must be free.
  */
 export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookOnBehalfInput) {
+  // Read before the transaction (a call to Salesforce): the record must exist in the connected org,
+  // and it names the Event's relation (WhoId for a Contact or Lead; WhatId, and the Case's Contact, for a Case).
+  const record = input.salesforceRecordId ? await getSalesforceRecord(ctx, caller, input.salesforceRecordId) : undefined;
   return inTransaction(ctx, async (tx) => {
     const page = await findActivePage(tx, caller.accountId, input.bookingPageId);
     if (!page) throw notFound("Booking page", input.bookingPageId);
@@ -54,6 +61,8 @@ export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookO
         ...atTime(input.start, end, input.answers ?? null),
       },
     });
+    // The consumer creates the Event after commit; it finds the relation here instead of matching by e-mail.
+    if (record) await saveSalesforceEvent(tx, caller.accountId, activity.id, { who_id: record.whoId, what_id: record.whatId });
     return { activityId: activity.id, manageLink: manageLink(ctx, manageToken) };
   });
 }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AppContext } from "../app/context.js";
 import type { Tx } from "../store/database.js";
 import {
-  claimDeliveries, defaultBackoff, leaseDelivery, markDelivered, markDeliveredMany, markFailed, registerConsumer, settleLeased,
+  claimDeliveries, claimLeasedDeliveries, defaultBackoff, markDelivered, markDeliveredMany, markFailed, registerConsumer, settleLeased, settleLeasedDelivered,
   type Backoff, type ClaimedDelivery,
 } from "../store/outbox-repo.js";
 
@@ -102,32 +102,60 @@ async function dispatchBatches(ctx: AppContext, consumer: OutboxConsumer, handle
   return delivered;
 }
 
+/**
+ * Keeps up to `concurrency` deliveries in flight, claiming (and leasing) more in one statement as
+ * slots free up, so one slow call holds one slot, not a batch. A success is settled in one
+ * statement; a failure records its back-off in a transaction.
+ */
 async function dispatchLeased(ctx: AppContext, consumer: OutboxConsumer, deliver: (d: ClaimedDelivery) => Promise<void>, maxEvents: number): Promise<number> {
+  const concurrency = Math.max(1, consumer.concurrency ?? 4);
+  const leaseMs = consumer.leaseMs ?? 120_000;
+  const inFlight = new Set<Promise<void>>();
   let delivered = 0;
   let claimed = 0;
-  const lane = async () => {
-    while (claimed < maxEvents) {
-      const token = randomUUID();
-      const d = await ctx.db.transaction().execute(async (tx) => {
-        const now = ctx.clock.now();
-        const [row] = await claimDeliveries(tx, consumer.name, now, 1);
-        if (row) await leaseDelivery(tx, consumer.name, row.event_id, token, new Date(now.getTime() + (consumer.leaseMs ?? 120_000)));
-        return row;
-      });
-      if (!d) return;
-      claimed++;
-      let outcome: Parameters<typeof settleLeased>[5];
-      try {
-        await deliver(d);
-        outcome = { ok: true };
-      } catch (err) {
-        outcome = { ok: false, error: errorText(err), maxAttempts: consumer.maxAttempts ?? 10, backoff: consumer.backoff ?? defaultBackoff };
-      }
-      const settled = await settleLeased(ctx.db, consumer.name, d, token, ctx.clock.now(), outcome);
-      if (settled && outcome.ok) delivered++;
+  let exhausted = false;
+  let firstError: unknown;
+  // Deliveries finished so far: one that finishes while a claim is running may unblock its
+  // activity's next event after the claim's snapshot was taken, so that claim's "nothing due" is stale.
+  let finished = 0;
+  const run = async (d: ClaimedDelivery, token: string) => {
+    let failure: string | undefined;
+    try {
+      await deliver(d);
+    } catch (err) {
+      failure = errorText(err);
+    }
+    const now = ctx.clock.now();
+    if (failure === undefined) {
+      if (await settleLeasedDelivered(ctx.db, consumer.name, d.event_id, token, now)) delivered++;
+    } else {
+      await settleLeased(ctx.db, consumer.name, d, token, now, { ok: false, error: failure, maxAttempts: consumer.maxAttempts ?? 10, backoff: consumer.backoff ?? defaultBackoff });
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, consumer.concurrency ?? 4) }, lane));
+  while (firstError === undefined) {
+    if (!exhausted && inFlight.size < concurrency && claimed < maxEvents) {
+      const want = Math.min(concurrency - inFlight.size, maxEvents - claimed);
+      const token = randomUUID();
+      const now = ctx.clock.now();
+      const finishedBefore = finished;
+      const rows = await claimLeasedDeliveries(ctx.db, consumer.name, now, new Date(now.getTime() + leaseMs), token, want);
+      exhausted = rows.length < want && finished === finishedBefore;
+      for (const d of rows) {
+        claimed++;
+        const p: Promise<void> = run(d, token).catch((err) => void (firstError ??= err)).finally(() => {
+          finished++;
+          inFlight.delete(p);
+        });
+        inFlight.add(p);
+      }
+    }
+    if (inFlight.size === 0) break;
+    await Promise.race(inFlight);
+    // A slot is free, and what it delivered may have let its activity's next event become due.
+    exhausted = false;
+  }
+  await Promise.all(inFlight);
+  if (firstError !== undefined) throw firstError;
   return delivered;
 }
 

@@ -109,16 +109,35 @@ export async function markFailed(tx: Tx, consumer: string, d: ClaimedDelivery, e
 }
 
 /**
- * Leases a claimed delivery to one worker until `until`: it stays pending (so later events of the
- * same activity keep waiting behind it) but no other worker claims it before the lease runs out.
+ * Claims and leases up to `limit` due deliveries to one worker until `until`, in one statement:
+ * each stays pending (so later events of its activity keep waiting behind it) but no other worker
+ * claims it before the lease runs out. Oldest first; never two of one activity (the later one waits).
  */
-export async function leaseDelivery(tx: Tx, consumer: string, eventId: string, token: string, until: Date): Promise<void> {
-  await tx
-    .updateTable("outbox_deliveries")
-    .set({ lease_token: token, next_attempt_at: until })
-    .where("consumer", "=", consumer)
-    .where("event_id", "=", eventId)
-    .execute();
+export async function claimLeasedDeliveries(db: Db, consumer: string, now: Date, until: Date, token: string, limit: number): Promise<ClaimedDelivery[]> {
+  const r = await sql<ClaimedDelivery>`
+    WITH due AS (
+      SELECT d.event_id FROM outbox_deliveries d
+      WHERE d.consumer = ${consumer} AND d.status = 'pending' AND d.next_attempt_at <= ${now}
+        AND NOT EXISTS (
+          SELECT 1 FROM outbox_deliveries p
+          WHERE p.consumer = d.consumer AND p.status = 'pending' AND p.activity_id = d.activity_id AND p.event_id < d.event_id)
+      ORDER BY d.event_id
+      LIMIT ${limit}
+      FOR UPDATE OF d SKIP LOCKED)
+    UPDATE outbox_deliveries d SET lease_token = ${token}::uuid, next_attempt_at = ${until}
+    FROM due, outbox_events e
+    WHERE d.consumer = ${consumer} AND d.event_id = due.event_id AND e.id = d.event_id
+    RETURNING d.event_id, d.account_id, d.activity_id, d.attempts, e.type, e.payload, e.created_at`.execute(db);
+  return r.rows.sort((a, b) => (BigInt(a.event_id) < BigInt(b.event_id) ? -1 : 1));
+}
+
+/** A leased delivery done: marked delivered in one statement, only if the lease is still this worker's. */
+export async function settleLeasedDelivered(db: Db, consumer: string, eventId: string, token: string, now: Date): Promise<boolean> {
+  const r = await db.updateTable("outbox_deliveries")
+    .set({ status: "delivered", delivered_at: now, last_attempt_at: now, attempts: sql`attempts + 1`, last_error: null, lease_token: null })
+    .where("consumer", "=", consumer).where("event_id", "=", eventId).where("lease_token", "=", token).where("status", "=", "pending")
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 /** Records the outcome of a leased delivery, only if the lease is still this worker's. */

@@ -145,7 +145,11 @@ export async function deleteConnection(conn: Conn, accountId: string): Promise<b
 // ---- PayPal's webhook events ----
 
 /** Keeps an event once; false when it was already here (a repeated delivery). */
-export async function insertWebhookEvent(conn: Conn, e: { account_id: string; event_id: string; event_type: string; resource_id: string | null; capture_id: string | null; payload: Record<string, unknown>; received_at: Date }): Promise<boolean> {
+/** Keeps an event once (false: its id was kept before); `outcome`/`processed_at` when it was applied in the same transaction. */
+export async function insertWebhookEvent(conn: Conn, e: {
+  account_id: string; event_id: string; event_type: string; resource_id: string | null; capture_id: string | null; payload: Record<string, unknown>; received_at: Date;
+  outcome?: string; processed_at?: Date;
+}): Promise<boolean> {
   const r = await conn
     .insertInto("paypal_webhook_events")
     .values({ ...e, payload: JSON.stringify(e.payload) })

@@ -99,3 +99,14 @@ export async function saveSalesforceEvent(
   await conn.insertInto("salesforce_events").values({ account_id: accountId, activity_id: activityId, ...changes })
     .onConflict((oc) => oc.columns(["account_id", "activity_id"]).doUpdateSet(changes)).execute();
 }
+
+/**
+ * Forgets what was learnt from an org that no longer exists as it was (the demo's simulated org
+ * starts afresh on each start): its Event ids, matched people and e-mail-found users. Admins'
+ * own user matches stay.
+ */
+export async function forgetOrgRecords(conn: Conn, accountId: string): Promise<void> {
+  await conn.deleteFrom("salesforce_events").where("account_id", "=", accountId).execute();
+  await conn.deleteFrom("salesforce_people").where("account_id", "=", accountId).execute();
+  await conn.deleteFrom("salesforce_user_matches").where("account_id", "=", accountId).where("manual", "=", false).execute();
+}

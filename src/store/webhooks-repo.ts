@@ -93,22 +93,35 @@ export async function claimDueWebhooks(db: Db, now: Date, until: Date, token: st
   return r.rows;
 }
 
+export interface DeliveredWebhook {
+  endpointId: string;
+  eventId: string;
+  /** The lease it was sent under: a delivery whose lease passed to another worker is not touched. */
+  token: string;
+  status: number;
+}
+
 /**
- * Marks a leased delivery delivered (only if the lease is still ours) and ends its endpoint's
- * run of failures, in one statement: the hot path of a healthy receiver.
+ * Marks leased deliveries delivered (each only if its lease is still ours) and ends their
+ * endpoints' runs of failures, in one statement: the hot path of healthy receivers.
  */
-export async function settleWebhookDelivered(db: Db, d: { endpointId: string; eventId: string; token: string; status: number; now: Date }): Promise<boolean> {
-  const r = await sql<{ endpoint_id: string }>`
-    WITH done AS (
-      UPDATE webhook_deliveries SET status = 'delivered', delivered_at = ${d.now}, last_attempt_at = ${d.now}, attempts = attempts + 1,
-        last_status = ${d.status}, last_error = NULL, lease_token = NULL
-      WHERE endpoint_id = ${d.endpointId}::uuid AND event_id = ${d.eventId}::bigint AND lease_token = ${d.token}::uuid AND status = 'pending'
-      RETURNING endpoint_id),
+export async function settleWebhooksDelivered(db: Db, done: DeliveredWebhook[], now: Date): Promise<number> {
+  if (done.length === 0) return 0;
+  const r = await sql<{ n: string | number }>`
+    WITH input AS (
+      SELECT * FROM unnest(${done.map((d) => d.endpointId)}::uuid[], ${done.map((d) => d.eventId)}::bigint[], ${done.map((d) => d.token)}::uuid[], ${done.map((d) => d.status)}::int[])
+        AS i(endpoint_id, event_id, token, status)),
+    settled AS (
+      UPDATE webhook_deliveries d SET status = 'delivered', delivered_at = ${now}, last_attempt_at = ${now}, attempts = d.attempts + 1,
+        last_status = i.status, last_error = NULL, lease_token = NULL
+      FROM input i
+      WHERE d.endpoint_id = i.endpoint_id AND d.event_id = i.event_id AND d.lease_token = i.token AND d.status = 'pending'
+      RETURNING d.endpoint_id),
     healthy AS (
       UPDATE webhook_endpoints SET failure_streak = 0, failing_since = NULL
-      WHERE id IN (SELECT endpoint_id FROM done) AND failure_streak <> 0)
-    SELECT endpoint_id FROM done`.execute(db);
-  return r.rows.length > 0;
+      WHERE id IN (SELECT endpoint_id FROM settled) AND failure_streak <> 0)
+    SELECT count(*) AS n FROM settled`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
 }
 
 /** Records a failed attempt of a leased delivery (only if the lease is still ours); true if recorded. */

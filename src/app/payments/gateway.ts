@@ -94,9 +94,22 @@ export interface ProviderCredentials {
   mode: "sandbox" | "live";
 }
 
+/** The stored connection's columns a gateway is built from. */
+export interface StoredConnection {
+  account_id: string;
+  base_url: string;
+  client_id: string;
+  client_secret_sealed: string;
+  webhook_id: string | null;
+  mode: "sandbox" | "live";
+  updated_at: Date;
+}
+
 export interface PaymentGateways {
   /** `conn`: the caller's transaction, when it holds one (the embedded database has a single connection). */
   forAccount(accountId: string, conn?: Db | Tx): Promise<PaymentGateway | undefined>;
+  /** The same, from a connection row the caller has read already (the webhook receiver finds it by its key). */
+  forConnection(connection: StoredConnection): PaymentGateway | undefined;
   /** A gateway for credentials not stored yet (to check them before connecting). */
   forCredentials(credentials: ProviderCredentials): PaymentGateway;
   /** Drops what was built from an account's old connection (after connect/disconnect). */

@@ -16,7 +16,7 @@ import { applyProviderEvent } from "./paypal-events.js";
 export async function ingestPayPalWebhook(ctx: AppContext, accountKey: string, message: WebhookMessage): Promise<{ outcome: string }> {
   const connection = await findConnectionByWebhookKey(ctx.db, accountKey);
   if (!connection) throw notFound("Webhook", accountKey.slice(0, 4) + "…");
-  const gateway = await ctx.payments?.forAccount(connection.account_id);
+  const gateway = ctx.payments?.forConnection(connection);
   if (!gateway) throw notFound("Webhook", accountKey.slice(0, 4) + "…");
   const check = await gateway.verifyWebhook(message);
   if (!check.ok) throw new DomainError("validation_failed", `body: not a message PayPal signed for this webhook (${check.reason})`, { field: "body", reason: check.reason });
@@ -24,7 +24,7 @@ export async function ingestPayPalWebhook(ctx: AppContext, accountKey: string, m
   const accountId = connection.account_id;
   const captureId = e.kind === "capture" ? e.capture.captureId : e.kind === "refund" ? e.refund.captureId : null;
   const resourceId = e.kind === "capture" ? e.capture.captureId : e.kind === "refund" ? e.refund.refundId : e.kind === "order-approved" ? e.orderId : e.resourceId;
-  const fresh = await insertWebhookEvent(ctx.db, {
+  const row = {
     account_id: accountId,
     event_id: e.id,
     event_type: e.eventType,
@@ -32,16 +32,31 @@ export async function ingestPayPalWebhook(ctx: AppContext, accountKey: string, m
     capture_id: captureId,
     payload: { paypal: JSON.parse(message.rawBody), bookstream: e },
     received_at: ctx.clock.now(),
-  });
-  if (!fresh) return { outcome: "duplicate" };
-  if (e.kind === "order-approved") return { outcome: await completeApproved(ctx, accountId, e) };
-  const outcome = await inTransaction(ctx, async (tx) => {
-    const o = await applyProviderEvent(tx, ctx, accountId, e);
-    if (o !== "waiting") await markWebhookEvent(tx, accountId, e.id, o, ctx.clock.now());
-    return o;
-  });
-  return { outcome };
+  };
+  if (e.kind === "order-approved") {
+    // Completing calls PayPal (the capture), which must not happen inside a transaction.
+    if (!(await insertWebhookEvent(ctx.db, row))) return { outcome: "duplicate" };
+    return { outcome: await completeApproved(ctx, accountId, e) };
+  }
+  // Applied, then kept with its outcome, in one transaction: the event's unique id makes a repeat
+  // (or a copy racing this one) conflict on the insert, which rolls back what it applied — so a
+  // repeat changes nothing, and a crash midway leaves neither the event nor its effect.
+  try {
+    const outcome = await inTransaction(ctx, async (tx) => {
+      const o = await applyProviderEvent(tx, ctx, accountId, e);
+      const done = o === "waiting" ? {} : { outcome: o, processed_at: ctx.clock.now() };
+      if (!(await insertWebhookEvent(tx, { ...row, ...done }))) throw new RepeatedEvent();
+      return o;
+    });
+    return { outcome };
+  } catch (err) {
+    if (err instanceof RepeatedEvent) return { outcome: "duplicate" };
+    throw err;
+  }
 }
+
+/** Thrown inside the transaction to roll back a repeated event's effects. */
+class RepeatedEvent extends Error {}
 
 async function completeApproved(ctx: AppContext, accountId: string, e: Extract<ProviderEvent, { kind: "order-approved" }>): Promise<string> {
   let outcome = "ignored";

@@ -19,8 +19,11 @@ export const PAYPAL: ActorInfo = { type: "system", id: null, name: "PayPal" };
 
 /** A pending capture that completed or was denied. Denied: what it paid for is canceled ("Canceled (Payment denied)"). */
 export async function settlePayment(tx: Tx, ctx: AppContext, record: PaymentRecord, state: CaptureState): Promise<"applied" | "unchanged"> {
+  // A payment leaves "pending" once, for good: a read that already shows it settled (or news that
+  // it is still pending) needs no lock — the common case of PayPal repeating what we know.
+  if (record.state !== "pending" || state === "pending") return "unchanged";
   const rec = (await lockPaymentRecord(tx, record.account_id, record.activity_id))!;
-  if (rec.state !== "pending" || state === "pending") return "unchanged";
+  if (rec.state !== "pending") return "unchanged";
   const now = ctx.clock.now();
   const purpose = rec.purpose === "reschedule" ? "reschedule" : "schedule";
   const payment = await loadInTx(tx, rec.account_id, rec.activity_id);

@@ -22,6 +22,15 @@ export interface SalesforceSettingsInput {
   noMatch?: SalesforceNoMatch;
 }
 
+/** login/test.salesforce.com, My Domains (*.my.salesforce.com) and the older *.force.com hosts. */
+export function isSalesforceHost(url: string): boolean {
+  try {
+    return /(^|\.)(salesforce|force)\.com$/i.test(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
 export const DEFAULT_LOGIN_URL = "https://login.salesforce.com";
 const STATE_TTL_MS = 15 * 60_000;
 
@@ -41,6 +50,7 @@ export async function getSalesforceConnection(ctx: AppContext, caller: Caller) {
     configured: true,
     connected: isConnected(c),
     loginUrl: c.login_url,
+    simulated: !isSalesforceHost(c.login_url),
     clientId: c.client_id,
     connectedAs: isConnected(c) ? { userId: c.sf_user_id, username: c.sf_username } : null,
     statusField: c.status_field,

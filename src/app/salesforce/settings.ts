@@ -64,9 +64,12 @@ export async function getActivitySalesforce(ctx: AppContext, caller: Caller, act
   const pending = await ctx.db.selectFrom("outbox_deliveries").select(({ fn }) => fn.countAll<string>().as("n"))
     .where("consumer", "=", "salesforce").where("account_id", "=", caller.accountId).where("activity_id", "=", a.id).where("status", "=", "pending").executeTakeFirst();
   const waiting = Number(pending?.n ?? 0);
+  const conn = row?.sf_event_id ? await findSalesforceConnection(ctx.db, caller.accountId) : undefined;
   return {
     activityId: a.id,
     eventId: row?.sf_event_id ?? null,
+    // Salesforce opens any record at <instance>/<id> (Classic and Lightning alike).
+    eventUrl: row?.sf_event_id && conn?.instance_url ? `${conn.instance_url.replace(/\/$/, "")}/${row.sf_event_id}` : null,
     whoId: row?.who_id ?? null,
     whatId: row?.what_id ?? null,
     state: waiting > 0 ? (row?.note?.startsWith("Retrying") ? "retrying" : "pending") : (row?.state ?? "none"),

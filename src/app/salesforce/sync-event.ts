@@ -65,16 +65,26 @@ export async function syncBookingEvent(ctx: AppContext, d: ClaimedDelivery, opts
       return createEvent(ctx, api, conn, booking, { ...row, sf_event_id: null, create_started_at: null }, "recreated");
     }
   }
-  return createEvent(ctx, api, conn, booking, row, "synced");
+  return createEvent(ctx, api, conn, booking, row, "synced", payload.relatedTo ?? null);
 }
 
 type EventRow = Awaited<ReturnType<typeof findSalesforceEvent>>;
 
-async function createEvent(ctx: AppContext, api: SalesforceApi, conn: SalesforceConnectionRow, b: BookingForEvent, row: EventRow, state: "synced" | "recreated") {
+async function createEvent(ctx: AppContext, api: SalesforceApi, conn: SalesforceConnectionRow, b: BookingForEvent, row: EventRow, state: "synced" | "recreated", relatedTo: string | null = null) {
   const accountId = conn.account_id;
   const id = b.snapshot.id;
   let whoId = row?.who_id ?? null;
-  const whatId = row?.what_id ?? null;
+  let whatId = row?.what_id ?? null;
+  if (!whoId && !whatId && relatedTo) {
+    // A booking made from another (a reschedule that makes a new booking) stays on the record the
+    // first one was on — the Case or Contact its Schedule button named, not a fresh e-mail match.
+    const prior = await findSalesforceEvent(ctx.db, accountId, relatedTo);
+    if (prior?.who_id || prior?.what_id) {
+      whoId = prior.who_id;
+      whatId = prior.what_id;
+      await saveSalesforceEvent(ctx.db, accountId, id, { who_id: whoId, what_id: whatId });
+    }
+  }
   if (!whoId && !whatId) {
     whoId = await whoFor(ctx, api, conn, b.snapshot);
     if (!whoId) {

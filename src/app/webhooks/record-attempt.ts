@@ -2,7 +2,7 @@ import type { AppContext } from "../context.js";
 import { shouldDisableEndpoint, webhookBackoff, WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_WINDOW_MS } from "../../domain/webhooks.js";
 import type { OutboxEvent } from "../../domain/events.js";
 import { enqueueEvents } from "../../store/outbox-repo.js";
-import { extendFailureStreak, recordWebhookFailure, settleWebhookDelivered, updateEndpoint, type DueWebhook } from "../../store/webhooks-repo.js";
+import { extendFailureStreak, recordWebhookFailure, settleWebhooksDelivered, updateEndpoint, type DueWebhook } from "../../store/webhooks-repo.js";
 import type { SendResult } from "../../integrations/webhooks/sender.js";
 
 /**
@@ -14,7 +14,7 @@ import type { SendResult } from "../../integrations/webhooks/sender.js";
 export async function recordAttempt(ctx: AppContext, row: DueWebhook, token: string, result: SendResult): Promise<void> {
   const now = ctx.clock.now();
   if (result.ok) {
-    await settleWebhookDelivered(ctx.db, { endpointId: row.endpoint_id, eventId: row.event_id, token, status: result.status ?? 200, now });
+    await settleWebhooksDelivered(ctx.db, [{ endpointId: row.endpoint_id, eventId: row.event_id, token, status: result.status ?? 200 }], now);
     return;
   }
   const attempts = row.attempts + 1;

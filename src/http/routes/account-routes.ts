@@ -69,6 +69,8 @@ export function accountRoutes(ctx: AppContext, opts: { signInRateLimit: number; 
             customerId: z.uuid().optional().describe("An existing customer record (a schedule link's ?customer=<id>)"), ownerId: z.uuid().optional(),
             eventTypeId: z.uuid().optional(), answers: z.record(z.string(), z.string()).optional(),
             override: z.boolean().optional().describe("Book a start outside the host's hours or over their busy time knowingly (without it: 422 naming the host's hours)"),
+            salesforceRecordId: z.string().regex(/^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/).optional()
+              .describe("Scheduled from a Salesforce Contact, Lead or Case (the Schedule button's ?sf=<id>): the booking's Event is related to that record (422 when Salesforce is not connected or the id is not a Contact, Lead or Case)"),
           }).strict(),
           response: { 201: z.object({ activity: ActivityDetails, manageLink: z.string() }), ...errors(400, 401, 403, 404, 409, 422) },
         },

@@ -16,6 +16,7 @@ const Connection = z.object({
   configured: z.boolean(),
   connected: z.boolean(),
   loginUrl: z.string().optional(),
+  simulated: z.boolean().optional().describe("The login URL is not Salesforce's own (salesforce.com / force.com): a local Salesforce, as in tests and the demo"),
   clientId: z.string().optional(),
   connectedAs: z.object({ userId: z.string().nullable(), username: z.string().nullable() }).nullable().optional().describe("The Salesforce user the connection acts as"),
   statusField: z.string().optional(),
@@ -128,7 +129,9 @@ export function salesforceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         params: z.object({ id: z.string().min(1).max(40) }),
         response: {
           200: z.object({
-            activityId: z.string(), eventId: z.string().nullable(), whoId: z.string().nullable(), whatId: z.string().nullable(),
+            activityId: z.string(), eventId: z.string().nullable(),
+            eventUrl: z.string().nullable().describe("The Event in Salesforce (the org's instance address and the Event id)"),
+            whoId: z.string().nullable(), whatId: z.string().nullable(),
             state: z.string().describe("none, pending, retrying, synced, recreated or skipped"), note: z.string().nullable(), syncedAt: z.string().nullable(),
           }),
           ...errors(400, 401, 404),

@@ -100,7 +100,11 @@ export function payPalGateways(db: Db, secrets: SecretBox | undefined, options: 
   return {
     async forAccount(accountId, conn = db) {
       const c = await findConnection(conn, accountId);
-      if (!c || !secrets) return undefined;
+      return c ? this.forConnection(c) : undefined;
+    },
+    forConnection(c) {
+      if (!secrets) return undefined;
+      const accountId = c.account_id;
       const version = c.updated_at.getTime();
       const cached = built.get(accountId);
       if (cached?.version === version) return cached.gateway;

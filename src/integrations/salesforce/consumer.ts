@@ -26,7 +26,9 @@ export function salesforceConsumer(ctx: AppContext, opts: SalesforceConsumerOpti
     maxAttempts: opts.maxAttempts ?? 16,
     backoff: opts.backoff ?? salesforceBackoff,
     leaseMs: 120_000,
-    concurrency: opts.concurrency ?? 4,
+    // Salesforce allows 25 long requests at once per org; 8 keeps up with 50 changes a second at
+    // ~100 ms a call and leaves room for other integrations on the same org.
+    concurrency: opts.concurrency ?? 8,
     async deliver(d) {
       try {
         await syncBookingEvent(ctx, d, { timeoutMs: opts.timeoutMs });

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../app/context.js";
 import type { OutboxConsumer } from "../../jobs/outbox-dispatcher.js";
 import { isWebhookEventType, WEBHOOK_TIMEOUT_MS } from "../../domain/webhooks.js";
-import { claimDueWebhooks, fanOutEvents, type DueWebhook } from "../../store/webhooks-repo.js";
+import { claimDueWebhooks, fanOutEvents, settleWebhooksDelivered, type DeliveredWebhook, type DueWebhook } from "../../store/webhooks-repo.js";
 import { recordAttempt } from "../../app/webhooks/record-attempt.js";
 import { webhookMessageId } from "../../domain/webhooks.js";
 import { sendWebhook } from "./sender.js";
@@ -51,6 +51,9 @@ export interface SenderOptions {
 /**
  * Sends what is due: keeps up to `concurrency` requests in flight, claiming more as each one
  * finishes, so a slow receiver occupies one slot, not the whole batch. Returns attempts made.
+ * Successes are settled together (one statement for all that finished since the last claim) just
+ * before the next claim, which must see them: an activity's next event waits for its previous one.
+ * A failure is recorded on its own at once (it may disable the endpoint, and it is the rare case).
  */
 export async function sendDueWebhooks(ctx: AppContext, opts: SenderOptions = {}): Promise<number> {
   const concurrency = opts.concurrency ?? 32;
@@ -58,29 +61,58 @@ export async function sendDueWebhooks(ctx: AppContext, opts: SenderOptions = {})
   const leaseMs = timeoutMs + 60_000;
   const budget = opts.maxAttempts ?? 5000;
   const inFlight = new Set<Promise<void>>();
+  let delivered: DeliveredWebhook[] = [];
   let attempts = 0;
   let exhausted = false;
-  while (true) {
-    if (!exhausted && inFlight.size < concurrency && attempts < budget) {
-      const now = ctx.clock.now();
-      const token = randomUUID();
-      const rows = await claimDueWebhooks(ctx.db, now, new Date(now.getTime() + leaseMs), token, Math.min(concurrency - inFlight.size, budget - attempts));
-      exhausted = rows.length < concurrency - inFlight.size;
-      for (const row of rows) {
-        attempts++;
-        const p: Promise<void> = attempt(ctx, row, token, timeoutMs).catch((err) => console.error("[webhooks]", err)).finally(() => inFlight.delete(p));
-        inFlight.add(p);
+  // Attempts finished so far: one that finishes while a claim runs may unblock its activity's next
+  // event after the claim's snapshot, so that claim's "nothing due" is stale.
+  let finished = 0;
+  const settleDelivered = async () => {
+    if (delivered.length === 0) return;
+    const done = delivered;
+    delivered = [];
+    await settleWebhooksDelivered(ctx.db, done, ctx.clock.now());
+  };
+  try {
+    while (true) {
+      if (delivered.length > 0 && (!exhausted || inFlight.size === 0)) {
+        await settleDelivered();
+        exhausted = false; // what they unblocked (an activity's next event) may be due now
+      }
+      if (!exhausted && inFlight.size < concurrency && attempts < budget) {
+        const now = ctx.clock.now();
+        const token = randomUUID();
+        const want = Math.min(concurrency - inFlight.size, budget - attempts);
+        const finishedBefore = finished;
+        const rows = await claimDueWebhooks(ctx.db, now, new Date(now.getTime() + leaseMs), token, want);
+        exhausted = rows.length < want && finished === finishedBefore;
+        for (const row of rows) {
+          attempts++;
+          const p: Promise<void> = attempt(ctx, row, token, timeoutMs)
+            .then((ok) => void (ok && delivered.push(ok)))
+            .catch((err) => console.error("[webhooks]", err))
+            .finally(() => {
+              finished++;
+              inFlight.delete(p);
+            });
+          inFlight.add(p);
+        }
+      }
+      if (inFlight.size > 0) {
+        await Promise.race(inFlight);
+        exhausted = false; // something finished: a retry or the next event of an activity may be claimable
+      } else if (delivered.length === 0 && (exhausted || attempts >= budget)) {
+        break;
       }
     }
-    if (inFlight.size === 0) break;
-    await Promise.race(inFlight);
-    // Something finished: what became due meanwhile (a retry, the next event of an activity) may be claimable.
-    exhausted = false;
+  } finally {
+    await settleDelivered();
   }
   return attempts;
 }
 
-async function attempt(ctx: AppContext, row: DueWebhook, token: string, timeoutMs: number): Promise<void> {
+/** Sends one; a success is returned for settling with others, a failure is recorded here. */
+async function attempt(ctx: AppContext, row: DueWebhook, token: string, timeoutMs: number): Promise<DeliveredWebhook | undefined> {
   const secret = openEndpointSecret(ctx, row.account_id, row.endpoint_id, row.secret_sealed);
   const result = await sendWebhook({
     url: row.url,
@@ -90,5 +122,7 @@ async function attempt(ctx: AppContext, row: DueWebhook, token: string, timeoutM
     at: ctx.clock.now(),
     timeoutMs,
   });
+  if (result.ok) return { endpointId: row.endpoint_id, eventId: row.event_id, token, status: result.status ?? 200 };
   await recordAttempt(ctx, row, token, result);
+  return undefined;
 }

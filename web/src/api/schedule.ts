@@ -73,6 +73,8 @@ export interface OnBehalfBody {
   override?: boolean;
   customerId?: string;
   customer?: { name: string; email: string; phone?: string; timeZone?: string };
+  /** Scheduled from a Salesforce Contact, Lead or Case (?sf=): the booking's Event goes on that record. */
+  salesforceRecordId?: string;
 }
 
 export const scheduleOnBehalf = (body: OnBehalfBody) =>

@@ -12,6 +12,7 @@ import { History } from "./History";
 import { PaymentFacts } from "./PaymentFacts";
 import { Deliveries } from "./Deliveries";
 import { Related } from "./Related";
+import { SalesforceEvent } from "./SalesforceEvent";
 
 const TYPE_NAMES: Record<string, string> = { booking: "Booking", package: "Session package", transaction: "Transaction" };
 
@@ -117,6 +118,7 @@ export function DetailsPane(props: { id: string; me: Me; onClose: () => void; on
           )}
           <Related a={a} zone={zone} onOpen={onOpen} />
           <History entries={a.history} zone={zone} />
+          {a.type === "booking" && <SalesforceEvent activityId={a.id} zone={zone} />}
           <Deliveries activityId={a.id} />
           <footer className="details-footer">
             <div className="details-id">

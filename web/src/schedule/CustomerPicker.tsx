@@ -125,7 +125,7 @@ function CustomerSearch({ onPick }: { onPick: (c: Customer) => void }) {
   );
 }
 
-function NewCustomerFields({ value, onChange }: { value: NewCustomer; onChange: (c: NewCustomer) => void }) {
+export function NewCustomerFields({ value, onChange }: { value: NewCustomer; onChange: (c: NewCustomer) => void }) {
   const set = (k: keyof NewCustomer) => (v: string) => onChange({ ...value, [k]: v });
   return (
     <div className="new-customer">

@@ -11,6 +11,7 @@ import { CopyButton } from "../ui/CopyButton";
 import { formatRange, zoneName } from "../ui/format";
 import { refusalWords, timeRefusal } from "../actions/host-time";
 import { CustomerPicker, isNewCustomerValid, type CustomerChoice } from "./CustomerPicker";
+import { SalesforceCustomer } from "./SalesforceCustomer";
 import { WhoIsFree, type Candidate } from "./WhoIsFree";
 
 const nextHour = (zone: string) => DateTime.now().setZone(zone).plus({ hours: 1 }).startOf("hour").toUTC().toISO()!;
@@ -18,12 +19,15 @@ const nextHour = (zone: string) => DateTime.now().setZone(zone).plus({ hours: 1 
 /**
  * "Schedule on behalf" (/schedule): on a call, the user enters the time the customer asks for and
  * gets the team members free then, best first; picking one books it for the customer, with no
- * booking form. /schedule?customer=<id> arrives with the customer chosen.
+ * booking form. /schedule?customer=<id> arrives with the customer chosen; /schedule?sf=<recordId>
+ * (Salesforce's "Schedule" button) with the customer of that Contact, Lead or Case, and the booking's
+ * Salesforce Event is related to that record.
  */
 export function SchedulePage({ me }: { me: Me }) {
   const zone = me.user.timeZone;
   const { search } = useLocation();
   const customerId = search.get("customer");
+  const sfRecordId = search.get("sf");
   const pages = useBookingPages();
   const [customer, setCustomer] = useState<CustomerChoice>(null);
   const [start, setStart] = useState(() => nextHour(zone));
@@ -74,6 +78,7 @@ export function SchedulePage({ me }: { me: Me }) {
         ownerId: m.userId,
         ...(query?.eventTypeId ? { eventTypeId: query.eventTypeId } : {}),
         ...(override ? { override: true } : {}),
+        ...(sfRecordId ? { salesforceRecordId: sfRecordId } : {}),
         ...who,
       });
       setDone(r);
@@ -109,7 +114,11 @@ export function SchedulePage({ me }: { me: Me }) {
         <h2 id="step-customer">
           <span className="step-no" aria-hidden="true">1</span> Customer
         </h2>
-        <CustomerPicker customerId={customerId} onCustomerId={onCustomerId} onChange={setCustomer} defaultZone={zone} />
+        {sfRecordId ? (
+          <SalesforceCustomer recordId={sfRecordId} onChange={setCustomer} defaultZone={zone} />
+        ) : (
+          <CustomerPicker customerId={customerId} onCustomerId={onCustomerId} onChange={setCustomer} defaultZone={zone} />
+        )}
       </section>
 
       <section className="schedule-step" aria-labelledby="step-time">

@@ -14,6 +14,7 @@ import { PackagesSection } from "./page-sections/PackagesSection";
 import { NotificationsSection } from "./page-sections/NotificationsSection";
 import { PaymentsSection } from "./page-sections/PaymentsSection";
 import { QuestionsSection } from "./page-sections/QuestionsSection";
+import { SalesforceSection } from "./page-sections/SalesforceSection";
 import { SchedulingSection } from "./page-sections/SchedulingSection";
 import { TeamSection } from "./page-sections/TeamSection";
 
@@ -38,6 +39,7 @@ export const PAGE_SECTIONS: { path: string; label: string; render: (p: SectionPr
   { path: "payments", label: "Payments", render: (p) => <PaymentsSection {...p} /> },
   { path: "team", label: "Team and sharing", render: (p) => <TeamSection {...p} /> },
   { path: "notifications", label: "E-mail", render: (p) => <NotificationsSection {...p} /> },
+  { path: "salesforce", label: "Salesforce", render: (p) => <SalesforceSection {...p} /> },
 ];
 
 export function accessOf(page: PageSettings, me: Me): PageAccess {

@@ -5,6 +5,7 @@ import type { Me } from "../api/types";
 import { CopyButton } from "../ui/CopyButton";
 import { formatDateTime } from "../ui/format";
 import { useToast } from "../ui/Toasts";
+import { SalesforceSummary } from "./SalesforceSummary";
 
 /**
  * /settings/integrations (admins): the account's webhook endpoints (create — the signing secret
@@ -24,6 +25,7 @@ export function IntegrationsPage({ me }: { me: Me }) {
     <div className="page integrations-page">
       <h1 className="page-title">Integrations</h1>
       <Webhooks />
+      <SalesforceSummary />
       <DeliveryLog zone={me.user.timeZone} />
     </div>
   );
@@ -160,7 +162,7 @@ function DeliveryLog({ zone }: { zone: string }) {
   const consumerId = useId();
   const stateId = useId();
   const endpointName = (id: string | null) => endpoints.data?.find((e) => e.id === id)?.url ?? "deleted endpoint";
-  const consumers = ["payments", "email", "calendar", "webhooks"];
+  const consumers = ["payments", "email", "calendar", "salesforce", "webhooks"];
   return (
     <section className="settings-card" aria-labelledby={headingId}>
       <h2 id={headingId}>Delivery log</h2>

@@ -8,6 +8,7 @@ import { BookingPagesScreen } from "./BookingPagesScreen";
 import { MasterPagesScreen } from "./MasterPagesScreen";
 import { PayPalScreen } from "./PayPalScreen";
 import { ProfileScreen } from "./ProfileScreen";
+import { SalesforceScreen } from "./SalesforceScreen";
 import { TeamScreen } from "./TeamScreen";
 import { TokensPage } from "./TokensPage";
 import { SentMailScreen } from "./SentMailScreen";
@@ -30,6 +31,7 @@ const SECTIONS: { path: string; label: string; render: (me: Me, rest: string[]) 
   { path: "master-pages", label: "Master pages", render: (me) => <MasterPagesScreen me={me} /> },
   { path: "account", label: "Account", render: (me) => <AccountSettingsScreen me={me} /> },
   { path: "paypal", label: "PayPal", render: (me) => <PayPalScreen me={me} /> },
+  { path: "salesforce", label: "Salesforce", render: (me) => <SalesforceScreen me={me} /> },
   { path: "integrations", label: "Integrations", render: (me) => <IntegrationsPage me={me} /> },
   { path: "tokens", label: "API tokens", render: (me) => <TokensPage me={me} /> },
   { path: "sent-mail", label: "Sent mail", render: (me) => <SentMailScreen me={me} />, adminOnly: true },
