@@ -111,7 +111,7 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
             </button>
             {isAdmin && mode === "stream" && (
               <button type="button" className="button" aria-pressed={bulk.on} onClick={bulk.on ? bulk.stop : bulk.start}>
-                {bulk.on ? "Done selecting" : "Select"}
+                {bulk.on ? "Done" : "Select"}
               </button>
             )}
             <label className="sort-control">
