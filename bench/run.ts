@@ -155,7 +155,7 @@ async function main() {
       // The settings screens on an account of their own (200 users, 500 booking pages).
       report += await runSettingsBench(ENGINES, POSTGRES_URL, log);
       // The Salesforce connector: sync lag at 50 changes/s and API calls per change.
-      report += await runSalesforceBench(log);
+      report += await runSalesforceBench(log, ENGINES, POSTGRES_URL);
       // Webhooks: two processes on PostgreSQL delivering to a local receiver (bench/webhooks.ts).
       if (ENGINES.includes("postgres")) report += renderWebhookReport(await runWebhookBench(POSTGRES_URL, log));
     }

@@ -11,7 +11,9 @@ import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
  * Durability: PGlite starts PostgreSQL with fsync off ("-F") and its Node filesystem turns
  * fsync into a no-op. PostgreSQL still write()s the WAL at every commit, so a committed write is
  * in the OS page cache (it survives kill -9); to also survive power loss we fsync the WAL files
- * that changed before a committing statement is acknowledged.
+ * that changed before a committing statement is acknowledged. Commits share fsyncs (group commit,
+ * see connect): another caller may read a commit a few milliseconds before its fsync ends — after
+ * kill -9 it is still there (page cache); only a power cut in that window could lose it.
  */
 
 type QueryResult = { command: string; rowCount: number; rows: any[] };
@@ -63,23 +65,33 @@ export class PGlitePool {
 
   async connect() {
     if (this.ended) throw new Error("the embedded database is closed");
-    const release = await this.mutex.lock();
+    let held: (() => void) | null = await this.mutex.lock();
     let inTransaction = false;
-    let released = false;
     const client = {
       query: async (sql: string, params?: readonly unknown[]): Promise<QueryResult> => {
+        // Used again after the connection was handed on at a commit: take it back first.
+        if (!held) held = await this.mutex.lock();
         const trimmed = sql.trimStart().slice(0, 12).toLowerCase();
         if (trimmed.startsWith("begin") || trimmed.startsWith("start")) inTransaction = true;
         const result = await this.run(sql, params);
         const ends = trimmed.startsWith("commit") || trimmed.startsWith("end");
         if (trimmed.startsWith("rollback") || ends) inTransaction = false;
-        if ((ends || (!inTransaction && WRITE_COMMANDS.test(sql))) && this.walDir) await this.syncWal();
+        if ((ends || (!inTransaction && WRITE_COMMANDS.test(sql))) && this.walDir) {
+          // Group commit: the connection goes to the next caller before the disk is waited for,
+          // so the statements queued behind this commit run meanwhile and their commits share the
+          // next fsync. This commit is still acknowledged only once its WAL is on disk.
+          const h = held;
+          held = null;
+          h();
+          await this.syncCommitted();
+        }
         return result;
       },
       release: () => {
-        if (released) return;
-        released = true;
-        release();
+        if (!held) return;
+        const h = held;
+        held = null;
+        h();
       },
     };
     return client;
@@ -108,6 +120,30 @@ export class PGlitePool {
   }
 
   private lastSynced = new Map<string, number>();
+  private syncRunning: Promise<void> | null = null;
+  private syncQueued: Promise<void> | null = null;
+
+  /**
+   * Resolves once an fsync of the WAL that started after this call has finished. One runs at a
+   * time; callers arriving meanwhile share the single next one (a running fsync may have started
+   * before their commit was written, so it cannot count for them).
+   */
+  private syncCommitted(): Promise<void> {
+    if (!this.syncRunning) {
+      this.syncRunning = this.syncWal().finally(() => {
+        this.syncRunning = null;
+      });
+      return this.syncRunning;
+    }
+    if (!this.syncQueued) {
+      this.syncQueued = this.syncRunning.catch(() => undefined).then(() => {
+        this.syncQueued = null;
+        return this.syncCommitted();
+      });
+    }
+    return this.syncQueued;
+  }
+
   private async syncWal(): Promise<void> {
     const dir = this.walDir!;
     let names: string[];
@@ -139,6 +175,8 @@ export class PGlitePool {
     const release = await this.mutex.lock();
     this.ended = true;
     try {
+      await this.syncQueued?.catch(() => undefined);
+      await this.syncRunning?.catch(() => undefined);
       await this.pg.close();
     } finally {
       release();
