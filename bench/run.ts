@@ -14,6 +14,7 @@
  *   BENCH_ITERATIONS      timed iterations per query and series (default 500)
  *   BENCH_EXTRAS=0        skip the scheduling, browser and settings benchmarks (bench/extras.ts, bench/settings.ts)
  *   BENCH_PAYMENTS=0      skip the payments benchmark (bench/payments.ts: BENCH_PAYMENTS_BOOKINGS, BENCH_PAYMENTS_EVENTS)
+ *   BENCH_TRASH=0         skip the Trash benchmark (bench/trash.ts: BENCH_TRASH_MOVES; BENCH_TRASH_PURGE=0 skips the 100,000-row purge)
  * Results: the console, bench-results/latest.json and bench-results/latest.md.
  */
 import fs from "node:fs";
@@ -34,6 +35,7 @@ import { runSettingsBench } from "./settings.js";
 import { runPaymentsBench } from "./payments.js";
 import { runSalesforceBench } from "./salesforce.js";
 import { renderWebhookReport, runWebhookBench } from "./webhooks.js";
+import { runTrashBench } from "./trash.js";
 
 const env = process.env;
 const ACTIVITIES = Number(env.BENCH_ACTIVITIES ?? 1_000_000);
@@ -159,6 +161,8 @@ async function main() {
     }
     // Paid bookings and PayPal's webhooks against the local PayPal (bench/payments.ts).
     if (env.BENCH_PAYMENTS !== "0") report += await runPaymentsBench(ENGINES, POSTGRES_URL, log);
+    // Moving 50 to the Trash, and purging 100,000 trashed activities while the stream is read (bench/trash.ts).
+    if (env.BENCH_TRASH !== "0") report += await runTrashBench(log, ENGINES, POSTGRES_URL);
   } finally {
     for (const l of lives) {
       l.client.close();

@@ -42,6 +42,8 @@ interface Fixtures {
   apiTokenId: string;
   /** A 1×1 PNG, the account's logo. */
   logo: string;
+  /** Two bookings in the Trash: one to restore, one to delete permanently. */
+  trashed: string[];
   /** A free start `i` hours after the bookings, for cases that book. */
   slot(i: number): string;
   /** Payments: a page of its own is priced (USD 20.00, reschedule fee 5.00) on a connection to the local PayPal. */
@@ -80,6 +82,9 @@ async function makeFixtures(server: TestServer, paypal: PayPalPeer): Promise<Fix
     resubmitTokens.push(tokenOf((await act(admin, req.id, "request-new-times", { reason: "Other times, please" })).customerLink));
   }
   const customerId = (await admin.get(`/api/v1/activities/${bookings[0].id}`)).body.customer.id as string;
+  const trashed: string[] = [];
+  for (const start of starts.slice(7, 9)) trashed.push((await book(server, acct.autoPage.slug, start)).id);
+  expect((await admin.post("/api/v1/trash", { ids: trashed })).status).toBe(200);
   const filter = await admin.post("/api/v1/saved-filters", { name: "Fuzz filter", query: { q: "ann" } });
   const master = await admin.post("/api/v1/master-pages", { slug: `fuzz-master-${acct.accountId.slice(0, 8)}`, name: "Fuzz master", routing: "round_robin", targets: [{ bookingPageId: acct.autoPage.id }] });
   // A date override far from every booked time, for the cases that change or remove it.
@@ -101,7 +106,7 @@ async function makeFixtures(server: TestServer, paypal: PayPalPeer): Promise<Fix
     webhook,
     paypal: payments, salesforce,
     calendar,
-    acct, bookings, resubmitTokens, customerId, filterId: filter.body.id, master: master.body, overrideDate, slot: (i) => starts[10 + (i % 590)],
+    acct, bookings, trashed, resubmitTokens, customerId, filterId: filter.body.id, master: master.body, overrideDate, slot: (i) => starts[10 + (i % 590)],
     invitation: { id: invitation.body.invitation.id, token: invitation.body.link.split("/").pop() }, resetToken: reset.body.link.split("/").pop(), logo,
     apiTokenId: spare.body.item.id,
   };
@@ -192,6 +197,8 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     "POST /api/v1/public/checkouts/{id}/cancel": fx.paypal.openCheckout,
     "POST /api/v1/public/checkouts/{id}/complete": fx.paypal.approvedCheckout,
     "GET /api/v1/activities/{id}/invoice": fx.paypal.paidTransaction,
+    "POST /api/v1/activities/{id}/actions/restore": fx.trashed[0],
+    "POST /api/v1/activities/{id}/actions/delete-permanently": fx.trashed[1],
   };
   const resource = op.path.split("/")[3];
   const path: Record<string, string> = {
@@ -271,6 +278,8 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     "POST /api/v1/webhooks/paypal/{accountKey}": { id: "WH-1", event_type: "PAYMENT.CAPTURE.COMPLETED", resource_type: "capture", resource: {} },
     "POST /api/v1/webhook-endpoints": { url: `${server.url}/api/health`, eventTypes: ["activity.created", "activity.updated"], description: "Fuzz" },
     "PATCH /api/v1/webhook-endpoints/{id}": { description: "Renamed", enabled: true },
+    "POST /api/v1/trash": { ids: [pick(fx.bookings).id] },
+    "POST /api/v1/customers/forget": { email: `nobody-${tag}@example.com`, dryRun: true },
     "POST /api/v1/test-clock": { now: new Date(server.clock.now().getTime() + 60_000).toISOString() },
   };
   const key = `${op.method} ${op.path}`;

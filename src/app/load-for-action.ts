@@ -1,4 +1,5 @@
 import { DomainError, invalid } from "../domain/errors.js";
+import { inTrashError } from "../domain/trash.js";
 import { assertTransitionAllowed, type DetailedStatus, type Transition } from "../domain/lifecycle.js";
 import type { ActivityRow } from "../store/activities-repo.js";
 import type { Tx } from "../store/database.js";
@@ -22,6 +23,7 @@ export async function loadForAction(
 ): Promise<ActivityRow> {
   const a = await loadInTx(tx, caller.accountId, id);
   if (!canSee(await visibilityOf(tx, caller), a)) throw new DomainError("not_found", `Activity ${id} was not found`, { id });
+  if (a.trashed_at) throw inTrashError(a, action);
   if (a.type !== "booking") {
     throw new DomainError("action_not_allowed", `Cannot ${action.replace(/-/g, " ")} ${a.id}: it is a ${a.type}, not a booking.`, {
       activityId: a.id,

@@ -17,7 +17,9 @@ export async function visibilityOf(conn: Db | Tx, caller: Caller): Promise<Visib
   return { all: false, pageIds: await visiblePageIds(conn, caller.accountId, caller.userId), userId: caller.userId };
 }
 
-export function canSee(v: Visibility, a: { booking_page_id: string | null; owner_id: string | null }): boolean {
+/** Members never see an activity in the Trash (only admins see the Trash). */
+export function canSee(v: Visibility, a: { booking_page_id: string | null; owner_id: string | null; trashed_at?: Date | null }): boolean {
+  if (a.trashed_at && !v.all) return false;
   return v.all || a.owner_id === v.userId || (a.booking_page_id !== null && v.pageIds.includes(a.booking_page_id));
 }
 

@@ -4,15 +4,18 @@ import { utcIso } from "../domain/zone-clock.js";
 import { formatDecimal } from "../domain/money.js";
 import type { Caller } from "./context.js";
 import { actionsFor } from "./permissions.js";
+import { deletesAt, trashActionsFor } from "../domain/trash.js";
 
 /** The API's view of an activity (a stream row). `actions` are what this caller may do now. */
 export function presentActivity(a: StreamRow, caller: Caller) {
+  // A booking or package whose payment was deleted permanently loses its booking page link (the seed).
+  const page = a.payment_purged_at ? null : a.booking_page_id;
   return {
     id: a.id,
     type: a.type,
     status: a.status,
     detailedStatus: a.detailed_status,
-    bookingPage: a.booking_page_id ? { id: a.booking_page_id, name: a.page_name ?? "", slug: a.page_slug ?? "" } : null,
+    bookingPage: page ? { id: page, name: a.page_name ?? "", slug: a.page_slug ?? "" } : null,
     eventType: a.event_type_id ? { id: a.event_type_id, name: a.event_type_name ?? "" } : null,
     owner: a.owner_id ? { id: a.owner_id, name: a.owner_name ?? "" } : null,
     customer: {
@@ -30,7 +33,11 @@ export function presentActivity(a: StreamRow, caller: Caller) {
     amount: a.amount_minor != null && a.currency ? { value: formatDecimal({ minor: a.amount_minor, currency: a.currency }), currency: a.currency, minor: a.amount_minor } : null,
     createdAt: iso(a.created_at)!,
     updatedAt: iso(a.updated_at)!,
-    actions: actionsFor(caller, a),
+    actions: a.trashed_at ? [] : actionsFor(caller, a),
+    /** In the Trash since, and when it is deleted permanently (30 days on); null when not in the Trash. */
+    trash: a.trashed_at ? { trashedAt: iso(a.trashed_at)!, deletesAt: iso(deletesAt(new Date(a.trashed_at)))! } : null,
+    trashActions: trashActionsFor(caller.role, a.trashed_at ? new Date(a.trashed_at) : null),
+    paymentDeleted: Boolean(a.payment_purged_at),
   };
 }
 export type ActivityView = ReturnType<typeof presentActivity>;

@@ -25,6 +25,8 @@ import { accountSettingsRoutes } from "./routes/account-settings-routes.js";
 import { joinRoutes } from "./routes/join-routes.js";
 import { teamRoutes } from "./routes/team-routes.js";
 import { activityRoutes } from "./routes/activity-routes.js";
+import { trashRoutes } from "./routes/trash-routes.js";
+import { privacyRoutes } from "./routes/privacy-routes.js";
 import { liveRoutes } from "./routes/live-routes.js";
 import { publicRoutes } from "./routes/public-routes.js";
 import { availabilityRoutes } from "./routes/availability-routes.js";
@@ -96,6 +98,8 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   installIdempotency(app, ctx);
   await app.register(accountRoutes(ctx, { signInRateLimit: opts.signInRateLimit ?? 10, secureCookies: opts.secureCookies ?? false }));
   await app.register(activityRoutes(ctx, { validateResponses: opts.validateResponses ?? true }));
+  await app.register(trashRoutes(ctx));
+  await app.register(privacyRoutes(ctx));
   await app.register(publicRoutes(ctx, { validateResponses: opts.validateResponses ?? true }));
   await app.register(schedulingRoutes(ctx));
   await app.register(availabilityRoutes(ctx));

@@ -17,7 +17,8 @@ export const TAGS = [
   { name: "Booking pages", description: "Booking pages: settings, event types, team of hosts, editors and viewers" },
   { name: "Master pages", description: "Public addresses that route customers to booking pages or team members" },
   { name: "Availability", description: "Weekly hours, date overrides and Find a time" },
-  { name: "Customers", description: "Customer records" },
+  { name: "Customers", description: "Customer records, and privacy requests: export a customer's data, forget a customer" },
+  { name: "Trash", description: "Moving activities to the Trash, restoring them, deleting them permanently, and the purge reports (admins)" },
   { name: "Payments", description: "PayPal: the account's connection, prices, checkouts, refunds and PayPal's webhook" },
   { name: "E-mail", description: "Notifications per booking page (on/off, timing, templates, preview) and the Sent mail store" },
   { name: "Salesforce", description: "The Salesforce connector: connection, field check, user matching, page switch, Events" },
@@ -116,6 +117,14 @@ export const OPERATIONS: Record<string, { id: string; tag: Tag }> = {
   "GET /api/v1/activities/:id": { id: "getActivity", tag: "Activity stream" },
   "POST /api/v1/activities/:id/actions/:action": { id: "performActivityAction", tag: "Activity stream" },
   "GET /api/v1/activities/:id/free-times": { id: "listHostFreeTimes", tag: "Activity stream" },
+
+  "POST /api/v1/activities/:id/actions/move-to-trash": { id: "moveActivityToTrash", tag: "Trash" },
+  "POST /api/v1/activities/:id/actions/restore": { id: "restoreActivity", tag: "Trash" },
+  "POST /api/v1/activities/:id/actions/delete-permanently": { id: "deleteActivityPermanently", tag: "Trash" },
+  "POST /api/v1/trash": { id: "moveActivitiesToTrash", tag: "Trash" },
+  "GET /api/v1/trash": { id: "listTrash", tag: "Trash" },
+  "POST /api/v1/trash/empty": { id: "emptyTrash", tag: "Trash" },
+  "GET /api/v1/trash/purge-reports": { id: "listPurgeReports", tag: "Trash" },
   "POST /api/v1/bookings": { id: "bookOnBehalf", tag: "Activity stream" },
   "GET /api/v1/search-help": { id: "getSearchHelp", tag: "Activity stream" },
   "GET /api/v1/live": { id: "streamLiveUpdates", tag: "Activity stream" },
@@ -158,6 +167,8 @@ export const OPERATIONS: Record<string, { id: string; tag: Tag }> = {
 
   "GET /api/v1/customers": { id: "findCustomers", tag: "Customers" },
   "GET /api/v1/customers/:id": { id: "getCustomer", tag: "Customers" },
+  "GET /api/v1/customers/:id/export": { id: "exportCustomerData", tag: "Customers" },
+  "POST /api/v1/customers/forget": { id: "forgetCustomer", tag: "Customers" },
 
   "GET /api/v1/public/pages/:slug": { id: "getPublicBookingPage", tag: "Customer pages" },
   "GET /api/v1/public/pages/:slug/scheduling": { id: "getPublicBookingRules", tag: "Customer pages" },

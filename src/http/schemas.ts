@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { BOOKING_STATUSES, DETAILED_STATUS_LIST, CUSTOMER_ACTIONS } from "../domain/lifecycle.js";
 import { ACTIVITY_ACTIONS } from "../app/permissions.js";
+import { TRASH_ACTIONS } from "../domain/trash.js";
 import { isValidTimeZone } from "../domain/open-hours.js";
 
 /** Shared request/response schemas; the OpenAPI document is generated from these. */
@@ -84,7 +85,13 @@ export const Activity = z.object({
   updatedAt: z.string(),
   amount: z.object({ value: z.string().describe("Decimal, in the currency's units"), currency: z.string(), minor: z.number().int().describe("In minor units (cents)") })
     .nullable().describe("A transaction's amount"),
-  actions: z.array(z.enum(ACTIVITY_ACTIONS)).describe("Actions the caller may take now"),
+  actions: z.array(z.enum(ACTIVITY_ACTIONS)).describe("Actions the caller may take now (none while in the Trash)"),
+  trash: z.object({
+    trashedAt: z.string().describe("When it was moved to the Trash"),
+    deletesAt: z.string().describe("When it is deleted permanently: 30 days after trashedAt"),
+  }).nullable().describe("Set while the activity is in the Trash (reports show it as \"(In Trash)\")"),
+  trashActions: z.array(z.enum(TRASH_ACTIONS)).describe("Trash actions the caller may take (admins only): move-to-trash, or restore and delete-permanently"),
+  paymentDeleted: z.boolean().describe("A booking or package whose payment was deleted permanently: no refund, invoice, booking page link or policy"),
 });
 
 const MoneyView = z.object({ value: z.string(), currency: z.string(), minor: z.number().int() });

@@ -5,6 +5,7 @@ import { reconcilePayments } from "../app/payments/reconcile.js";
 import { housekeeping } from "../app/housekeeping.js";
 import { runTimedNotifications } from "../app/notifications/run-timed-notifications.js";
 import { refreshAllBusyTimes } from "../app/calendar/refresh-busy.js";
+import { runTrashPurge } from "../app/trash/run-trash-purge.js";
 import type { DatabaseHandle } from "../store/database.js";
 import { dispatchPending, registerConsumers, type OutboxConsumer } from "./outbox-dispatcher.js";
 
@@ -20,6 +21,8 @@ export const JOBS = {
   timedNotifications: { name: "timed-notifications", cron: "* * * * *", retryLimit: 3 },
   // Connected calendars' busy times, read again (users can also refresh theirs on demand).
   calendarBusy: { name: "calendar-busy-refresh", cron: "*/5 * * * *", retryLimit: 1 },
+  // What has been in the Trash for 30 days, deleted permanently; then VACUUM after any purge.
+  trashPurge: { name: "trash-purge", cron: "*/10 * * * *", retryLimit: 1 },
 } as const;
 
 export interface Workers {
@@ -60,6 +63,9 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
   await boss.work(JOBS.housekeeping.name, async () => {
     await housekeeping(ctx);
   });
+  await boss.work(JOBS.trashPurge.name, async () => {
+    await runTrashPurge(ctx);
+  });
   await boss.work(JOBS.timedNotifications.name, async () => {
     await runTimedNotifications(ctx);
   });
@@ -92,6 +98,7 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
   // Catch up at start: whatever fell due while no worker ran.
   void runSystemTransitions(ctx)
     .then(() => runTimedNotifications(ctx))
+    .then(() => runTrashPurge(ctx))
     .catch((err) => console.error("[jobs] system transitions", err));
   return {
     boss,

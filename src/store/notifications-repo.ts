@@ -88,7 +88,7 @@ export async function findDueReminders(conn: Conn, now: Date, limit: number): Pr
            a.start_at - make_interval(hours => COALESCE(s.reminder_hours, 24)) AS due_at
     FROM activities a
     LEFT JOIN notification_settings s ON s.booking_page_id = a.booking_page_id
-    WHERE a.type = 'booking' AND a.status IN ('Scheduled', 'Rescheduled')
+    WHERE a.type = 'booking' AND a.status IN ('Scheduled', 'Rescheduled') AND a.trashed_at IS NULL
       AND a.start_at > ${now} AND a.start_at <= ${new Date(now.getTime() + MAX_HOURS_MS)}
       AND a.start_at - make_interval(hours => COALESCE(s.reminder_hours, 24)) <= ${now}
       AND NOT ('reminder' = ANY(COALESCE(s.disabled_kinds, '{}')))
@@ -110,7 +110,7 @@ export async function findDueFollowUps(conn: Conn, now: Date, windowMs: number, 
            a.end_at + make_interval(hours => COALESCE(s.follow_up_hours, 2)) AS due_at
     FROM activities a
     LEFT JOIN notification_settings s ON s.booking_page_id = a.booking_page_id
-    WHERE a.type = 'booking' AND a.status IN ('Scheduled', 'Rescheduled', 'Completed', 'No-show')
+    WHERE a.type = 'booking' AND a.status IN ('Scheduled', 'Rescheduled', 'Completed', 'No-show') AND a.trashed_at IS NULL
       AND a.start_at IS NOT NULL AND a.end_at <= ${now} AND a.end_at > ${new Date(since.getTime() - MAX_HOURS_MS)}
       AND a.end_at + make_interval(hours => COALESCE(s.follow_up_hours, 2)) <= ${now}
       AND a.end_at + make_interval(hours => COALESCE(s.follow_up_hours, 2)) > ${since}

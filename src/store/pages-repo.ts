@@ -215,6 +215,7 @@ export function customerSeenBy(eb: ExpressionBuilder<Database, "customers">, acc
       .select(sql`1`.as("one"))
       .where("activities.account_id", "=", accountId)
       .whereRef("activities.customer_id", "=", "customers.id")
+      .where("activities.trashed_at", "is", null)
       .where((w) => w.or([w("activities.owner_id", "=", member.userId), ...(member.pageIds.length ? [w("activities.booking_page_id", "in", member.pageIds)] : [])])),
   );
 }

@@ -96,6 +96,10 @@ export interface ActivitiesTable {
   amount_minor: ColumnType<number | null, number | null | undefined, number | null>;
   currency: ColumnType<string | null, string | null | undefined, string | null>;
   refundable_minor: ColumnType<number | null, number | null | undefined, number | null>;
+  /** In the Trash since, moved by (migration 019); a booking or package whose payment was deleted permanently. */
+  trashed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  trashed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  payment_purged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   search: ColumnType<string, never, never>;
   /** The meeting widened by its page's buffers; kept by a trigger (migration 002). */
   blocked: ColumnType<string | null, never, never>;
@@ -185,6 +189,8 @@ export interface Database {
   calendar_busy: CalendarBusyTable;
   calendar_event_copies: CalendarEventCopiesTable;
   calendar_feeds: CalendarFeedsTable;
+  revenue_ledger: RevenueLedgerTable;
+  purge_reports: PurgeReportsTable;
 }
 
 /** The Salesforce connector (migration 017). */
@@ -275,3 +281,14 @@ export interface CalendarConnectionsTable {
 export interface CalendarBusyTable { id: Generated<string>; account_id: string; owner_id: string; blocked: string }
 export interface CalendarEventCopiesTable { account_id: string; activity_id: string; user_id: string; object_url: string; written_at: Timestamp }
 export interface CalendarFeedsTable { user_id: string; account_id: string; token_hash: string; created_at: Timestamp }
+
+// Trash and privacy (migration 019).
+export interface RevenueLedgerTable {
+  id: Generated<string>; account_id: string; booking_page_id: string | null; kind: "payment" | "refund";
+  amount_minor: number; currency: string; occurred_at: Timestamp; purged_at: Timestamp;
+}
+export type PurgeTrigger = "delete-permanently" | "empty-trash" | "scheduled";
+export interface PurgeReportsTable {
+  id: string; account_id: string; trigger: PurgeTrigger; actor_id: string | null; ran_at: Timestamp;
+  counts: Json<Record<string, number>>; vacuumed_at: Timestamp | null;
+}

@@ -32,7 +32,8 @@ type Eb = ExpressionBuilder<Database & { booking_pages: Database["booking_pages"
 
 function conditions(scope: StreamScope, f: StreamFilters, search: SearchNode | null) {
   return (eb: Eb) => {
-    const c = [eb("activities.account_id", "=", scope.accountId)];
+    // Activities in the Trash leave every view, search and count (only the Trash lists them).
+    const c = [eb("activities.account_id", "=", scope.accountId), eb("activities.trashed_at", "is", null)];
     if (scope.member) {
       const { userId, pageIds } = scope.member;
       c.push(eb.or([eb("activities.owner_id", "=", userId), ...(pageIds.length ? [eb("activities.booking_page_id", "in", pageIds)] : [])]));
@@ -159,7 +160,8 @@ function planFor(scope: StreamScope, f: StreamFilters, search: SearchNode | null
   const where: Where = meeting ? (eb) => eb.and([all(eb), eb("activities.start_at", meeting === "scheduled" ? "is not" : "is", null)]) : all;
   const lists = INDEXED_LISTS.filter(([, key]) => (f[key] as string[] | undefined)?.length);
   const plain = (!search || matchesOnlyIds(search)) && !scope.member;
-  const account: Condition = (eb) => eb("activities.account_id", "=", scope.accountId);
+  // `trashed_at IS NULL` here too: the windows walk the partial indexes of migration 019.
+  const account: Condition = (eb) => eb.and([eb("activities.account_id", "=", scope.accountId), eb("activities.trashed_at", "is", null)]);
   switch (order.column) {
     case "updated_at": {
       const one = INDEXED_LISTS.find(([, key]) => (f[key] as string[] | undefined)?.length === 1);

@@ -213,13 +213,14 @@ describe.each(SIZES)("Stream controls ($name)", (size) => {
     };
     const booked = await pick("detailedStatus=Scheduled (By customer)", future);
     // The seed's menu keeps Set to No-show before the meeting, disabled (the server answers 422).
-    expect(await menuFor(booked.id)).toEqual(["Cancel/request reschedule…", "Reassign booking…", "Set to No-show… (disabled)"]);
+    // An admin also gets the seed's Move to Trash, last, in any status.
+    expect(await menuFor(booked.id)).toEqual(["Cancel/request reschedule…", "Reassign booking…", "Set to No-show… (disabled)", "Move to Trash…"]);
     await click(pane(page).getByRole("button", { name: /^Actions for/ }));
     await shot(page, `${size.name}-action-menu`);
     await page.keyboard.press("Escape");
     const req = await pick("status=Requested");
-    expect(await menuFor(req.id)).toEqual(["Schedule booking request…", "Cancel/request new times…"]);
+    expect(await menuFor(req.id)).toEqual(["Schedule booking request…", "Cancel/request new times…", "Move to Trash…"]);
     const done = await pick("detailedStatus=Completed (Set by System)");
-    expect(await menuFor(done.id)).toEqual(["Cancel/request reschedule…", "Set to No-show…"]);
+    expect(await menuFor(done.id)).toEqual(["Cancel/request reschedule…", "Set to No-show…", "Move to Trash…"]);
   });
 });

@@ -10,6 +10,7 @@ import { emit, inTransaction, loadInTx, snapshot, type ActorInfo } from "../acti
 import type { AppContext, Caller } from "../context.js";
 import { userActor } from "../load-for-action.js";
 import { assertCanChange, canSee, visibilityOf } from "../permissions.js";
+import { inTrashError } from "../../domain/trash.js";
 import { changeTransaction, createTransaction } from "./transaction-writes.js";
 
 /**
@@ -79,6 +80,7 @@ export async function refundPayment(ctx: AppContext, caller: Caller, id: string,
   return inTransaction(ctx, async (tx) => {
     const a = await loadInTx(tx, caller.accountId, id);
     if (!canSee(await visibilityOf(tx, caller), a)) throw notFound("Activity", id);
+    if (a.trashed_at) throw inTrashError(a, "refund");
     if (a.type !== "transaction") {
       throw new DomainError("action_not_allowed", `Cannot refund ${a.id}: it is a ${a.type}; refund its payment.`, { activityId: a.id, action: "refund", status: a.status, detailedStatus: a.detailed_status });
     }

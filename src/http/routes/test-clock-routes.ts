@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
 import { runSystemTransitions } from "../../app/run-system-transitions.js";
 import { runTimedNotifications } from "../../app/notifications/run-timed-notifications.js";
+import { runTrashPurge } from "../../app/trash/run-trash-purge.js";
 import type { AdjustableClock } from "../../domain/clock.js";
 import { forbidden, invalid } from "../../domain/errors.js";
 import { callerOf, requireCaller } from "../auth.js";
@@ -31,6 +32,8 @@ export function testClockRoutes(ctx: AppContext, clock: AdjustableClock): Fastif
       const r = await runSystemTransitions(ctx);
       // Reminders and follow-ups that fell due meanwhile (after the transitions: a follow-up is decided on the final status).
       await runTimedNotifications(ctx);
+      // What has been in the Trash for 30 days is deleted, as the purge job would.
+      await runTrashPurge(ctx);
       return { now: clock.now().toISOString(), ...r };
     });
     app.get("/api/v1/test-clock", { schema: { tags: ["Testing"], summary: "The test clock's now", response: { 200: z.object({ now: z.string() }), ...errors(401, 403) } } }, async () => ({ now: clock.now().toISOString() }));

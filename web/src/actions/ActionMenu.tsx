@@ -10,6 +10,10 @@ import { ReassignDialog } from "./ReassignDialog";
 import { RefundDialog } from "./RefundDialog";
 import { downloadInvoice } from "./download-invoice";
 import { useToast } from "../ui/Toasts";
+import type { TrashAction } from "../api/trash";
+import { TrashActionDialog } from "../trash/TrashDialogs";
+
+const TRASH_LABELS: Record<TrashAction, string> = { "move-to-trash": "Move to Trash…", restore: "Restore activity…", "delete-permanently": "Delete permanently…" };
 
 export interface ActionDialogProps {
   activity: ActivityDetails;
@@ -24,6 +28,9 @@ export function ActionMenu({ activity, me, onConflict }: { activity: ActivityDet
   const started = useHasPassed(activity.start);
   const entries = useMemo(() => menuEntries(activity.actions, { meetingAhead: !started }), [activity.actions, started]);
   const [dialog, setDialog] = useState<DialogSpec | null>(null);
+  const [trashDialog, setTrashDialog] = useState<TrashAction | null>(null);
+  // The Trash's actions (admins): not part of the lifecycle menu, listed after it.
+  const trashEntries = (activity.trashActions ?? []).map((a) => ({ key: a, label: TRASH_LABELS[a], tone: a === "restore" ? undefined : ("danger" as const), onSelect: () => setTrashDialog(a) }));
   const common: ActionDialogProps = { activity, me, onClose: () => setDialog(null), onConflict };
   const toast = useToast();
   const select = (d: DialogSpec) => {
@@ -38,16 +45,17 @@ export function ActionMenu({ activity, me, onConflict }: { activity: ActivityDet
   // gets the server's 409, which says what changed.
   return (
     <div className="action-bar">
-      {entries.length === 0 ? (
+      {entries.length + trashEntries.length === 0 ? (
         <p className="muted no-actions">No actions are available for this activity now.</p>
       ) : (
         <MenuButton
           label="Actions"
           ariaLabel={`Actions for ${activity.id}`}
           className="button button-primary"
-          items={entries.map((e) => ({ key: e.key, label: e.label, tone: e.tone, unavailable: e.unavailable, onSelect: () => select(e.dialog) }))}
+          items={[...entries.map((e) => ({ key: e.key, label: e.label, tone: e.tone, unavailable: e.unavailable, onSelect: () => select(e.dialog) })), ...trashEntries]}
         />
       )}
+      {trashDialog && <TrashActionDialog id={activity.id} action={trashDialog} zone={me.user.timeZone} onClose={() => setTrashDialog(null)} />}
       {dialog?.kind === "approve" && <ApproveDialog {...common} />}
       {dialog?.kind === "cancel" && <CancelDialog {...common} choices={dialog.choices} initial={dialog.initial} title={dialog.title} />}
       {dialog?.kind === "reassign" && <ReassignDialog {...common} />}

@@ -114,8 +114,8 @@ export function patchStreamRows(qc: QueryClient, activity: Activity) {
 }
 
 function toRow(a: Activity): Activity {
-  const { id, type, status, detailedStatus, bookingPage, eventType, owner, customer, start, end, proposedTimes, reason, sessions, amount, createdAt, updatedAt, actions } = a;
-  return { id, type, status, detailedStatus, bookingPage, eventType, owner, customer, start, end, proposedTimes, reason, sessions, amount, createdAt, updatedAt, actions };
+  const { id, type, status, detailedStatus, bookingPage, eventType, owner, customer, start, end, proposedTimes, reason, sessions, amount, createdAt, updatedAt, actions, trash, trashActions, paymentDeleted } = a;
+  return { id, type, status, detailedStatus, bookingPage, eventType, owner, customer, start, end, proposedTimes, reason, sessions, amount, createdAt, updatedAt, actions, trash, trashActions, paymentDeleted };
 }
 
 /**

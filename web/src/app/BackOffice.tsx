@@ -9,6 +9,7 @@ import { SchedulePage } from "../schedule/SchedulePage";
 import { SettingsPage } from "../settings/SettingsPage";
 import { SharePage } from "../share/SharePage";
 import { StreamPage } from "../stream/StreamPage";
+import { TrashPage } from "../trash/TrashPage";
 import { Header } from "./Header";
 import { Link, useLocation } from "./router";
 
@@ -35,6 +36,7 @@ function SignedIn({ me }: { me: Me }) {
   if (pathname === "/" || pathname === "/activities") page = <StreamPage key="stream" me={me} mode="stream" />;
   else if (pathname === "/packages") page = <StreamPage key="packages" me={me} mode="packages" />;
   else if (pathname === "/share") page = <SharePage />;
+  else if (pathname === "/trash") page = <TrashPage me={me} />;
   else if (pathname === "/schedule") page = <SchedulePage me={me} />;
   else if (pathname === "/settings" || pathname.startsWith("/settings/")) page = <SettingsPage me={me} pathname={pathname} />;
   else

@@ -29,8 +29,11 @@ export function StreamList(props: {
   state: "loading" | "ready" | "error";
   label: string;
   rowHeight: number;
+  /** Select mode: rows are checked and unchecked instead of opened (a multi-select listbox). */
+  selection?: { ids: ReadonlySet<string>; toggle: (id: string) => void };
 }) {
-  const { items, total, hasNextPage, isFetchingNextPage, fetchNextPage, selectedId, onOpen, zone, filterKey, state, label, rowHeight } = props;
+  const { items, total, hasNextPage, isFetchingNextPage, fetchNextPage, selectedId, onOpen, zone, filterKey, state, label, rowHeight, selection } = props;
+  const toggle = selection?.toggle;
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState(0);
   const count = items.length + (hasNextPage ? 1 : 0);
@@ -69,9 +72,10 @@ export function StreamList(props: {
   const open = useCallback(
     (id: string, index: number) => {
       setActive(index);
-      onOpen(id);
+      if (toggle) toggle(id);
+      else onOpen(id);
     },
-    [onOpen],
+    [onOpen, toggle],
   );
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -86,7 +90,7 @@ export function StreamList(props: {
     } else if (e.key === "Enter" || e.key === " ") {
       e.preventDefault();
       const a = items[Math.min(active, items.length - 1)];
-      if (a) onOpen(a.id);
+      if (a) (toggle ?? onOpen)(a.id);
     }
   };
 
@@ -98,6 +102,7 @@ export function StreamList(props: {
       role="listbox"
       tabIndex={0}
       aria-label={label}
+      aria-multiselectable={selection ? true : undefined}
       aria-activedescendant={activeId}
       aria-busy={state === "loading"}
       data-filter-key={filterKey}
@@ -121,7 +126,8 @@ export function StreamList(props: {
               zone={zone}
               index={v.index}
               setSize={total ?? -1}
-              selected={a.id === selectedId}
+              selected={selection ? selection.ids.has(a.id) : a.id === selectedId}
+              checkable={Boolean(selection)}
               active={v.index === active}
               top={v.start}
               height={v.size}

@@ -11,6 +11,7 @@ import { countFilters, emptyFilters, filtersToSearch, fromQuery, parseFilters, s
 import { SearchBox } from "./SearchBox";
 import { StreamList } from "./StreamList";
 import { ViewsNav } from "./ViewsNav";
+import { BulkBar, useBulkSelection } from "./BulkSelection";
 
 /** The orders offered: packages have no meeting time of their own (their rows show their sessions'). */
 const sortChoices = (mode: "stream" | "packages", view: ViewName): SortName[] => {
@@ -39,6 +40,8 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
   const [panelOpen, setPanelOpen] = useState(false);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const closeDrawer = useCallback(() => setDrawerOpen(false), []);
+  const isAdmin = me.user.role === "admin";
+  const bulk = useBulkSelection();
 
   const go = useCallback(
     (f: Filters, extra: { saved?: string | null; replace?: boolean } = {}) => {
@@ -90,6 +93,7 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
           onSavedDeleted={(id) => id === savedId && go(filters)}
           drawerOpen={drawerOpen}
           onCloseDrawer={closeDrawer}
+          showTrash={isAdmin}
         />
       )}
       <section className="stream-main" aria-label={title}>
@@ -105,6 +109,11 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
             <button type="button" className="button" aria-expanded={panelOpen} aria-controls="filter-panel" onClick={() => setPanelOpen((o) => !o)}>
               Filters{nFilters > 0 && <span className="count-pill">{nFilters}</span>}
             </button>
+            {isAdmin && mode === "stream" && (
+              <button type="button" className="button" aria-pressed={bulk.on} onClick={bulk.on ? bulk.stop : bulk.start}>
+                {bulk.on ? "Done" : "Select"}
+              </button>
+            )}
             <label className="sort-control">
               <span className="sort-label">Sort</span>
               <select className="input" value={sortOf(filters)} onChange={(e) => go({ ...filters, sort: e.target.value as SortName })}>
@@ -135,6 +144,7 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
             <span className="muted"> · {SORTS[sortOf(filters)].toLowerCase()} · times in {zoneName(zone)}</span>
           </p>
         </div>
+        {bulk.on && <BulkBar selection={bulk} zone={zone} />}
         {error && !queryInvalid && (
           <div className="notice notice-error" role="alert">
             <p>{error.message}</p>
@@ -168,6 +178,7 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
           state={state}
           label={title}
           rowHeight={rowHeight}
+          selection={bulk.on ? bulk : undefined}
         />
       </section>
       {openId && (

@@ -41,8 +41,10 @@ export const StreamRow = memo(function StreamRow(props: {
   top: number;
   height: number;
   onOpen: (id: string, index: number) => void;
+  /** Select mode (admins' bulk Move to Trash): a click checks the row; `selected` is "checked". */
+  checkable?: boolean;
 }) {
-  const { activity: a, zone, selected, active, index, setSize, top, height, onOpen } = props;
+  const { activity: a, zone, selected, active, index, setSize, top, height, onOpen, checkable } = props;
   const where = [a.bookingPage?.name, a.eventType?.name].filter(Boolean).join(" / ") || "—";
   const typeLabel = TYPE_LABEL[a.type] ?? a.type;
   return (
@@ -53,7 +55,7 @@ export const StreamRow = memo(function StreamRow(props: {
       aria-selected={selected}
       aria-posinset={index + 1}
       aria-setsize={setSize}
-      className={`row${selected ? " is-selected" : ""}${active ? " is-active" : ""}`}
+      className={`row${selected ? " is-selected" : ""}${active ? " is-active" : ""}${checkable ? " is-checkable" : ""}`}
       style={{ transform: `translateY(${top}px)`, height }}
       onClick={() => onOpen(a.id, index)}
     >

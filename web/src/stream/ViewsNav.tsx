@@ -5,6 +5,7 @@ import type { FilterQuery, SavedFilter } from "../api/types";
 import { Dialog } from "../ui/Dialog";
 import { MenuButton } from "../ui/Menu";
 import { VIEWS, type ViewName } from "./filters";
+import { Link } from "../app/router";
 
 /** Built-in views and the user's saved filters: choose, save the current filter, rename, delete. */
 export function ViewsNav(props: {
@@ -17,8 +18,10 @@ export function ViewsNav(props: {
   onSavedDeleted: (id: string) => void;
   drawerOpen: boolean;
   onCloseDrawer: () => void;
+  /** Admins also get the Trash. */
+  showTrash?: boolean;
 }) {
-  const { view, savedId, isCustom, currentQuery, onView, onSaved, onSavedDeleted, drawerOpen, onCloseDrawer } = props;
+  const { view, savedId, isCustom, currentQuery, onView, onSaved, onSavedDeleted, drawerOpen, onCloseDrawer, showTrash } = props;
   const saved = useSavedFilters();
   const m = useSavedFilterMutations();
   const [dialog, setDialog] = useState<{ kind: "save" } | { kind: "rename" | "delete"; filter: SavedFilter } | null>(null);
@@ -76,6 +79,13 @@ export function ViewsNav(props: {
               </button>
             </li>
           ))}
+          {showTrash && (
+            <li>
+              <Link to="/trash" className="nav-item nav-trash">
+                Trash
+              </Link>
+            </li>
+          )}
         </ul>
         <h2 className="nav-heading">Saved filters</h2>
         {saved.isError && <p className="hint">Could not load saved filters.</p>}

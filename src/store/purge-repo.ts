@@ -1,0 +1,137 @@
+import { randomUUID } from "node:crypto";
+import { sql } from "kysely";
+import type { Db, Tx } from "./database.js";
+import type { PurgeTrigger } from "./schema.js";
+
+/**
+ * The one deleter's SQL: everything Bookstream keeps about a set of trashed activities, table by
+ * table (the README's "Trash and privacy" lists them). Runs inside the caller's transaction: the
+ * activities go with all their traces, or nothing goes.
+ *
+ * Removed with the activity row (ON DELETE CASCADE): activity_history (reasons and snapshots),
+ * activity_relations, manage_tokens, booking_holds, payment_records (payer, PayPal IDs),
+ * invoice_details, checkouts that moved the booking. Removed here by activity ID, because those
+ * tables keep the ID without a foreign key (their rows outlive nothing else): outbox_events (with
+ * their outbox_deliveries and webhook_deliveries, payloads and error logs), sent_emails,
+ * scheduled_notifications, calendar_event_copies, salesforce_events, checkouts that made the
+ * activity, and PayPal's webhook events about its captures and refunds. Then the customers no
+ * longer referenced by any activity, with what is kept by their e-mail (salesforce_people,
+ * finished checkouts). The `search` vector is a column of the activity row and goes with it.
+ *
+ * Not removed: calendar events in connected calendars and Salesforce Events (the seed: other
+ * systems keep their copies); idempotency_keys' stored answers, which are sealed with a key only
+ * the client holds and expire within 24 hours.
+ */
+
+export type PurgeCounts = Record<string, number>;
+
+const n = (r: { numDeletedRows?: bigint; numUpdatedRows?: bigint; numInsertedOrUpdatedRows?: bigint } | undefined) =>
+  Number(r?.numDeletedRows ?? r?.numUpdatedRows ?? 0);
+
+export async function deleteActivitiesAndTraces(tx: Tx, accountId: string, candidateIds: string[], now: Date): Promise<PurgeCounts> {
+  const counts: PurgeCounts = { bookings: 0, packages: 0, transactions: 0, customers: 0, history: 0, emails: 0, outboxEvents: 0, deliveries: 0, checkouts: 0, paypalEvents: 0, revenueRows: 0 };
+  if (candidateIds.length === 0) return counts;
+  // Only what is in the Trash, locked: a restore racing this deleter either wins first or finds nothing.
+  const targets = await tx
+    .selectFrom("activities")
+    .select(["id", "type", "customer_id"])
+    .where("account_id", "=", accountId)
+    .where("id", "in", candidateIds)
+    .where("trashed_at", "is not", null)
+    .forUpdate()
+    .execute();
+  if (targets.length === 0) return counts;
+  const ids = targets.map((t) => t.id);
+  for (const t of targets) counts[`${t.type}s`]++;
+  const customerIds = [...new Set(targets.flatMap((t) => (t.customer_id ? [t.customer_id] : [])))];
+
+  // Payments: their money stays in revenue as amount, currency, date and page; their booking or
+  // package loses what depended on them (refund, invoice, page link, policy).
+  const records = await tx.selectFrom("payment_records").selectAll().where("account_id", "=", accountId).where("activity_id", "in", ids).execute();
+  const moved = records.filter((r) => r.state === "completed");
+  if (moved.length > 0) {
+    await tx.insertInto("revenue_ledger").values(moved.map((r) => ({
+      account_id: accountId, booking_page_id: r.booking_page_id, kind: r.kind, amount_minor: r.amount_minor, currency: r.currency, occurred_at: r.created_at, purged_at: now,
+    }))).execute();
+    counts.revenueRows = moved.length;
+  }
+  const paidFor = [...new Set(records.flatMap((r) => (r.kind === "payment" && r.for_activity_id && !ids.includes(r.for_activity_id) ? [r.for_activity_id] : [])))];
+  if (paidFor.length > 0) {
+    await tx.updateTable("activities").set({ payment_purged_at: now }).where("account_id", "=", accountId).where("id", "in", paidFor).execute();
+  }
+  const paypalIds = records.flatMap((r) => [r.paypal_capture_id, r.paypal_order_id, r.paypal_refund_id]).filter((x): x is string => Boolean(x));
+  if (paypalIds.length > 0) {
+    counts.paypalEvents = n(await tx.deleteFrom("paypal_webhook_events").where("account_id", "=", accountId)
+      .where((eb) => eb.or([eb("capture_id", "in", paypalIds), eb("resource_id", "in", paypalIds)])).executeTakeFirst());
+  }
+
+  counts.checkouts = n(await tx.deleteFrom("checkouts").where("account_id", "=", accountId)
+    .where((eb) => eb.or([eb("result_activity_id", "in", ids), eb("payment_activity_id", "in", ids), eb("moves_activity_id", "in", ids)])).executeTakeFirst());
+  // Deliveries go with their events (outbox_deliveries, webhook_deliveries: ON DELETE CASCADE).
+  const deliveries = await tx.selectFrom("outbox_deliveries").select(sql<number>`count(*)::int`.as("n")).where("account_id", "=", accountId).where("activity_id", "in", ids).executeTakeFirstOrThrow();
+  const hooks = await tx.selectFrom("webhook_deliveries").select(sql<number>`count(*)::int`.as("n")).where("account_id", "=", accountId).where("activity_id", "in", ids).executeTakeFirstOrThrow();
+  counts.deliveries = Number(deliveries.n) + Number(hooks.n);
+  counts.outboxEvents = n(await tx.deleteFrom("outbox_events").where("account_id", "=", accountId).where("activity_id", "in", ids).executeTakeFirst());
+  counts.emails = n(await tx.deleteFrom("sent_emails").where("account_id", "=", accountId).where("activity_id", "in", ids).executeTakeFirst());
+  await tx.deleteFrom("scheduled_notifications").where("account_id", "=", accountId).where("activity_id", "in", ids).execute();
+  await tx.deleteFrom("calendar_event_copies").where("account_id", "=", accountId).where("activity_id", "in", ids).execute();
+  await tx.deleteFrom("salesforce_events").where("account_id", "=", accountId).where("activity_id", "in", ids).execute();
+  // A request that would move a deleted booking keeps its own data, not the pointer.
+  await tx.updateTable("activities").set({ reschedules_id: null }).where("account_id", "=", accountId).where("reschedules_id", "in", ids).where("id", "not in", ids).execute();
+
+  const history = await tx.selectFrom("activity_history").select(sql<number>`count(*)::int`.as("n")).where("account_id", "=", accountId).where("activity_id", "in", ids).executeTakeFirstOrThrow();
+  counts.history = Number(history.n);
+  await tx.deleteFrom("activities").where("account_id", "=", accountId).where("id", "in", ids).execute();
+
+  if (customerIds.length > 0) {
+    const gone = await tx
+      .deleteFrom("customers")
+      .where("account_id", "=", accountId)
+      .where("id", "in", customerIds)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom("activities").select(sql`1`.as("one")).whereRef("activities.customer_id", "=", "customers.id").where("activities.customer_id", "is not", null))))
+      .returning("email")
+      .execute();
+    counts.customers = gone.length;
+    const emails = gone.map((c) => c.email.toLowerCase());
+    if (emails.length > 0) {
+      await tx.deleteFrom("salesforce_people").where("account_id", "=", accountId).where(sql<string>`lower(email)`, "in", emails).execute();
+      // Checkouts that never became an activity (declined, expired, abandoned) still hold the customer's details.
+      counts.checkouts += n(await tx.deleteFrom("checkouts").where("account_id", "=", accountId).where("state", "!=", "open")
+        .where(sql<string>`lower(customer->>'email')`, "in", emails).executeTakeFirst());
+    }
+  }
+  return counts;
+}
+
+export async function insertPurgeReport(tx: Tx, r: { accountId: string; trigger: PurgeTrigger; actorId: string | null; at: Date; counts: PurgeCounts }): Promise<string> {
+  const id = randomUUID();
+  await tx.insertInto("purge_reports").values({ id, account_id: r.accountId, trigger: r.trigger, actor_id: r.actorId, ran_at: r.at, counts: JSON.stringify(r.counts) }).execute();
+  return id;
+}
+
+export async function listPurgeReports(conn: Db, accountId: string, limit: number) {
+  return conn.selectFrom("purge_reports").selectAll().where("account_id", "=", accountId).orderBy("ran_at", "desc").orderBy("id").limit(limit).execute();
+}
+
+/** Whether a purge made at or before `before` has not been followed by a vacuum yet. */
+export async function hasUnvacuumedPurges(conn: Db, before: Date): Promise<boolean> {
+  return Boolean(await conn.selectFrom("purge_reports").select("id").where("vacuumed_at", "is", null).where("ran_at", "<=", before).limit(1).executeTakeFirst());
+}
+
+/** The tables the deleter writes to (VACUUM's list). */
+export const PURGED_TABLES = [
+  "activities", "activity_history", "activity_relations", "manage_tokens", "booking_holds", "payment_records", "invoice_details",
+  "checkouts", "outbox_events", "outbox_deliveries", "webhook_deliveries", "sent_emails", "scheduled_notifications",
+  "calendar_event_copies", "salesforce_events", "salesforce_people", "paypal_webhook_events", "customers",
+] as const;
+
+/**
+ * VACUUM the tables a purge touched, so the dead rows' space (and their index entries) is
+ * reclaimed, then mark the reports made before it started as vacuumed. Outside any transaction
+ * (VACUUM cannot run in one); plain VACUUM takes no lock that blocks reads or writes.
+ */
+export async function vacuumPurgedTables(db: Db, now: Date): Promise<number> {
+  for (const table of PURGED_TABLES) await sql`VACUUM ${sql.table(table)}`.execute(db);
+  const r = await db.updateTable("purge_reports").set({ vacuumed_at: now }).where("vacuumed_at", "is", null).where("ran_at", "<=", now).executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
