@@ -44,16 +44,29 @@ export async function ingestPayPalWebhook(ctx: AppContext, accountKey: string, m
   try {
     const outcome = await inTransaction(ctx, async (tx) => {
       const o = await applyProviderEvent(tx, ctx, accountId, e);
-      const done = o === "waiting" ? {} : { outcome: o, processed_at: ctx.clock.now() };
-      if (!(await insertWebhookEvent(tx, { ...row, ...done }))) throw new RepeatedEvent();
+      if (o === "waiting") throw new NotKnownYet();
+      if (!(await insertWebhookEvent(tx, { ...row, outcome: o, processed_at: ctx.clock.now() }))) throw new RepeatedEvent();
       return o;
     });
     return { outcome };
   } catch (err) {
     if (err instanceof RepeatedEvent) return { outcome: "duplicate" };
-    throw err;
+    if (!(err instanceof NotKnownYet)) throw err;
   }
+  // About a capture Bookstream has not recorded yet (its capture answer is on the way): the event is
+  // kept first, on its own, so that the checkout recording that capture finds it (applyWaitingEvents)
+  // even if it commits while this runs; then it is tried once more.
+  if (!(await insertWebhookEvent(ctx.db, row))) return { outcome: "duplicate" };
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const o = await applyProviderEvent(tx, ctx, accountId, e);
+    if (o !== "waiting") await markWebhookEvent(tx, accountId, e.id, o, ctx.clock.now());
+    return o;
+  });
+  return { outcome };
 }
+
+/** Thrown inside the transaction when the event is about a capture not recorded yet. */
+class NotKnownYet extends Error {}
 
 /** Thrown inside the transaction to roll back a repeated event's effects. */
 class RepeatedEvent extends Error {}
