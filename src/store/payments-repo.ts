@@ -171,5 +171,23 @@ export async function listWaitingEvents(conn: Conn, accountId: string, captureId
     .where("capture_id", "=", captureId)
     .where("processed_at", "is", null)
     .orderBy("received_at")
+    // Locked: the checkout that records the capture and the reconciler's sweep may both get here.
+    .forUpdate()
+    .execute();
+}
+
+/**
+ * Captures Bookstream has recorded that still have events waiting for them: an event and the
+ * checkout recording its capture can commit at the same moment and miss each other (each read
+ * before the other committed); the reconciler applies these.
+ */
+export async function listCapturesWithWaitingEvents(conn: Conn, limit: number) {
+  return conn
+    .selectFrom("paypal_webhook_events as w")
+    .innerJoin("payment_records as p", (j) => j.onRef("p.account_id", "=", "w.account_id").onRef("p.paypal_capture_id", "=", "w.capture_id").on("p.kind", "=", "payment"))
+    .select(["w.account_id", "w.capture_id"])
+    .distinct()
+    .where("w.processed_at", "is", null)
+    .limit(limit)
     .execute();
 }

@@ -1,14 +1,19 @@
-import { listUnsettled } from "../../store/payments-repo.js";
+import { listCapturesWithWaitingEvents, listUnsettled } from "../../store/payments-repo.js";
 import { inTransaction } from "../activity-writes.js";
 import type { AppContext } from "../context.js";
 import { PaymentProviderError } from "./gateway.js";
+import { applyWaitingEvents } from "./paypal-events.js";
 import { settlePayment, settleRefund } from "./settle.js";
 
 /**
  * Webhooks can be lost: payments and refunds PayPal has kept pending for a while are looked up at
  * PayPal and settled from what it says (the same settle as a webhook). Runs every minute.
+ * First, events still waiting for a capture that is recorded by now are applied.
  */
 export async function reconcilePayments(ctx: AppContext, opts: { olderThanMs?: number; batch?: number } = {}): Promise<number> {
+  for (const w of await listCapturesWithWaitingEvents(ctx.db, opts.batch ?? 100)) {
+    await inTransaction(ctx, (tx) => applyWaitingEvents(tx, ctx, w.account_id, w.capture_id!));
+  }
   const before = new Date(ctx.clock.now().getTime() - (opts.olderThanMs ?? 2 * 60_000));
   let settled = 0;
   for (const rec of await listUnsettled(ctx.db, before, opts.batch ?? 100)) {
