@@ -176,6 +176,14 @@ export async function listWaitingEvents(conn: Conn, accountId: string, captureId
     .execute();
 }
 
+/** Locks one kept event; true if it is still waiting (nobody applied it meanwhile). */
+export async function lockWaitingEvent(tx: Tx, accountId: string, eventId: string): Promise<boolean> {
+  const r = await tx.selectFrom("paypal_webhook_events").select("event_id")
+    .where("account_id", "=", accountId).where("event_id", "=", eventId).where("processed_at", "is", null)
+    .forUpdate().executeTakeFirst();
+  return r !== undefined;
+}
+
 /**
  * Captures Bookstream has recorded that still have events waiting for them: an event and the
  * checkout recording its capture can commit at the same moment and miss each other (each read

@@ -1,5 +1,5 @@
 import { DomainError, notFound } from "../../domain/errors.js";
-import { findConnectionByWebhookKey, insertWebhookEvent, markWebhookEvent } from "../../store/payments-repo.js";
+import { findConnectionByWebhookKey, insertWebhookEvent, lockWaitingEvent, markWebhookEvent } from "../../store/payments-repo.js";
 import { inTransaction } from "../activity-writes.js";
 import type { AppContext } from "../context.js";
 import { completeCheckout } from "./complete-checkout.js";
@@ -58,6 +58,8 @@ export async function ingestPayPalWebhook(ctx: AppContext, accountKey: string, m
   // even if it commits while this runs; then it is tried once more.
   if (!(await insertWebhookEvent(ctx.db, row))) return { outcome: "duplicate" };
   const outcome = await inTransaction(ctx, async (tx) => {
+    // Locked, like applyWaitingEvents does: whichever comes second finds it applied.
+    if (!(await lockWaitingEvent(tx, accountId, e.id))) return "applied";
     const o = await applyProviderEvent(tx, ctx, accountId, e);
     if (o !== "waiting") await markWebhookEvent(tx, accountId, e.id, o, ctx.clock.now());
     return o;
