@@ -1,3 +1,4 @@
+import { redactSecretLinks } from "../src/domain/secret-links.js";
 import { crc32, inflateRawSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { client, customer, futureSlots } from "./support/harness.js";
@@ -53,6 +54,9 @@ describe.each(ENGINES)("privacy requests on $name", (engine) => {
     expect(b.history.map((h: any) => h.action)).toContain("cancel");
     expect(b.reason).toBe("Privacy test");
     expect(r.body.payments[0]).toMatchObject({ kind: "payment", amount: { value: "50.00", currency: "USD" }, state: "completed" });
+    // A copy of an e-mail never hands out the manage link inside it (it is a credential).
+    expect(JSON.stringify(r.body)).not.toMatch(/\/manage\/(?!\[redacted\])[A-Za-z0-9_-]{8,}/);
+    expect(redactSecretLinks("Manage: https://b.example/manage/AbC123xyz_-9 (or /feeds/tok123.ics)")).toBe("Manage: https://b.example/manage/[redacted] (or /feeds/[redacted])");
 
     const z = await fetch(`${env.server.url}/api/v1/customers/${booking.customer.id}/export?format=zip`, { headers: { authorization: `Bearer ${acct.admin.token}` } });
     expect(z.status).toBe(200);

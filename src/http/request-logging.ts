@@ -1,4 +1,5 @@
 import type { FastifyServerOptions } from "fastify";
+import { REDACTED, SECRET_LINK_SEGMENT } from "../domain/secret-links.js";
 
 /**
  * What request logs may say. A manage link is the customer's only credential (whoever has it may
@@ -9,7 +10,6 @@ import type { FastifyServerOptions } from "fastify";
  * Authorization and Cookie headers are also censored should anything log them.
  */
 
-const REDACTED = "[redacted]";
 
 /** Query parameters whose values are credentials or one-time secrets. */
 const SECRET_QUERY_PARAMS = new Set([
@@ -17,18 +17,11 @@ const SECRET_QUERY_PARAMS = new Set([
   "api_key", "apikey", "key", "signature", "sig", "session", "auth",
 ]);
 
-/**
- * The path segment after /manage/ (the manage-link token), /invite/ (an invitation),
- * /reset-password/ (a password reset link), /feeds/ (a private calendar feed) or /checkout(s)/
- * (a checkout's return address, which hands out a fresh manage link for a day), wherever it
- * appears: each is a working credential.
- */
-const MANAGE_TOKEN = /(\/(?:manage|invite|reset-password|feeds|checkouts?)\/)[^/?#]+/gi;
 
 /** `url` (a path with its query string) with its secrets replaced by "[redacted]". */
 export function redactUrl(url: string): string {
   const q = url.indexOf("?");
-  const path = (q < 0 ? url : url.slice(0, q)).replace(MANAGE_TOKEN, `$1${REDACTED}`);
+  const path = (q < 0 ? url : url.slice(0, q)).replace(SECRET_LINK_SEGMENT, `$1${REDACTED}`);
   if (q < 0) return path;
   const query = url
     .slice(q + 1)
@@ -49,7 +42,7 @@ export function redactUrl(url: string): string {
 }
 
 /** The text of a logged error, with any manage link in it redacted too. */
-const redactText = (text: unknown) => (typeof text === "string" ? text.replace(MANAGE_TOKEN, `$1${REDACTED}`) : text);
+const redactText = (text: unknown) => (typeof text === "string" ? text.replace(SECRET_LINK_SEGMENT, `$1${REDACTED}`) : text);
 
 interface LoggedRequest {
   method: string;

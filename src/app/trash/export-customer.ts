@@ -4,6 +4,7 @@ import { allowedTransactionActions } from "../../domain/transactions.js";
 import { zip, type ZipEntry } from "../../integrations/zip/zip-writer.js";
 import { activitiesOfCustomer, findCustomerRecord, historyOf, messagesOf, paymentsOf } from "../../store/privacy-repo.js";
 import type { AppContext, Caller } from "../context.js";
+import { redactSecretLinks } from "../../domain/secret-links.js";
 import { downloadInvoice } from "../payments/invoices.js";
 import { iso } from "../present-activity.js";
 import { assertAdmin } from "./admin-only.js";
@@ -43,7 +44,7 @@ export async function exportCustomer(ctx: AppContext, caller: Caller, customerId
       })),
     })),
     messages: messages.map((m) => ({
-      activityId: m.activity_id, kind: m.kind, audience: m.audience, from: m.sender, to: m.recipient, subject: m.subject, body: m.body_text, sentAt: iso(m.sent_at)!,
+      activityId: m.activity_id, kind: m.kind, audience: m.audience, from: m.sender, to: m.recipient, subject: m.subject, body: redactSecretLinks(m.body_text), sentAt: iso(m.sent_at)!,
     })),
     payments: payments.map((p) => ({
       activityId: p.activity_id,
