@@ -9,8 +9,15 @@
  *    process's resident memory (sampled every 50 ms) over its level before the export; the client
  *    counts the bytes it receives and keeps none.
  * `npm run bench` runs it after the stream (BENCH_REPORTS=0 skips it; BENCH_REPORTS_EXPORT=0 skips the export).
+ * On its own, over the PostgreSQL database an earlier `npm run bench` seeded (bookstream_bench):
+ *   npx tsx bench/reports.ts
  */
 import http from "node:http";
+import { fileURLToPath } from "node:url";
+import { createApiToken } from "../src/app/auth.js";
+import { loadConfig } from "../src/config.js";
+import { startServer } from "../src/server.js";
+import { BENCH_ADMIN_EMAIL } from "../src/store/bulk-seed.js";
 import { percentile } from "./measure.js";
 
 export interface ReportsBenchTarget {
@@ -83,4 +90,16 @@ function exportAll(t: ReportsBenchTarget): Promise<{ rows: number; bytes: number
       res.on("error", (e) => { clearInterval(sampler); reject(e); });
     }).on("error", (e) => { clearInterval(sampler); reject(e); });
   });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const databaseUrl = `${process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432"}/bookstream_bench`;
+  const server = await startServer(loadConfig({}, { port: 0, databaseUrl, demo: false, workers: false, logLevel: "silent" }), () => {});
+  try {
+    const token = await createApiToken(server.handle.db, BENCH_ADMIN_EMAIL, "bench");
+    const n = Number((await server.handle.executeSql("SELECT count(*) AS n FROM activities", [])).rows[0].n);
+    console.log(await runReportsBench([{ engine: "postgres", url: server.url, token, activities: n }], console.log));
+  } finally {
+    await server.stop();
+  }
 }
