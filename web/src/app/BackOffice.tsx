@@ -9,9 +9,8 @@ import { SchedulePage } from "../schedule/SchedulePage";
 import { SettingsPage } from "../settings/SettingsPage";
 import { SharePage } from "../share/SharePage";
 import { StreamPage } from "../stream/StreamPage";
-import { TrashPage } from "../trash/TrashPage";
 import { Header } from "./Header";
-import { Link, useLocation } from "./router";
+import { Link, navigate, useLocation } from "./router";
 
 /** The signed-in back office; loaded on demand, so customers' pages never download it. */
 export default function BackOffice() {
@@ -36,7 +35,7 @@ function SignedIn({ me }: { me: Me }) {
   if (pathname === "/" || pathname === "/activities") page = <StreamPage key="stream" me={me} mode="stream" />;
   else if (pathname === "/packages") page = <StreamPage key="packages" me={me} mode="packages" />;
   else if (pathname === "/share") page = <SharePage />;
-  else if (pathname === "/trash") page = <TrashPage me={me} />;
+  else if (pathname === "/trash") page = <ToTrashView />;
   else if (pathname === "/schedule") page = <SchedulePage me={me} />;
   else if (pathname === "/settings" || pathname.startsWith("/settings/")) page = <SettingsPage me={me} pathname={pathname} />;
   else
@@ -57,4 +56,10 @@ function SignedIn({ me }: { me: Me }) {
       </main>
     </div>
   );
+}
+
+/** The Trash is a view of the stream now; its old address leads there. */
+function ToTrashView() {
+  useEffect(() => navigate("/activities?view=trash", { replace: true }), []);
+  return null;
 }
