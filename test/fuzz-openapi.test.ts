@@ -222,6 +222,8 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     "GET /api/v1/find-a-time": { start: fx.slot(run + 1) },
     "GET /api/v1/activities/{id}/free-times": { date: fx.slot(0).slice(0, 10) },
     "GET /api/v1/customers": { q: "Customer" },
+    "GET /api/v1/reports/summary": { rows: "time", columns: "status", zone: "Europe/Berlin" },
+    "GET /api/v1/reports/summary/export": { rows: "bookingPage", format: "csv" },
     "GET /api/v1/salesforce/callback": { code: "fuzz-code", state: "fuzz-state" },
     "GET /api/v1/public/pages/{slug}/slots": slots,
     "GET /api/v1/public/manage/{token}/slots": slots,
