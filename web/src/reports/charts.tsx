@@ -52,7 +52,7 @@ export function StackedBars(props: { caption: string; data: Point[]; series: Ser
           <XAxis dataKey="label" tick={axisTick} tickFormatter={shortLabel} interval="preserveStartEnd" minTickGap={8} />
           <YAxis allowDecimals={false} tick={axisTick} width={48} />
           <Tooltip cursor={{ fill: "rgba(29, 78, 216, 0.06)" }} formatter={(v, name) => [`${v} ${unit}`, name]} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
           {shown.map((s) => (
             <Bar key={s.key} dataKey={s.key} name={s.label} stackId="one" fill={s.color} isAnimationActive={false} maxBarSize={56} />
           ))}
@@ -79,7 +79,7 @@ export function MoneyBars(props: { caption: string; currency: string; data: Poin
           <XAxis dataKey="label" tick={axisTick} tickFormatter={shortLabel} interval="preserveStartEnd" minTickGap={8} />
           <YAxis tick={axisTick} width={56} />
           <Tooltip formatter={(v, name) => [`${Number(v).toFixed(2)} ${currency}`, name]} />
-          <Legend wrapperStyle={{ fontSize: 12 }} />
+          <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
           <Bar dataKey="payments" name="Payments" fill="#15803d" isAnimationActive={false} maxBarSize={40} />
           <Bar dataKey="refunds" name="Refunds" fill="#b42318" isAnimationActive={false} maxBarSize={40} />
           <Line dataKey="net" name="Net" stroke="#1d4ed8" strokeWidth={2} dot={{ r: 3 }} isAnimationActive={false} />
