@@ -7,6 +7,8 @@ import { useBookingPages, useUsers } from "../api/queries";
 import { zoneList } from "../public/time";
 import { Checks, DateRange } from "../stream/FilterPanel";
 import { DEFAULTS, type ReportState } from "./report-params";
+import { Select } from "./report-ui";
+import { TIME_BASES, TIME_BASIS_LABELS, type TimeBasis } from "./report-words";
 
 const option = (s: string) => ({ value: s, label: s });
 /** The summary counts bookings only; the detail report lists every type, as the stream does. */
@@ -31,8 +33,7 @@ const TYPES = [
 /** What the date range reads, in the words of each report. */
 function rangeLegend(kind: ReportKind, s: ReportState): string {
   if (kind === "revenue") return "Transaction date";
-  if (kind === "summary") return s.timeBasis === "created" ? "Created" : "Meeting time";
-  return "Created";
+  return s.timeBasis === "created" ? "Created" : "Meeting time";
 }
 
 /**
@@ -67,6 +68,9 @@ export function ReportFilters(props: { kind: ReportKind; state: ReportState; onC
         <Checks legend="Owner" options={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))} value={state.ownerId} onChange={(v) => set("ownerId", v)} />
         <fieldset className="filter-group">
           <legend>{rangeLegend(kind, state)}</legend>
+          {kind === "detail" && (
+            <Select label="Range over" value={state.timeBasis} options={TIME_BASES.map((b) => ({ value: b, label: TIME_BASIS_LABELS[b] }))} onChange={(v) => set("timeBasis", v as TimeBasis)} />
+          )}
           <DateRange from={state.from} to={state.to} onChange={(from, to) => onChange({ ...state, from, to })} what={rangeLegend(kind, state)} />
         </fieldset>
         <fieldset className="filter-group">

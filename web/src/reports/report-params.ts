@@ -41,6 +41,7 @@ export interface ReportState {
   rows: SummaryDimension;
   columns: SummaryDimension | "";
   interval: Interval;
+  /** Summary and detail: what the time dimension and the from/to range read (meeting or creation time). */
   timeBasis: TimeBasis;
   /** Which counts the summary's table shows: statuses or detailed statuses (the export has both). */
   counts: "statuses" | "detailed";
@@ -60,6 +61,8 @@ const LISTS: Record<ReportKind, ListField[]> = {
   detail: ["type", "status", "detailedStatus", "bookingPageId", "eventTypeId", "ownerId"],
   revenue: ["bookingPageId", "eventTypeId", "ownerId", "currency"],
 };
+/** What a report's from/to range reads by default: the summary counts meetings, the detail lists what was made when. */
+export const defaultTimeBasis = (kind: ReportKind): TimeBasis => (kind === "detail" ? "created" : "meeting");
 /** Which reports take the stream's free-text search. */
 const TAKES_SEARCH: Record<ReportKind, boolean> = { summary: true, detail: true, revenue: false };
 export const takesSearch = (kind: ReportKind) => TAKES_SEARCH[kind];
@@ -109,11 +112,11 @@ export function parseReport(kind: ReportKind, search: URLSearchParams): ReportSt
   if (s.from && s.to && s.to < s.from) s.to = "";
   s.includeTrash = search.get("includeTrash") !== "false";
   s.zone = validZone(search.get("zone") ?? "") ? search.get("zone")! : "";
+  if (kind !== "revenue") s.timeBasis = oneOf(TIME_BASES, search.get("timeBasis"), defaultTimeBasis(kind));
   if (kind === "summary") {
     s.rows = oneOf(SUMMARY_DIMENSIONS, search.get("rows"), DEFAULTS.rows);
     const columns = oneOf<SummaryDimension | "">(SUMMARY_DIMENSIONS, search.get("columns"), "");
     s.columns = columns === s.rows ? "" : columns;
-    s.timeBasis = oneOf(TIME_BASES, search.get("timeBasis"), DEFAULTS.timeBasis);
     s.counts = search.get("counts") === "detailed" ? "detailed" : "statuses";
   }
   if (kind === "summary" || kind === "revenue") s.interval = oneOf(INTERVALS, search.get("interval"), DEFAULTS.interval);
@@ -134,9 +137,9 @@ export function reportToSearch(kind: ReportKind, s: ReportState): URLSearchParam
   if (kind === "summary") {
     put("rows", s.rows, DEFAULTS.rows);
     if (s.columns && s.columns !== s.rows) p.set("columns", s.columns);
-    put("timeBasis", s.timeBasis, DEFAULTS.timeBasis);
     put("counts", s.counts, DEFAULTS.counts);
   }
+  if (kind !== "revenue") put("timeBasis", s.timeBasis, defaultTimeBasis(kind));
   if (kind === "revenue") put("by", s.by, DEFAULTS.by);
   if (kind === "summary" || kind === "revenue") put("interval", s.interval, DEFAULTS.interval);
   if (kind === "detail") {
@@ -163,8 +166,8 @@ export function reportApiParams(kind: ReportKind, s: ReportState, zone: string):
     p.set("rows", s.rows);
     if (s.columns) p.set("columns", s.columns);
     p.set("interval", s.interval);
-    p.set("timeBasis", s.timeBasis);
   }
+  if (kind !== "revenue") p.set("timeBasis", s.timeBasis);
   if (kind === "revenue") {
     p.set("by", s.by);
     p.set("interval", s.interval);
