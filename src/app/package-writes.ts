@@ -31,7 +31,7 @@ export async function insertPackage(tx: Tx, ctx: AppContext, accountId: string, 
     created_at: now,
     updated_at: now,
   };
-  await insertActivity(tx, row);
+  await insertActivity(tx, row, actor.type);
   await insertHistory(tx, {
     accountId,
     activityId: row.id,

@@ -27,6 +27,7 @@ import { teamRoutes } from "./routes/team-routes.js";
 import { activityRoutes } from "./routes/activity-routes.js";
 import { trashRoutes } from "./routes/trash-routes.js";
 import { privacyRoutes } from "./routes/privacy-routes.js";
+import { reportRoutes } from "./routes/report-routes.js";
 import { liveRoutes } from "./routes/live-routes.js";
 import { publicRoutes } from "./routes/public-routes.js";
 import { availabilityRoutes } from "./routes/availability-routes.js";
@@ -100,6 +101,7 @@ export async function buildHttpApp(ctx: AppContext, opts: HttpOptions = {}): Pro
   await app.register(activityRoutes(ctx, { validateResponses: opts.validateResponses ?? true }));
   await app.register(trashRoutes(ctx));
   await app.register(privacyRoutes(ctx));
+  await app.register(reportRoutes(ctx));
   await app.register(publicRoutes(ctx, { validateResponses: opts.validateResponses ?? true }));
   await app.register(schedulingRoutes(ctx));
   await app.register(availabilityRoutes(ctx));

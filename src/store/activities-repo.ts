@@ -25,7 +25,7 @@ export type StreamRow = Pick<ActivityRow, (typeof STREAM_COLUMNS)[number] | "pag
 
 /** Every column but `search` and `blocked` (derived, never shown); listed so a new column is a compile error here. */
 const DETAIL_COLUMNS = [
-  ...STREAM_COLUMNS, "account_id", "latest_proposed_at", "reschedules_id", "reschedule_request", "answers", "version", "trashed_by",
+  ...STREAM_COLUMNS, "account_id", "latest_proposed_at", "reschedules_id", "reschedule_request", "answers", "version", "trashed_by", "created_by",
 ] as const satisfies readonly (keyof ActivityRow)[];
 const detailColumnsComplete: ListsEvery<Exclude<keyof ActivitiesTable, "search" | "blocked">, (typeof DETAIL_COLUMNS)[number]> = true;
 void detailColumnsComplete;
@@ -98,8 +98,8 @@ export interface NewActivity {
   refundable_minor?: number | null;
 }
 
-export async function insertActivity(tx: Tx, row: NewActivity): Promise<void> {
-  await tx.insertInto("activities").values(activityValues(row)).execute();
+export async function insertActivity(tx: Tx, row: NewActivity, createdBy: "customer" | "user" | "system"): Promise<void> {
+  await tx.insertInto("activities").values({ ...activityValues(row), created_by: createdBy }).execute();
 }
 
 /** A new activity's row as the table stores it (JSON columns as text). */
@@ -131,7 +131,9 @@ export interface NewActivityRecords {
 export async function insertActivityWithRecords(tx: Tx, r: NewActivityRecords): Promise<{ customerId: string | null }> {
   const a = r.activity;
   const ctes = r.customer ? [sql`new_customer AS (${customerUpsert(r.customer)})`] : [];
-  const values = r.customer ? { ...activityValues(a), customer_id: sql<string>`(SELECT id FROM new_customer)` } : activityValues(a);
+  // Who made the activity is who its first history row names.
+  const own = { ...activityValues(a), created_by: r.history.actorType };
+  const values = r.customer ? { ...own, customer_id: sql<string>`(SELECT id FROM new_customer)` } : own;
   ctes.push(
     sql`new_activity AS (${tx.insertInto("activities").values(values)})`,
     sql`new_history AS (${tx.insertInto("activity_history").values(historyValues(r.history))})`,

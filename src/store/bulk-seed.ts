@@ -328,7 +328,7 @@ const COLUMNS = [
   "id", "account_id", "type", "status", "detailed_status", "booking_page_id", "event_type_id", "owner_id", "customer_id",
   "customer_name", "customer_email", "customer_phone", "customer_time_zone", "page_name", "event_type_name", "owner_name",
   "start_at", "end_at", "proposed_times", "latest_proposed_at", "reason", "answers", "created_at", "updated_at",
-  "amount_minor", "currency", "refundable_minor",
+  "amount_minor", "currency", "refundable_minor", "created_by",
 ];
 
 /**
@@ -414,7 +414,9 @@ async function generateBatch(trx: Kysely<Database>, accountId: string, n: number
       CASE WHEN s.type = 'transaction' THEN (${textArray(["USD", "EUR", "GBP"])})[1 + s.g % 3] END,
       -- A settled payment can still be refunded (in full, or what a partial refund left); others not.
       CASE WHEN s.detailed IN ('PAYMENT (SCHEDULE)', 'PAYMENT (RESCHEDULE)') THEN CASE WHEN s.g % 5 = 0 THEN s.amount / 2 ELSE s.amount END
-        WHEN s.type = 'transaction' AND s.detailed LIKE 'PAYMENT%' THEN 0 END
+        WHEN s.type = 'transaction' AND s.detailed LIKE 'PAYMENT%' THEN 0 END,
+      -- Who made it: a user for what users start, one booking in seven booked on a customer's behalf.
+      CASE WHEN s.detailed LIKE '%(Initiated by user)' OR (s.type = 'booking' AND s.g % 7 = 0) THEN 'user' ELSE 'customer' END
     FROM shaped s
       JOIN cust ON cust.n = s.cn
       JOIN et ON et.n = s.en

@@ -100,6 +100,8 @@ export interface ActivitiesTable {
   trashed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   trashed_by: ColumnType<string | null, string | null | undefined, string | null>;
   payment_purged_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** Who made it: the customer, a user on their behalf, or the system (migration 020). */
+  created_by: ColumnType<"customer" | "user" | "system" | null, "customer" | "user" | "system" | null | undefined, never>;
   search: ColumnType<string, never, never>;
   /** The meeting widened by its page's buffers; kept by a trigger (migration 002). */
   blocked: ColumnType<string | null, never, never>;

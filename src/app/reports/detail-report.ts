@@ -1,0 +1,128 @@
+import { DateTime } from "luxon";
+import { ACTIVITY_ID_PATTERN } from "../../domain/activity-id.js";
+import { DomainError } from "../../domain/errors.js";
+import {
+  answersCell, DEFAULT_DETAIL_COLUMNS, DETAIL_COLUMNS, DETAIL_SORTS, IN_TRASH, type DetailColumn, type DetailSort, type TimeBasis,
+} from "../../domain/reports.js";
+import { detailPage, type DetailCursor, type DetailRow } from "../../store/report-detail-repo.js";
+import type { AppContext, Caller } from "../context.js";
+import { resolveReport, type ReportInput, type ResolvedReport } from "./report-scope.js";
+import { decimal } from "./revenue-report.js";
+
+export interface DetailInput extends ReportInput {
+  columns?: DetailColumn[];
+  sort?: DetailSort;
+  order?: "asc" | "desc";
+  limit?: number;
+  cursor?: string;
+  /** What from/to range over: the meeting or the creation (default). */
+  timeBasis?: TimeBasis;
+}
+
+export type DetailValues = Partial<Record<DetailColumn, string | null>>;
+
+/** One page of the detail report: one row per activity, the chosen columns, in the chosen order. */
+export async function detailReport(ctx: AppContext, caller: Caller, input: DetailInput) {
+  const r = await resolveReport(ctx, caller, input);
+  const plan = detailPlan(input);
+  const cursor = input.cursor ? decodeCursor(input.cursor, plan.sort, plan.order) : undefined;
+  const limit = input.limit ?? 50;
+  const rows = await detailPage(ctx.db, r.scope, r.filters, r.search, plan.rangeColumn, plan, limit + 1, cursor);
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    zone: r.zone,
+    columns: plan.columns.map((id) => ({ id, label: DETAIL_COLUMNS[id] })),
+    rows: page.map((row) => detailValues(row, plan.columns, r.zone)),
+    nextCursor: more && last ? encodeCursor(plan.sort, plan.order, { value: last.sort_value, id: last.id }) : null,
+  };
+}
+
+export interface DetailPlan {
+  columns: DetailColumn[];
+  sort: DetailSort;
+  order: "asc" | "desc";
+  rangeColumn: "start_at" | "created_at";
+}
+
+export function detailPlan(input: DetailInput): DetailPlan {
+  return {
+    columns: input.columns?.length ? [...new Set(input.columns)] : DEFAULT_DETAIL_COLUMNS,
+    sort: input.sort ?? "createdAt",
+    order: input.order ?? "desc",
+    rangeColumn: input.timeBasis === "meeting" ? "start_at" : "created_at",
+  };
+}
+
+/**
+ * Every row of the detail report in order, a page at a time (the export's read): memory stays
+ * that of one page whatever the report's size.
+ */
+export async function* allDetailRows(ctx: AppContext, r: ResolvedReport, plan: DetailPlan, pageSize = 2_000): AsyncGenerator<DetailValues[]> {
+  let cursor: DetailCursor | undefined;
+  for (;;) {
+    const rows = await detailPage(ctx.db, r.scope, r.filters, r.search, plan.rangeColumn, plan, pageSize, cursor);
+    if (rows.length > 0) yield rows.map((row) => detailValues(row, plan.columns, r.zone));
+    if (rows.length < pageSize) return;
+    const last = rows[rows.length - 1];
+    cursor = { value: last.sort_value, id: last.id };
+  }
+}
+
+const at = (d: Date | null, zone: string) => (d ? DateTime.fromJSDate(new Date(d), { zone }).toISO({ suppressMilliseconds: true }) : null);
+
+export function detailValues(row: DetailRow, columns: DetailColumn[], zone: string): DetailValues {
+  const all: Record<DetailColumn, () => string | null> = {
+    id: () => row.id,
+    type: () => row.type,
+    status: () => row.status,
+    detailedStatus: () => row.detailed_status,
+    inTrash: () => (row.trashed_at ? IN_TRASH : null),
+    customerName: () => row.customer_name,
+    customerEmail: () => row.customer_email,
+    customerTimeZone: () => row.customer_time_zone,
+    bookingPage: () => row.page_name,
+    owner: () => row.owner_name,
+    eventType: () => row.event_type_name,
+    start: () => at(row.start_at, zone),
+    end: () => at(row.end_at, zone),
+    createdAt: () => at(row.created_at, zone),
+    updatedAt: () => at(row.updated_at, zone),
+    reason: () => row.reason,
+    answers: () => answersCell(typeof row.answers === "string" ? JSON.parse(row.answers) : row.answers),
+    amount: () => (row.amount_minor !== null && row.currency ? decimal(Number(row.amount_minor), row.currency) : null),
+    currency: () => row.currency,
+  };
+  return Object.fromEntries(columns.map((c) => [c, all[c]()]));
+}
+
+/** A cursor names its sort and order, so one from another order is refused instead of misread. */
+function encodeCursor(sort: DetailSort, order: string, c: DetailCursor): string {
+  return Buffer.from(JSON.stringify([sort, order, c.value, c.id])).toString("base64url");
+}
+
+const CURSOR_INSTANT = /^(19|2\d)\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+function decodeCursor(s: string, sort: DetailSort, order: string): DetailCursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(s, "base64url").toString("utf8"));
+  } catch {
+    parsed = null;
+  }
+  const bad = () => new DomainError("validation_failed", "cursor: not a cursor this report returned", { field: "cursor" });
+  if (!Array.isArray(parsed) || parsed.length !== 4) throw bad();
+  const [cSort, cOrder, value, id] = parsed;
+  if (!DETAIL_SORTS.includes(cSort) || (cOrder !== "asc" && cOrder !== "desc") || typeof id !== "string" || !ACTIVITY_ID_PATTERN.test(id)) throw bad();
+  if (cSort !== sort || cOrder !== order) {
+    throw new DomainError("validation_failed", `cursor: it continues sort=${cSort} order=${cOrder}; start again without a cursor`, { field: "cursor" });
+  }
+  const kind = sort === "amount" ? "number" : ["start", "end", "createdAt", "updatedAt"].includes(sort) ? "time" : "text";
+  const valid = value === null
+    || (kind === "number" && Number.isSafeInteger(value))
+    || (kind === "time" && typeof value === "string" && CURSOR_INSTANT.test(value) && !Number.isNaN(Date.parse(value)))
+    || (kind === "text" && typeof value === "string" && value.length <= 2000 && !value.includes("\u0000"));
+  if (!valid) throw bad();
+  return { value, id };
+}
