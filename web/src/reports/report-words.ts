@@ -1,52 +1,24 @@
 import type { SummaryRates } from "../api/reports";
 
-/** What reports can be broken down by, and what a detail report can show (the API's names). */
-export const SUMMARY_DIMENSIONS = ["time", "bookingPage", "owner", "eventType", "customerTimeZone", "createdBy", "status", "detailedStatus"] as const;
-export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
-export const REVENUE_DIMENSIONS = ["time", "bookingPage", "owner", "eventType"] as const;
-export type RevenueDimension = (typeof REVENUE_DIMENSIONS)[number];
-export const INTERVALS = ["day", "week", "month"] as const;
-export type Interval = (typeof INTERVALS)[number];
-export const TIME_BASES = ["meeting", "created"] as const;
-export type TimeBasis = (typeof TIME_BASES)[number];
-
-export const DIMENSION_LABELS: Record<SummaryDimension, string> = {
-  time: "Time",
-  bookingPage: "Booking page",
-  owner: "Owner",
-  eventType: "Event type",
-  customerTimeZone: "Customer time zone",
-  createdBy: "Created by",
-  status: "Status",
-  detailedStatus: "Detailed status",
-};
-
-export const DETAIL_COLUMNS = {
-  id: "ID",
-  type: "Type",
-  status: "Status",
-  detailedStatus: "Detailed status",
-  inTrash: "In Trash",
-  customerName: "Customer",
-  customerEmail: "Customer e-mail",
-  customerTimeZone: "Customer time zone",
-  bookingPage: "Booking page",
-  owner: "Owner",
-  eventType: "Event type",
-  start: "Start",
-  end: "End",
-  createdAt: "Created",
-  updatedAt: "Last updated",
-  reason: "Reason",
-  answers: "Answers",
-  amount: "Amount",
-  currency: "Currency",
-} as const;
-export type DetailColumn = keyof typeof DETAIL_COLUMNS;
-export const DETAIL_COLUMN_IDS = Object.keys(DETAIL_COLUMNS) as DetailColumn[];
-export const DEFAULT_DETAIL_COLUMNS: DetailColumn[] = ["id", "type", "status", "detailedStatus", "customerName", "bookingPage", "owner", "start", "createdAt"];
-export const DETAIL_SORTS = ["id", "type", "status", "detailedStatus", "customerName", "customerEmail", "bookingPage", "owner", "eventType", "start", "end", "createdAt", "updatedAt", "amount"] as const;
-export type DetailSort = (typeof DETAIL_SORTS)[number];
+/** What reports can be broken down by and what a detail report can show: the server's own lists (src/domain/reports). */
+export {
+  DEFAULT_DETAIL_COLUMNS,
+  DETAIL_COLUMN_IDS,
+  DETAIL_COLUMNS,
+  DETAIL_SORTS,
+  DIMENSION_LABELS,
+  INTERVALS,
+  REVENUE_DIMENSIONS,
+  SUMMARY_DIMENSIONS,
+  TIME_BASES,
+  type DetailColumn,
+  type DetailSort,
+  type Interval,
+  type RevenueDimension,
+  type SummaryDimension,
+  type TimeBasis,
+} from "../../../src/domain/reports";
+import type { Interval, TimeBasis } from "../../../src/domain/reports";
 
 export const INTERVAL_LABELS: Record<Interval, string> = { day: "Day", week: "Week (from Monday)", month: "Month" };
 export const TIME_BASIS_LABELS: Record<TimeBasis, string> = { meeting: "Meeting time", created: "Created" };
