@@ -73,6 +73,15 @@ describe.each(ENGINES)("Reports in the browser on $name", (engine) => {
       await page.getByLabel("Rows", { exact: true }).selectOption("bookingPage");
       await page.waitForURL(/rows=bookingPage/);
       await expect.poll(() => chart.getAttribute("aria-label")).toMatch(/^Bookings by booking page, by status: 3 bars/);
+      // A second dimension: a breakdown chart by owner beside it, and the table's lines per page and owner.
+      await page.getByLabel("Columns", { exact: true }).selectOption("owner");
+      const breakdown = page.getByTestId("chart-breakdown");
+      await expect.poll(() => breakdown.getAttribute("aria-label")).toMatch(/^Bookings by booking page, by owner: 3 bars/);
+      expect((await breakdown.getAttribute("data-series"))!.split("|").sort()).toEqual([`Admin ${acct.accountId.slice(0, 8)}`, `Member ${acct.accountId.slice(0, 8)}`]);
+      expect(await page.getByTestId("summary-table").locator("tbody tr.subtotal").count()).toBe(3);
+      await shot(page, `reports-${engine.name}-summary-breakdown`);
+      await page.getByLabel("Columns", { exact: true }).selectOption("");
+      await breakdown.waitFor({ state: "detached" });
 
       // A filter: canceled bookings only — one page, one series.
       await page.getByRole("button", { name: "Filters" }).click();
