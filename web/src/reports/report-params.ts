@@ -98,6 +98,8 @@ export const reportKindOf = (pathname: string): ReportKind | null =>
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const oneOf = <T extends string>(all: readonly T[], v: string | null, fallback: T): T => (v !== null && (all as readonly string[]).includes(v) ? (v as T) : fallback);
+/** A calendar day that exists ("2026-02-30" does not), else "". */
+const existingDay = (v: string | null) => (v && DAY.test(v) && DateTime.fromISO(v).isValid ? v : "");
 const validZone = (z: string) => z !== "" && DateTime.local().setZone(z).isValid;
 
 /** The state a URL describes; anything unknown or malformed falls back to its default. */
@@ -107,8 +109,8 @@ export function parseReport(kind: ReportKind, search: URLSearchParams): ReportSt
   const s: ReportState = { ...DEFAULTS };
   for (const k of LISTS[kind]) s[k] = list(k);
   if (TAKES_SEARCH[kind]) s.q = search.get("q") ?? "";
-  s.from = DAY.test(search.get("from") ?? "") ? search.get("from")! : "";
-  s.to = DAY.test(search.get("to") ?? "") ? search.get("to")! : "";
+  s.from = existingDay(search.get("from"));
+  s.to = existingDay(search.get("to"));
   if (s.from && s.to && s.to < s.from) s.to = "";
   s.includeTrash = search.get("includeTrash") !== "false";
   s.zone = validZone(search.get("zone") ?? "") ? search.get("zone")! : "";
