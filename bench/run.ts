@@ -14,6 +14,7 @@
  *   BENCH_ITERATIONS      timed iterations per query and series (default 500)
  *   BENCH_EXTRAS=0        skip the scheduling, browser and settings benchmarks (bench/extras.ts, bench/settings.ts)
  *   BENCH_PAYMENTS=0      skip the payments benchmark (bench/payments.ts: BENCH_PAYMENTS_BOOKINGS, BENCH_PAYMENTS_EVENTS)
+ *   BENCH_REPORTS=0       skip the reports benchmark on the seeded servers (bench/reports.ts: BENCH_REPORTS_ITERATIONS, BENCH_REPORTS_EXPORT=0)
  *   BENCH_TRASH=0         skip the Trash benchmark (bench/trash.ts: BENCH_TRASH_MOVES; BENCH_TRASH_PURGE=0 skips the 100,000-row purge)
  * Results: the console, bench-results/latest.json and bench-results/latest.md.
  */
@@ -36,6 +37,7 @@ import { runPaymentsBench } from "./payments.js";
 import { runSalesforceBench } from "./salesforce.js";
 import { renderWebhookReport, runWebhookBench } from "./webhooks.js";
 import { runTrashBench } from "./trash.js";
+import { runReportsBench } from "./reports.js";
 
 const env = process.env;
 const ACTIVITIES = Number(env.BENCH_ACTIVITIES ?? 1_000_000);
@@ -136,6 +138,10 @@ async function main() {
     loadAverage.push(...os.loadavg());
     runs = await measure(lives);
     report = renderReport(runs, { startedAt, loadAverage, node: process.version, host: `${os.cpus().length} CPUs, ${Math.round(os.totalmem() / 2 ** 30)} GiB` });
+    // The reports over the same seeded accounts (bench/reports.ts).
+    if (env.BENCH_REPORTS !== "0") {
+      report += await runReportsBench(lives.map((l) => ({ engine: l.prepared.engine, url: l.server.url, token: l.client.token, activities: l.prepared.activities })), log);
+    }
     // The extras need only the PostgreSQL server (for the browser). The embedded million-row
     // database is closed first: its memory and collections would weigh on the processes timed next.
     for (const l of lives.filter((l) => l.prepared.engine !== "postgres")) {

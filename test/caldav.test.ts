@@ -175,6 +175,31 @@ describe.each(ENGINES)("connected calendars (CalDAV, Radicale) on $name", (engin
     expect(d.rows.map((x) => x.status)).toEqual(["delivered"]);
   });
 
+  it("a recurring event in the calendar blocks each of its occurrences (expanded by Bookstream), not the one excluded", async () => {
+    const acct = await newAccount(server);
+    const cal = await connect(acct.admin);
+    const [first] = futureSlots(server, 1, 150);
+    const week = (n: number) => hoursAfter(first, 24 * 7 * n);
+    const dav = await radicale.client(cal.name, cal.password);
+    await dav.createCalendarObject({
+      calendar: { url: cal.calendarUrl },
+      filename: "weekly.ics",
+      iCalString: ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "BEGIN:VEVENT", "UID:weekly-1", `DTSTAMP:${icsTime(first)}`,
+        `DTSTART:${icsTime(first)}`, `DTEND:${icsTime(hoursAfter(first, 1))}`, "RRULE:FREQ=WEEKLY;COUNT=4", `EXDATE:${icsTime(week(1))}`,
+        "SUMMARY:Team sync", "END:VEVENT", "END:VCALENDAR", ""].join("\r\n"),
+    });
+    const refreshed = await client(server.url, acct.admin.token).post("/api/v1/me/calendar-connection/refresh");
+    expect(refreshed.body).toMatchObject({ ok: true, connection: { busyTimes: 3, busyError: null } });
+    for (const n of [0, 2, 3]) {
+      const open = await slots(server, acct.autoPage.slug, week(n), hoursAfter(week(n), 2));
+      expect(open.map((s) => s.startUtc), `week ${n}`).not.toContain(week(n));
+    }
+    const excluded = await slots(server, acct.autoPage.slug, week(1), hoursAfter(week(1), 2));
+    expect(excluded.map((s) => s.startUtc)).toContain(week(1));
+    const after = await slots(server, acct.autoPage.slug, week(4), hoursAfter(week(4), 2));
+    expect(after.map((s) => s.startUtc)).toContain(week(4));
+  });
+
   it("busy times in the calendar block slots and bookings (409), the host's own events are not busy twice, and refresh runs on demand and on schedule", async () => {
     const acct = await newAccount(server);
     const cal = await connect(acct.admin);

@@ -1,4 +1,4 @@
-import { DateTime } from "luxon";
+import { IANAZone } from "luxon";
 import { ACTIVITY_ID_PATTERN } from "../../domain/activity-id.js";
 import { DomainError } from "../../domain/errors.js";
 import {
@@ -59,7 +59,7 @@ export function detailPlan(input: DetailInput): DetailPlan {
  * Every row of the detail report in order, a page at a time (the export's read): memory stays
  * that of one page whatever the report's size.
  */
-export async function* allDetailRows(ctx: AppContext, r: ResolvedReport, plan: DetailPlan, pageSize = 2_000): AsyncGenerator<DetailValues[]> {
+export async function* allDetailRows(ctx: AppContext, r: ResolvedReport, plan: DetailPlan, pageSize = 5_000): AsyncGenerator<DetailValues[]> {
   let cursor: DetailCursor | undefined;
   for (;;) {
     const rows = await detailPage(ctx.db, r.scope, r.filters, r.search, plan.rangeColumn, plan, pageSize, cursor);
@@ -70,7 +70,31 @@ export async function* allDetailRows(ctx: AppContext, r: ResolvedReport, plan: D
   }
 }
 
-const at = (d: Date | null, zone: string) => (d ? DateTime.fromJSDate(new Date(d), { zone }).toISO({ suppressMilliseconds: true }) : null);
+const at = (d: Date | null, zone: string) => (d ? zonedIso(new Date(d).getTime(), zone) : null);
+
+/**
+ * An instant as ISO 8601 with the zone's offset ("2026-03-29T00:30:00+01:00", milliseconds only when
+ * there are any), as Luxon's toISO writes it. The offset is looked up once per zone and quarter of
+ * an hour (every offset change in the tz database is on one): an export formats a million times.
+ */
+const offsets = new Map<string, number>();
+export function zonedIso(ms: number, zone: string): string {
+  const quarter = Math.floor(ms / 900_000);
+  const key = `${zone}|${quarter}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size > 100_000) offsets.clear();
+    offset = IANAZone.create(zone).offset(ms);
+    offsets.set(key, offset);
+  }
+  const local = new Date(ms + offset * 60_000).toISOString();
+  const sign = offset < 0 ? "-" : "+";
+  const abs = Math.abs(offset);
+  // Luxon writes "Z" for its universal zone ("UTC", "GMT"), an offset for every named zone.
+  const universal = zone.toLowerCase() === "utc" || zone.toLowerCase() === "gmt";
+  const suffix = universal ? "Z" : `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+  return (local.endsWith(".000Z") ? local.slice(0, -5) : local.slice(0, -1)) + suffix;
+}
 
 export function detailValues(row: DetailRow, columns: DetailColumn[], zone: string): DetailValues {
   const all: Record<DetailColumn, () => string | null> = {

@@ -35,7 +35,7 @@ export async function exportReport(
   const lines = report === "detail"
     ? await detailLines(ctx, caller, input as DetailInput, format)
     : report === "summary" ? await summaryLines(ctx, caller, input as SummaryInput) : await revenueLines(ctx, caller, input as RevenueInput);
-  const day = DateTime.now().setZone(input.zone ?? "UTC").toISODate() ?? "report";
+  const day = DateTime.fromJSDate(ctx.clock.now()).setZone(input.zone ?? "UTC").toISODate() ?? "report";
   const filename = `bookstream-${report}-${day}.${format}`;
   if (format === "csv") {
     const body = Readable.from(csvChunks(lines, bom));

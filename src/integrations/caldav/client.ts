@@ -78,7 +78,7 @@ class CalDavProvider implements CalendarProvider {
         headers: this.auth,
         fetch: this.fetchFn,
       });
-      return objects.flatMap((o) => (typeof o.data === "string" ? parseBusyEvents(o.data, zone) : []));
+      return objects.flatMap((o) => (typeof o.data === "string" ? parseBusyEvents(o.data, zone, { from, to }) : []));
     } catch (err) {
       throw asPeerError(err, "reading busy times failed");
     }
