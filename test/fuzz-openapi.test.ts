@@ -279,6 +279,8 @@ function baselineFor(op: Operation, fx: Fixtures, server: TestServer, run: numbe
     "POST /api/v1/webhook-endpoints": { url: `${server.url}/api/health`, eventTypes: ["activity.created", "activity.updated"], description: "Fuzz" },
     "PATCH /api/v1/webhook-endpoints/{id}": { description: "Renamed", enabled: true },
     "POST /api/v1/trash": { ids: [pick(fx.bookings).id] },
+    "POST /api/v1/trash/restore": { ids: [fx.trashed[0]] },
+    "POST /api/v1/trash/delete-permanently": { ids: [fx.trashed[1]] },
     "POST /api/v1/customers/forget": { email: `nobody-${tag}@example.com`, dryRun: true },
     "POST /api/v1/test-clock": { now: new Date(server.clock.now().getTime() + 60_000).toISOString() },
   };

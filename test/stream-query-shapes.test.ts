@@ -31,6 +31,12 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
     handle = await openDatabase({});
     ({ accountId } = await bulkSeed(handle, { activities: ACTIVITIES }));
     const db = handle.db;
+    // One activity in nine is in the Trash, moved there over the last 40 days (so some are past
+    // the 30 days and due for the purge): the live stream never reads them, the Trash only them.
+    await sql`
+      UPDATE activities SET trashed_at = now() - (abs(hashtext(id || 't')) % 40) * interval '1 day' - (abs(hashtext(id)) % 86400) * interval '1 second'
+      WHERE account_id = ${accountId} AND abs(hashtext(id)) % 9 = 0`.execute(db);
+    await sql`ANALYZE activities`.execute(db);
     const memberId = (await sql<{ id: string }>`SELECT id FROM users WHERE email = ${BENCH_MEMBER_EMAIL}`.execute(db)).rows[0].id;
     const pages = (await sql<{ id: string }>`SELECT id FROM booking_pages WHERE account_id = ${accountId} AND owner_id = ${memberId}`.execute(db)).rows;
     member = { userId: memberId, pageIds: pages.map((p) => p.id) };
@@ -39,7 +45,7 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
     // A customer name with a few activities only: rare among the newest rows.
     rareName = (
       await sql<{ name: string }>`
-        SELECT customer_name AS name FROM activities WHERE account_id = ${accountId}
+        SELECT customer_name AS name FROM activities WHERE account_id = ${accountId} AND trashed_at IS NULL
         GROUP BY 1 HAVING count(*) BETWEEN 3 AND 10 ORDER BY 1 LIMIT 1`.execute(db)
     ).rows[0].name;
     // A last name with 12–35 matches among the newest STREAM_WINDOW rows: too few for a page, but
@@ -48,7 +54,7 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
       await sql<{ name: string }>`
         SELECT substr(customer_name, strpos(customer_name, ' ') + 1) AS name
         FROM (SELECT customer_name FROM activities WHERE account_id = ${accountId}
-              ORDER BY updated_at DESC, id DESC LIMIT ${STREAM_WINDOW}) AS newest
+              AND trashed_at IS NULL ORDER BY updated_at DESC, id DESC LIMIT ${STREAM_WINDOW}) AS newest
         GROUP BY 1 HAVING count(*) BETWEEN 12 AND 35 ORDER BY count(*), 1 LIMIT 1`.execute(db)
     ).rows[0].name;
   }, 180_000);
@@ -61,6 +67,9 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
   async function plainPage(scope: StreamScope, f: StreamFilters, q: string | null, limit: number, i: number, sort: StreamSort) {
     const search = q ? parseSearchQuery(q) : null;
     let b = activityColumns(handle.db).where("activities.account_id", "=", scope.accountId);
+    b = scope.trash
+      ? b.where("activities.trashed_at", "is not", null).where("activities.trashed_at", ">", scope.trash.since)
+      : b.where("activities.trashed_at", "is", null);
     if (scope.member) {
       const { userId, pageIds } = scope.member;
       b = b.where((eb) => eb.or([eb("activities.owner_id", "=", userId), ...(pageIds.length ? [eb("activities.booking_page_id", "in", pageIds)] : [])]));
@@ -79,6 +88,7 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
       created: sql`activities.created_at DESC, activities.id DESC`,
       start: sql`activities.start_at IS NULL, activities.start_at ASC, CASE WHEN activities.start_at IS NULL THEN activities.updated_at END DESC, CASE WHEN activities.start_at IS NOT NULL THEN activities.id END ASC, activities.id DESC`,
       "-start": sql`activities.start_at IS NULL, activities.start_at DESC, CASE WHEN activities.start_at IS NULL THEN activities.updated_at END DESC, activities.id DESC`,
+      trashed: sql`activities.trashed_at DESC, activities.id DESC`,
     }[sort];
     return (await b.orderBy(order as any).limit(limit + 1).offset(i * limit).execute()).map((r) => r.id);
   }
@@ -202,6 +212,32 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
       expect((await expectSamePages(admin(), { status: ["Completed"] }, null, 3, "created")).shapes).toEqual(["walk"]);
       await expectSamePages(admin(), { status: ["Canceled", "Expired"], type: ["booking"] }, firstName(), 3, "created");
       await expectSamePages(admin(), { eventTypeId: [eventTypeId] }, `"${rareName}"`, 2, "created");
+    });
+  });
+
+  describe("the Trash filter: the same pages over the trashed rows only, within their 30 days", () => {
+    const trash = () => ({ accountId, trash: { since: new Date(now - 30 * DAY) } });
+
+    it("unfiltered, in every order: read straight from the Trash's own indexes", async () => {
+      for (const sort of ["updated", "trashed", "created"] as const) {
+        const r = await expectSamePages(trash(), {}, null, 3, sort);
+        expect(r.shapes, sort).toEqual(["walk"]);
+        expect(r.seen, sort).toBeGreaterThan(100);
+      }
+      await expectSamePages(trash(), {}, null, 3, "start");
+      await expectSamePages(trash(), {}, null, 3, "-start");
+    });
+
+    it("with filters, words and ranges: windows along the Trash, whatever the sort", async () => {
+      await expectSamePages(trash(), { status: ["Completed", "Canceled"] }, null, 3, "trashed");
+      await expectSamePages(trash(), { status: ["Scheduled", "Rescheduled"] }, null, 3, "start");
+      await expectSamePages(trash(), { eventTypeId: [eventTypeId] }, "a", 3, "updated");
+      await expectSamePages(trash(), {}, firstName(), 3, "created");
+      await expectSamePages(trash(), {}, `-${lastName()}`, 3, "-start");
+      await expectSamePages(trash(), { startFrom: new Date(now), startTo: new Date(now + 60 * DAY) }, null, 3, "start");
+      await expectSamePages(trash(), { createdFrom: new Date(now - 500 * DAY), createdTo: new Date(now - 400 * DAY) }, null, 3, "trashed");
+      const rare = (await sql<{ name: string }>`SELECT customer_name AS name FROM activities WHERE account_id = ${accountId} AND trashed_at > now() - interval '30 days' ORDER BY id LIMIT 1`.execute(handle.db)).rows[0].name;
+      expect((await expectSamePages(trash(), {}, `"${rare}"`, 2, "trashed")).seen).toBeGreaterThan(0);
     });
   });
 

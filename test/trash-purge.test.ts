@@ -1,29 +1,49 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSalesforcePeer, type SalesforcePeer } from "../peers/salesforce/server.js";
+import { calDavProviders } from "../src/integrations/caldav/client.js";
+import { calendarConsumer } from "../src/integrations/caldav/consumer.js";
 import { emailConsumer } from "../src/integrations/email/consumer.js";
 import { localTransport } from "../src/integrations/email/transport.js";
+import { salesforceConsumer } from "../src/integrations/salesforce/consumer.js";
 import { sendDueWebhooks, webhooksConsumer } from "../src/integrations/webhooks/consumer.js";
 import { dispatchPending, registerConsumers, type OutboxConsumer } from "../src/jobs/outbox-dispatcher.js";
 import { client, ENGINES, futureSlots } from "./support/harness.js";
 import { act, details, moveClock } from "./support/lifecycle-drive.js";
 import { orderOf, paidAccount, payAndBook, startPaymentsEnv, type PaymentsEnv } from "./support/payments.js";
+import { startRadicale, type Radicale } from "./support/radicale.js";
+import { connectSalesforce } from "./support/salesforce.js";
 import { startReceiver, type Receiver } from "./support/webhook-receiver.js";
 
 /**
  * The deleter, proven on the database itself: a customer whose marker string reached every place
- * Bookstream keeps data, moved to the Trash and purged, leaves no trace in any column of any table.
+ * Bookstream keeps data (the host's connected CalDAV calendar and the account's Salesforce
+ * included), moved to the Trash and purged, leaves no trace in any column of any table.
  */
 describe.each(ENGINES)("permanent deletion on $name", (engine) => {
   let env: PaymentsEnv;
   let receiver: Receiver;
+  let radicale: Radicale;
+  let sf: SalesforcePeer;
   let consumers: OutboxConsumer[];
   beforeAll(async () => {
     env = await startPaymentsEnv(engine);
     receiver = await startReceiver();
-    consumers = [emailConsumer(env.server.ctx, localTransport()), webhooksConsumer(env.server.ctx)];
+    radicale = await startRadicale();
+    sf = await startSalesforcePeer({ seed: 7 });
+    // The calendar server is on loopback: allowed here, as in the CalDAV tests.
+    env.server.ctx.calendars = calDavProviders({ allowPrivateNetworks: true, timeoutMs: 3000 });
+    consumers = [
+      emailConsumer(env.server.ctx, localTransport()),
+      webhooksConsumer(env.server.ctx),
+      calendarConsumer(env.server.ctx),
+      salesforceConsumer(env.server.ctx, { backoff: () => 0, timeoutMs: 3_000 }),
+    ];
     await registerConsumers(env.server.ctx, consumers);
-  });
+  }, 60_000);
   afterAll(async () => {
+    await sf?.close();
+    await radicale?.close();
     await receiver?.close();
     await env?.close();
   });
@@ -68,6 +88,13 @@ describe.each(ENGINES)("permanent deletion on $name", (engine) => {
     expect(q.status, show(q)).toBe(200);
     const hook = await admin.post("/api/v1/webhook-endpoints", { url: `${receiver.url}/hooks-${acct.accountId}`, eventTypes: ["activity.created", "activity.updated", "transaction.created"], description: "CRM" });
     expect(hook.status, show(hook)).toBe(201);
+    // The host (the admin owns the page) has a connected CalDAV calendar; the account has Salesforce,
+    // creating a Lead for a customer it does not know.
+    const calUser = `cal${acct.accountId.slice(0, 8)}`;
+    await radicale.addUser(calUser, "cal-app-password", ["work"]);
+    const cal = await admin.call("PUT", "/api/v1/me/calendar-connection", { serverUrl: radicale.url, username: calUser, password: "cal-app-password" });
+    expect(cal.status, show(cal)).toBe(200);
+    await connectSalesforce({ server: env.server, sf, deliver: async () => undefined, close: async () => undefined }, acct, { noMatch: "lead" });
 
     // A paid booking: checkout (customer, answers), PayPal payer with the marker, capture, invoice.
     const [s1, s2] = futureSlots(env.server, 2, 72);
@@ -94,7 +121,8 @@ describe.each(ENGINES)("permanent deletion on $name", (engine) => {
 
     const before = await whereIs(marker);
     for (const place of ["activities.customer_name", "activities.answers", "activities.reason", "activities.search", "customers.email", "activity_history.reason",
-      "outbox_events.payload", "sent_emails.recipient", "sent_emails.body_text", "payment_records.payer", "paypal_webhook_events.payload", "checkouts.customer", "checkouts.answers", "sent_emails.attachments"]) {
+      "outbox_events.payload", "sent_emails.recipient", "sent_emails.body_text", "payment_records.payer", "paypal_webhook_events.payload", "checkouts.customer", "checkouts.answers", "sent_emails.attachments",
+      "salesforce_people.email"]) {
       expect(before, place).toContain(place);
     }
 
@@ -103,6 +131,23 @@ describe.each(ENGINES)("permanent deletion on $name", (engine) => {
     const payments = (await sql("SELECT activity_id FROM payment_records WHERE account_id = $1", [acct.accountId])).rows.map((r: any) => r.activity_id);
     const all = [...new Set([...ids, ...payments])];
     expect(all.length).toBeGreaterThanOrEqual(3);
+    // The integrations' own rows about these activities: the calendar's copies, the Salesforce
+    // Events' sync state, and both consumers' deliveries (which carry no marker, only the IDs).
+    const integrationRows = async () => {
+      const count = async (text: string) => Number((await sql(text, [acct.accountId, all])).rows[0].n);
+      return {
+        calendarCopies: await count("SELECT count(*)::int AS n FROM calendar_event_copies WHERE account_id = $1 AND activity_id = ANY($2)"),
+        salesforceEvents: await count("SELECT count(*)::int AS n FROM salesforce_events WHERE account_id = $1 AND activity_id = ANY($2) AND sf_event_id IS NOT NULL"),
+        calendarDeliveries: await count("SELECT count(*)::int AS n FROM outbox_deliveries WHERE account_id = $1 AND activity_id = ANY($2) AND consumer = 'calendar' AND status = 'delivered'"),
+        salesforceDeliveries: await count("SELECT count(*)::int AS n FROM outbox_deliveries WHERE account_id = $1 AND activity_id = ANY($2) AND consumer = 'salesforce' AND status = 'delivered'"),
+      };
+    };
+    const reached = await integrationRows();
+    for (const [table, n] of Object.entries(reached)) expect(n, table).toBeGreaterThan(0);
+    const sfEventIds = (await sql("SELECT sf_event_id FROM salesforce_events WHERE account_id = $1 AND activity_id = ANY($2) AND sf_event_id IS NOT NULL", [acct.accountId, all])).rows.map((r: any) => r.sf_event_id);
+    const calendarEvents = async () => (await (await radicale.client(calUser, "cal-app-password")).fetchCalendarObjects({ calendar: { url: `${radicale.url}/${calUser}/work/` } })).length;
+    const eventsInCalendar = await calendarEvents();
+    expect(eventsInCalendar).toBeGreaterThan(0);
     const moved = await admin.post("/api/v1/trash", { ids: all });
     expect(moved.status, show(moved)).toBe(200);
     const emptied = await admin.post("/api/v1/trash/empty");
@@ -114,6 +159,12 @@ describe.each(ENGINES)("permanent deletion on $name", (engine) => {
     expect(reports[0]).toMatchObject({ trigger: "empty-trash", vacuumedAt: expect.any(String) });
 
     expect(await whereIs(marker)).toEqual([]);
+    // Nor do the activities' IDs survive anywhere (they would tie what is left to the person).
+    for (const id of all) expect(await whereIs(id), id).toEqual([]);
+    expect(await integrationRows()).toEqual({ calendarCopies: 0, salesforceEvents: 0, calendarDeliveries: 0, salesforceDeliveries: 0 });
+    // The connected systems keep their copies (the seed: delete there by their own means).
+    expect(await calendarEvents()).toBe(eventsInCalendar);
+    for (const id of sfEventIds) expect(sf.control.record(id), id).toBeDefined();
     // The money stays in revenue: amount, currency, date and page only.
     const ledger = await sql("SELECT kind, amount_minor::int AS amount, currency, booking_page_id FROM revenue_ledger WHERE account_id = $1", [acct.accountId]);
     expect(ledger.rows).toContainEqual({ kind: "payment", amount: 5000, currency: "USD", booking_page_id: acct.autoPage.id });

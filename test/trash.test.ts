@@ -42,7 +42,7 @@ describe.each(ENGINES)("the Trash on $name", (engine) => {
     const trashedAt = moved.trash.trashedAt;
     expect(Date.parse(trashedAt)).toBeGreaterThanOrEqual(t0);
     expect(Date.parse(trashedAt)).toBeLessThanOrEqual(server.clock.now().getTime());
-    expect(moved.trash).toEqual({ trashedAt, deletesAt: new Date(Date.parse(trashedAt) + 30 * DAY).toISOString() });
+    expect(moved.trash).toEqual({ trashedAt, trashedBy: { id: acct.admin.id, name: expect.any(String) }, deletesAt: new Date(Date.parse(trashedAt) + 30 * DAY).toISOString() });
     expect(moved.actions).toEqual([]);
     expect(moved.trashActions).toEqual(["restore", "delete-permanently"]);
     expect(moved.history.at(-1)).toMatchObject({ action: "move-to-trash", actor: { type: "user", id: acct.admin.id }, from: { status: "Scheduled" }, to: { status: "Scheduled" } });
@@ -288,6 +288,9 @@ describe.each(ENGINES)("the Trash on $name", (engine) => {
     expect(new Set(await streamIds(admin, ""))).toEqual(new Set([pkg, s2, s3]));
     await moveOne(acct, pkg);
     expect(new Set(await streamIds(admin, ""))).toEqual(new Set([s2, s3]));
+    // The package's sessions no longer count the one in the Trash (count and dates).
+    const starts = made.body.sessions.map((x: any) => x.activity.start).sort();
+    expect((await details(admin, pkg)).sessions).toEqual({ count: 2, firstStart: starts[1], lastStart: starts[2] });
     // Bulk covers both kinds; deleting the package permanently leaves the sessions.
     expect((await admin.post(`/api/v1/activities/${pkg}/actions/delete-permanently`)).status).toBe(200);
     expect((await details(admin, s2)).trash).toBeNull();

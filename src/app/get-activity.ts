@@ -5,6 +5,7 @@ import type { AppContext, Caller } from "./context.js";
 import { canSee, visibilityOf } from "./permissions.js";
 import { iso, presentActivity, relationLabel } from "./present-activity.js";
 import { findPaymentRecord } from "../store/payments-repo.js";
+import { userNames } from "../store/trash-repo.js";
 import { presentPaymentRecord } from "./payments/present-payment.js";
 
 /** Everything the Details pane shows: the activity, its history, and its related activities. */
@@ -18,9 +19,13 @@ export async function getActivityDetails(ctx: AppContext, caller: Caller, id: st
     a.type === "transaction" ? findPaymentRecord(ctx.db, caller.accountId, a.id) : undefined,
   ]);
   const otherIds = relations.map((r) => (r.from_id === a.id ? r.to_id : r.from_id));
-  const others = new Map((await findActivitiesByIds(ctx.db, caller.accountId, otherIds)).map((o) => [o.id, o]));
+  const [relatedRows, movers] = await Promise.all([
+    findActivitiesByIds(ctx.db, caller.accountId, otherIds),
+    userNames(ctx.db, caller.accountId, a.trashed_by ? [a.trashed_by] : []),
+  ]);
+  const others = new Map(relatedRows.map((o) => [o.id, o]));
   return {
-    ...presentActivity(a, caller),
+    ...presentActivity(a, caller, movers),
     location: a.page_location,
     answers: (a.answers as unknown as Record<string, string> | null) ?? {},
     rescheduleRequest: (a.reschedule_request as unknown as RescheduleRequest | null) ?? null,

@@ -2,9 +2,12 @@ import { ACTIVITY_ID_PATTERN } from "../domain/activity-id.js";
 import { DomainError } from "../domain/errors.js";
 import { parseSearchQuery } from "../domain/search-query.js";
 import { countStream, queryStream, STREAM_SORTS, type StreamCursor, type StreamFilters, type StreamScope, type StreamSort } from "../store/stream-repo.js";
+import { purgeCutoff } from "../domain/trash.js";
+import { userNames } from "../store/trash-repo.js";
 import type { AppContext, Caller } from "./context.js";
 import { visibilityOf } from "./permissions.js";
 import { presentActivity } from "./present-activity.js";
+import { assertAdmin } from "./trash/admin-only.js";
 
 export interface ListInput extends StreamFilters {
   q?: string;
@@ -12,27 +15,43 @@ export interface ListInput extends StreamFilters {
   limit: number;
   cursor?: string;
   includeTotal?: boolean;
+  /** The Trash filter (admins only): only the activities in the Trash, each with its trash info and actions. */
+  trash?: boolean;
 }
 
 export { STREAM_SORTS, type StreamSort };
 
 export const TOTAL_CAP = 10_000;
 
-/** The Activity stream: filtered, searched, in the chosen order (last updated first by default), one keyset page at a time. */
+/**
+ * The Activity stream: filtered, searched, in the chosen order (last updated first by default), one
+ * keyset page at a time. With `trash`, the same over the Trash instead (the seed's "Trash filter",
+ * admins only): what was moved there in the last 30 days, each with when it is deleted permanently.
+ */
 export async function listActivities(ctx: AppContext, caller: Caller, input: ListInput) {
+  if (input.trash) assertAdmin(caller, "see the Trash");
   const sort = input.sort ?? "updated";
+  if (sort === "trashed" && !input.trash) {
+    throw new DomainError("validation_failed", "sort: trashed orders the Trash only; add trash=true or pick another sort", { field: "sort", sort });
+  }
   assertRange("startFrom", input.startFrom, "startTo", input.startTo);
   assertRange("createdFrom", input.createdFrom, "createdTo", input.createdTo);
   const search = input.q ? parseSearchQuery(input.q) : null;
   const cursor = input.cursor ? decodeCursor(input.cursor, sort) : undefined;
   const vis = await visibilityOf(ctx.db, caller);
-  const scope: StreamScope = { accountId: caller.accountId, member: vis.all ? undefined : { userId: vis.userId, pageIds: vis.pageIds } };
+  const scope: StreamScope = {
+    accountId: caller.accountId,
+    member: vis.all ? undefined : { userId: vis.userId, pageIds: vis.pageIds },
+    ...(input.trash ? { trash: { since: purgeCutoff(ctx.clock.now()) } } : {}),
+  };
   const [{ rows, next }, total] = await Promise.all([
     queryStream(ctx.db, scope, input, search, input.limit, cursor, sort),
     input.includeTotal ? countStream(ctx.db, scope, input, search, TOTAL_CAP) : Promise.resolve(undefined),
   ]);
+  // Who moved each one to the Trash (only trashed rows have a mover).
+  const movers = await userNames(ctx.db, caller.accountId, [...new Set(rows.flatMap((r) => (r.trashed_by ? [r.trashed_by] : [])))]);
   return {
-    items: rows.map((r) => presentActivity(r, caller)),
+    items: rows.map((r) => presentActivity(r, caller, movers)),
     nextCursor: next ? encodeCursor(next) : null,
     ...(total !== undefined ? { total: Math.min(total, TOTAL_CAP), totalIsLowerBound: total > TOTAL_CAP } : {}),
   };

@@ -3,7 +3,7 @@ import type { Transition } from "../domain/lifecycle.js";
 import { nextPackageStatus, type PackageStatus } from "../domain/package-status.js";
 import { insertActivity, insertHistory, insertRelation, updateActivityGuarded, type ActivityRow, type NewActivity } from "../store/activities-repo.js";
 import type { Tx } from "../store/database.js";
-import { findPackageIdOf, listPackageSessions, lockPackage, refreshSessionSummary } from "../store/packages-repo.js";
+import { findPackageIdOf, findPackageIdsOf, listPackageSessions, lockPackage, refreshSessionSummary } from "../store/packages-repo.js";
 import { emit, snapshot, type ActorInfo } from "./activity-writes.js";
 import type { AppContext } from "./context.js";
 
@@ -60,6 +60,17 @@ export async function linkReplacementToPackage(tx: Tx, accountId: string, replac
   await insertRelation(tx, accountId, packageId, newId, "package_session", at);
   // Locked first, so the sum is read after any concurrent session change has committed.
   if (await lockPackage(tx, accountId, packageId)) await refreshSessionSummary(tx, accountId, packageId);
+}
+
+/**
+ * After sessions moved into or out of the Trash: their packages' counts and dates follow (a
+ * session in the Trash is not counted). Each package is locked first, in ID order, so the sum
+ * sees any concurrent session change, and two bulk moves lock in the same order.
+ */
+export async function resumPackagesOf(tx: Tx, accountId: string, activityIds: string[]): Promise<void> {
+  for (const packageId of await findPackageIdsOf(tx, accountId, activityIds)) {
+    if (await lockPackage(tx, accountId, packageId)) await refreshSessionSummary(tx, accountId, packageId);
+  }
 }
 
 /** After a session's transition: the package becomes Updated or Completed when its rule says so. */

@@ -6,8 +6,11 @@ import type { Caller } from "./context.js";
 import { actionsFor } from "./permissions.js";
 import { deletesAt, trashActionsFor } from "../domain/trash.js";
 
-/** The API's view of an activity (a stream row). `actions` are what this caller may do now. */
-export function presentActivity(a: StreamRow, caller: Caller) {
+/**
+ * The API's view of an activity (a stream row). `actions` are what this caller may do now.
+ * `movers`: users' names by ID, for who moved a trashed activity to the Trash.
+ */
+export function presentActivity(a: StreamRow, caller: Caller, movers: ReadonlyMap<string, string> = new Map()) {
   // A booking or package whose payment was deleted permanently loses its booking page link (the seed).
   const page = a.payment_purged_at ? null : a.booking_page_id;
   return {
@@ -34,8 +37,14 @@ export function presentActivity(a: StreamRow, caller: Caller) {
     createdAt: iso(a.created_at)!,
     updatedAt: iso(a.updated_at)!,
     actions: a.trashed_at ? [] : actionsFor(caller, a),
-    /** In the Trash since, and when it is deleted permanently (30 days on); null when not in the Trash. */
-    trash: a.trashed_at ? { trashedAt: iso(a.trashed_at)!, deletesAt: iso(deletesAt(new Date(a.trashed_at)))! } : null,
+    /** In the Trash since, by whom, and when it is deleted permanently (30 days on); null when not in the Trash. */
+    trash: a.trashed_at
+      ? {
+          trashedAt: iso(a.trashed_at)!,
+          trashedBy: a.trashed_by ? { id: a.trashed_by, name: movers.get(a.trashed_by) ?? "" } : null,
+          deletesAt: iso(deletesAt(new Date(a.trashed_at)))!,
+        }
+      : null,
     trashActions: trashActionsFor(caller.role, a.trashed_at ? new Date(a.trashed_at) : null),
     paymentDeleted: Boolean(a.payment_purged_at),
   };

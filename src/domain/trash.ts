@@ -55,12 +55,19 @@ export function isRestorable(trashedAt: Date, now: Date): boolean {
   return deletesAt(trashedAt).getTime() > now.getTime();
 }
 
-/** A bulk move: 1 to 50 distinct IDs (a repeated ID counts once). */
-export function assertBulkSize(ids: readonly string[]): string[] {
+/** What a bulk request does, as its refusal names it. */
+const BULK_VERBS = {
+  move: (n: number) => `move up to ${n} activities to the Trash`,
+  restore: (n: number) => `restore up to ${n} activities from the Trash`,
+  delete: (n: number) => `delete up to ${n} activities permanently`,
+} as const;
+
+/** A bulk move, restore or permanent deletion: 1 to 50 distinct IDs (a repeated ID counts once). */
+export function assertBulkSize(ids: readonly string[], what: keyof typeof BULK_VERBS = "move"): string[] {
   const unique = [...new Set(ids.map((id) => id.toUpperCase()))];
   if (unique.length === 0) throw new DomainError("validation_failed", "ids: name at least one activity", { field: "ids" });
   if (unique.length > TRASH_BULK_LIMIT) {
-    throw unprocessable(`You can move up to ${TRASH_BULK_LIMIT} activities to the Trash at one time; ${unique.length} were selected. Select ${TRASH_BULK_LIMIT} or fewer and try again.`, {
+    throw unprocessable(`You can ${BULK_VERBS[what](TRASH_BULK_LIMIT)} at one time; ${unique.length} were selected. Select ${TRASH_BULK_LIMIT} or fewer and try again.`, {
       field: "ids",
       reason: "too_many",
       limit: TRASH_BULK_LIMIT,

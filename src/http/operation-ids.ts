@@ -130,6 +130,8 @@ export const OPERATIONS: Record<string, { id: string; tag: Tag }> = {
   "POST /api/v1/activities/:id/actions/delete-permanently": { id: "deleteActivityPermanently", tag: "Trash" },
   "POST /api/v1/trash": { id: "moveActivitiesToTrash", tag: "Trash" },
   "GET /api/v1/trash": { id: "listTrash", tag: "Trash" },
+  "POST /api/v1/trash/restore": { id: "restoreActivities", tag: "Trash" },
+  "POST /api/v1/trash/delete-permanently": { id: "deleteActivitiesPermanently", tag: "Trash" },
   "POST /api/v1/trash/empty": { id: "emptyTrash", tag: "Trash" },
   "GET /api/v1/trash/purge-reports": { id: "listPurgeReports", tag: "Trash" },
   "POST /api/v1/bookings": { id: "bookOnBehalf", tag: "Activity stream" },

@@ -88,10 +88,19 @@ export const Activity = z.object({
   actions: z.array(z.enum(ACTIVITY_ACTIONS)).describe("Actions the caller may take now (none while in the Trash)"),
   trash: z.object({
     trashedAt: z.string().describe("When it was moved to the Trash"),
+    trashedBy: Ref.nullable().describe("The admin who moved it (name empty if their user was removed since)"),
     deletesAt: z.string().describe("When it is deleted permanently: 30 days after trashedAt"),
   }).nullable().describe("Set while the activity is in the Trash (reports show it as \"(In Trash)\")"),
   trashActions: z.array(z.enum(TRASH_ACTIONS)).describe("Trash actions the caller may take (admins only): move-to-trash, or restore and delete-permanently"),
   paymentDeleted: z.boolean().describe("A booking or package whose payment was deleted permanently: no refund, invoice, booking page link or policy"),
+});
+
+/** A page of the Activity stream (or of its Trash filter). */
+export const StreamPage = z.object({
+  items: z.array(Activity),
+  nextCursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last"),
+  total: z.number().int().optional().describe("With includeTotal=true: how many match, counted up to 10,000"),
+  totalIsLowerBound: z.boolean().optional().describe("With includeTotal=true: more than `total` match"),
 });
 
 const MoneyView = z.object({ value: z.string(), currency: z.string(), minor: z.number().int() });

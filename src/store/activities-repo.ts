@@ -19,13 +19,13 @@ const STREAM_COLUMNS = [
   "customer_name", "customer_email", "customer_phone", "customer_time_zone", "page_name", "event_type_name", "owner_name",
   "start_at", "end_at", "proposed_times", "reason", "created_at", "updated_at",
   "session_count", "sessions_first_start", "sessions_last_start", "amount_minor", "currency", "refundable_minor",
-  "trashed_at", "payment_purged_at",
+  "trashed_at", "trashed_by", "payment_purged_at",
 ] as const satisfies readonly (keyof ActivityRow)[];
 export type StreamRow = Pick<ActivityRow, (typeof STREAM_COLUMNS)[number] | "page_owner_id" | "page_slug">;
 
 /** Every column but `search` and `blocked` (derived, never shown); listed so a new column is a compile error here. */
 const DETAIL_COLUMNS = [
-  ...STREAM_COLUMNS, "account_id", "latest_proposed_at", "reschedules_id", "reschedule_request", "answers", "version", "trashed_by", "created_by",
+  ...STREAM_COLUMNS, "account_id", "latest_proposed_at", "reschedules_id", "reschedule_request", "answers", "version", "created_by",
 ] as const satisfies readonly (keyof ActivityRow)[];
 const detailColumnsComplete: ListsEvery<Exclude<keyof ActivitiesTable, "search" | "blocked">, (typeof DETAIL_COLUMNS)[number]> = true;
 void detailColumnsComplete;

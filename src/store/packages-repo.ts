@@ -44,10 +44,26 @@ export async function listPackageSessions(conn: Conn, accountId: string, package
     .execute();
 }
 
+/** The packages that any of `sessionIds` belongs to (a Trash move or restore re-sums them). */
+export async function findPackageIdsOf(conn: Conn, accountId: string, sessionIds: string[]): Promise<string[]> {
+  if (sessionIds.length === 0) return [];
+  const rows = await conn
+    .selectFrom("activity_relations")
+    .select("from_id")
+    .distinct()
+    .where("account_id", "=", accountId)
+    .where("to_id", "in", sessionIds)
+    .where("kind", "=", "package_session")
+    .orderBy("from_id")
+    .execute();
+  return rows.map((r) => r.from_id);
+}
+
 /**
  * Re-sums a package's sessions onto its row (migration 006): how many are held or still to come,
- * and their first and last start. Derived data, like the row's customer and owner names: the
- * package's version and updated_at stay as they are.
+ * and their first and last start. A session in the Trash is not counted (migration 021): it has
+ * left every view, and its package shows what is left. Derived data, like the row's customer and
+ * owner names: the package's version and updated_at stay as they are.
  */
 export async function refreshSessionSummary(tx: Tx, accountId: string, packageId: string): Promise<void> {
   await sql`
@@ -58,7 +74,7 @@ export async function refreshSessionSummary(tx: Tx, accountId: string, packageId
       FROM activity_relations AS r
       JOIN activities AS a ON a.id = r.to_id
       WHERE r.account_id = ${accountId} AND r.from_id = ${packageId} AND r.kind = 'package_session'
-        AND a.status NOT IN ('Canceled', 'Expired')
+        AND a.status NOT IN ('Canceled', 'Expired') AND a.trashed_at IS NULL
     ) AS s
     WHERE p.account_id = ${accountId} AND p.id = ${packageId} AND p.type = 'package'`.execute(tx);
 }

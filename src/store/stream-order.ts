@@ -8,16 +8,17 @@ import type { StreamRow } from "./activities-repo.js";
  * - `created`: newest first.
  * - `start`: meeting time, earliest first ("Upcoming meetings": soonest first).
  * - `-start`: meeting time, latest first.
+ * - `trashed`: the Trash only (stream-repo's `trash` scope): moved to the Trash most recently first.
  * Under a meeting-time order, the activities without a meeting time (requests, packages,
  * transactions) come after all the others, last updated first. Ties are broken by ID, in the
  * order's direction, so every row has one place.
  */
-export const STREAM_SORTS = ["updated", "created", "start", "-start"] as const;
+export const STREAM_SORTS = ["updated", "created", "start", "-start", "trashed"] as const;
 export type StreamSort = (typeof STREAM_SORTS)[number];
 
 /** A column and direction the stream can be read in, each backed by an (account_id, column, id) index. */
 export interface Order {
-  column: "updated_at" | "created_at" | "start_at";
+  column: "updated_at" | "created_at" | "start_at" | "trashed_at";
   dir: "asc" | "desc";
 }
 
@@ -29,6 +30,7 @@ export const SORT_ORDER: Record<StreamSort, Order> = {
   created: { column: "created_at", dir: "desc" },
   start: { column: "start_at", dir: "asc" },
   "-start": { column: "start_at", dir: "desc" },
+  trashed: { column: "trashed_at", dir: "desc" },
 };
 
 export const sortsByMeetingTime = (sort: StreamSort) => SORT_ORDER[sort].column === "start_at";

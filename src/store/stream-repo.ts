@@ -26,14 +26,19 @@ export interface StreamScope {
   accountId: string;
   /** undefined = every activity of the account (admins); else the member's pages and own bookings. */
   member?: { userId: string; pageIds: string[] };
+  /**
+   * undefined = the live stream (nothing in the Trash); set = the Trash filter: only activities
+   * moved to the Trash after `since` (the others are due for the permanent deletion).
+   */
+  trash?: { since: Date };
 }
 
 type Eb = ExpressionBuilder<Database & { booking_pages: Database["booking_pages"] }, "activities">;
 
 function conditions(scope: StreamScope, f: StreamFilters, search: SearchNode | null) {
   return (eb: Eb) => {
-    // Activities in the Trash leave every view, search and count (only the Trash lists them).
-    const c = [eb("activities.account_id", "=", scope.accountId), eb("activities.trashed_at", "is", null)];
+    // Activities in the Trash leave every view, search and count; the Trash filter lists only them.
+    const c = [eb("activities.account_id", "=", scope.accountId), ...placeOf(eb, scope)];
     if (scope.member) {
       const { userId, pageIds } = scope.member;
       c.push(eb.or([eb("activities.owner_id", "=", userId), ...(pageIds.length ? [eb("activities.booking_page_id", "in", pageIds)] : [])]));
@@ -50,6 +55,12 @@ function conditions(scope: StreamScope, f: StreamFilters, search: SearchNode | n
     return eb.and(c);
   };
 }
+
+/** Live (trashed_at IS NULL) or in the Trash within its 30 days: each matches its partial indexes (migrations 019, 021). */
+const placeOf = (eb: ExpressionBuilder<any, "activities">, scope: StreamScope) =>
+  scope.trash
+    ? [eb("activities.trashed_at", "is not", null), eb("activities.trashed_at", ">", scope.trash.since)]
+    : [eb("activities.trashed_at", "is", null)];
 
 const startRange = (eb: ExpressionBuilder<any, "activities">, f: StreamFilters) => [
   ...(f.startFrom ? [eb("activities.start_at", ">=", f.startFrom)] : []),
@@ -160,9 +171,12 @@ function planFor(scope: StreamScope, f: StreamFilters, search: SearchNode | null
   const where: Where = meeting ? (eb) => eb.and([all(eb), eb("activities.start_at", meeting === "scheduled" ? "is not" : "is", null)]) : all;
   const lists = INDEXED_LISTS.filter(([, key]) => (f[key] as string[] | undefined)?.length);
   const plain = (!search || matchesOnlyIds(search)) && !scope.member;
+  if (scope.trash) return trashPlanFor(scope.accountId, f, order, where, plain && lists.length === 0 && meeting !== "unscheduled");
   // `trashed_at IS NULL` here too: the windows walk the partial indexes of migration 019.
   const account: Condition = (eb) => eb.and([eb("activities.account_id", "=", scope.accountId), eb("activities.trashed_at", "is", null)]);
   switch (order.column) {
+    case "trashed_at":
+      throw new Error("sort=trashed reads the Trash only (list-activities refuses it elsewhere)");
     case "updated_at": {
       const one = INDEXED_LISTS.find(([, key]) => (f[key] as string[] | undefined)?.length === 1);
       const value = one && (f[one[1]] as string[])[0];
@@ -194,6 +208,29 @@ function planFor(scope: StreamScope, f: StreamFilters, search: SearchNode | null
   }
 }
 
+/**
+ * The Trash filter's plan. The Trash is a thin slice of the account (at most 30 days of
+ * deletions), and each order has a partial index holding only trashed rows (migration 021:
+ * updated, created and meeting time; 019's activities_trash_idx for `trashed`). Walking one of
+ * them reads trashed rows only, so the windows above cover the whole Trash in most accounts.
+ * The live stream's list indexes are not used for it: they would walk the live rows too. So only
+ * the unfiltered Trash (or a range of the order's own time) is read straight in index order.
+ */
+function trashPlanFor(accountId: string, f: StreamFilters, order: Order, where: Where, unfiltered: boolean): Plan {
+  const trashed: Condition = (eb) => eb.and([eb("activities.account_id", "=", accountId), eb("activities.trashed_at", "is not", null)]);
+  const startRanged = Boolean(f.startFrom || f.startTo);
+  const createdRanged = Boolean(f.createdFrom || f.createdTo);
+  switch (order.column) {
+    case "start_at":
+      return { accountId, order, where, certain: unfiltered && !createdRanged, stream: (eb) => eb.and([trashed(eb), eb("activities.start_at", "is not", null), ...startRange(eb, f)]) };
+    case "created_at":
+      return { accountId, order, where, certain: unfiltered && !startRanged, stream: (eb) => eb.and([trashed(eb), ...createdRange(eb, f)]) };
+    case "updated_at":
+    case "trashed_at":
+      return { accountId, order, where, certain: unfiltered && !startRanged && !createdRanged, stream: trashed };
+  }
+}
+
 /** Activity-ID terms compile to primary-key look-ups, whose row counts the planner knows. */
 function matchesOnlyIds(node: SearchNode): boolean {
   switch (node.kind) {
@@ -217,7 +254,8 @@ type Key = { key: string; id: string };
  * ahead) leaves the window empty and every row of the statuses is collected and sorted.
  */
 async function pageByStatus(db: Db, scope: StreamScope, f: StreamFilters, search: SearchNode | null, order: Order, meeting: "scheduled" | undefined, n: number, from?: Key) {
-  const statuses = order.column === "updated_at" ? [] : [...new Set(f.status ?? [])];
+  // In the Trash the status indexes would walk live rows too: its own (thin) indexes serve every status at once.
+  const statuses = order.column === "updated_at" || scope.trash ? [] : [...new Set(f.status ?? [])];
   if (statuses.length < 2) return pageOf(db, planFor(scope, f, search, order, meeting), n, from);
   const pages = await Promise.all(statuses.map((status) => pageOf(db, planFor(scope, { ...f, status: [status] }, search, order, meeting), n, from)));
   const sign = order.dir === "asc" ? 1 : -1;

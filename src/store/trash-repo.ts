@@ -1,6 +1,5 @@
 import { sql } from "kysely";
 import type { Db, Tx } from "./database.js";
-import { streamColumns, type StreamRow } from "./activities-repo.js";
 
 type Conn = Db | Tx;
 
@@ -45,36 +44,6 @@ export async function markRestored(tx: Tx, accountId: string, id: string, cutoff
     .where("trashed_at", ">", cutoff)
     .returning(["id", "status", "detailed_status"])
     .executeTakeFirst();
-}
-
-/** Where a Trash page ended: the last row's trashed_at and ID. */
-export interface TrashCursor {
-  at: string;
-  id: string;
-}
-
-/** The Trash, newest trashed first: what went in after `cutoff`, one keyset page at a time (activities_trash_idx). */
-export async function listTrashed(conn: Conn, accountId: string, cutoff: Date, limit: number, after?: TrashCursor) {
-  let q = streamColumns(conn)
-    .select(["activities.trashed_by"])
-    .where("activities.account_id", "=", accountId)
-    .where("activities.trashed_at", "is not", null)
-    .where("activities.trashed_at", ">", cutoff);
-  if (after) q = q.where((eb) => eb(eb.refTuple("activities.trashed_at", "activities.id"), "<", eb.tuple(new Date(after.at) as any, after.id)));
-  const rows = (await q.orderBy("activities.trashed_at", "desc").orderBy("activities.id", "desc").limit(limit + 1).execute()) as (StreamRow & { trashed_by: string | null })[];
-  return { rows: rows.slice(0, limit), more: rows.length > limit };
-}
-
-/** How many activities are in the account's Trash (for the banner). */
-export async function countTrashed(conn: Conn, accountId: string, cutoff: Date): Promise<number> {
-  const r = await conn
-    .selectFrom("activities")
-    .select(sql<number>`count(*)::int`.as("n"))
-    .where("account_id", "=", accountId)
-    .where("trashed_at", "is not", null)
-    .where("trashed_at", ">", cutoff)
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
 }
 
 /** IDs of the account's trashed activities (all of them: "Empty trash now"), at most `limit`. */

@@ -6,7 +6,7 @@ import { DETAIL_COLUMNS, DIMENSION_LABELS } from "../../domain/reports.js";
 import { unprocessable } from "../../domain/errors.js";
 import { countDetailRows } from "../../store/report-detail-repo.js";
 import type { AppContext, Caller } from "../context.js";
-import { allDetailRows, detailPlan, type DetailInput } from "./detail-report.js";
+import { allDetailLines, detailPlan, type DetailInput } from "./detail-report.js";
 import { resolveReport } from "./report-scope.js";
 import { revenueReport, type RevenueInput } from "./revenue-report.js";
 import { summaryReport, type SummaryInput } from "./summary-report.js";
@@ -38,7 +38,7 @@ export async function exportReport(
   const day = DateTime.fromJSDate(ctx.clock.now()).setZone(input.zone ?? "UTC").toISODate() ?? "report";
   const filename = `bookstream-${report}-${day}.${format}`;
   if (format === "csv") {
-    const body = Readable.from(csvChunks(lines, bom));
+    const body = Readable.from(csvChunks(lines, bom), { highWaterMark: 2 });
     return { filename, contentType: "text/csv; charset=utf-8", body };
   }
   return { filename, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body: xlsxStream(report, lines) };
@@ -74,7 +74,7 @@ async function detailLines(ctx: AppContext, caller: Caller, input: DetailInput, 
   }
   return (async function* () {
     yield [plan.columns.map((c) => DETAIL_COLUMNS[c])];
-    for await (const rows of allDetailRows(ctx, r, plan)) yield rows.map((row) => plan.columns.map((c) => row[c] ?? null));
+    yield* allDetailLines(ctx, r, plan);
   })();
 }
 

@@ -2,6 +2,7 @@ import { DomainError } from "../../domain/errors.js";
 import { assertBulkSize, deletesAt } from "../../domain/trash.js";
 import { findActivitiesByIds } from "../../store/activities-repo.js";
 import { markTrashed, type TrashedRow } from "../../store/trash-repo.js";
+import { resumPackagesOf } from "../package-writes.js";
 import type { Tx } from "../../store/database.js";
 import { inTransaction } from "../activity-writes.js";
 import type { AppContext, Caller } from "../context.js";
@@ -37,5 +38,7 @@ export async function trashInTx(tx: Tx, caller: Caller, ids: string[], at: Date)
     const already = ids.filter((id) => !movedIds.has(id));
     throw new DomainError("conflict", `Nothing was moved to the Trash: ${already.join(", ")} ${already.length === 1 ? "is" : "are"} already in the Trash.`, { ids: already, moved: 0 });
   }
+  // A session in the Trash no longer counts on its package's row (its count and dates).
+  await resumPackagesOf(tx, caller.accountId, ids);
   return rows;
 }

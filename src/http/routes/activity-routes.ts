@@ -16,8 +16,9 @@ import { BOOKING_STATUSES, DETAILED_STATUS_LIST, USER_ACTIONS, type UserAction }
 import { PACKAGE_STATUSES } from "../../domain/package-status.js";
 import { SEARCH_GRAMMAR_HELP } from "../../domain/search-query.js";
 import { TRANSACTION_STATUSES, TRANSACTION_TYPE_LIST } from "../../domain/transactions.js";
+import { TRASH_RETENTION_DAYS } from "../../domain/trash.js";
 import { callerOf, requireCaller } from "../auth.js";
-import { Activity, ActivityDetails, ActivityId, IsoDate, IsoDateTime, answerChecking, csv, errors } from "../schemas.js";
+import { ActivityDetails, ActivityId, IsoDate, IsoDateTime, StreamPage, answerChecking, csv, errors } from "../schemas.js";
 
 const StreamQuery = z.object({
   type: csv(z.enum(["booking", "package", "transaction"])).describe("Comma-separated activity types"),
@@ -36,8 +37,15 @@ const StreamQuery = z.object({
   q: z.string().max(4000).optional().describe("Free-text filter. " + SEARCH_GRAMMAR_HELP),
   sort: z.enum(STREAM_SORTS).default("updated").describe(
     "Order: `updated` last updated first (default); `created` newest first; `start` meeting time, earliest first; " +
-      "`-start` meeting time, latest first. Under `start` and `-start`, activities without a meeting time (requests, " +
-      "packages, transactions) come last, last updated first. A cursor continues only the sort it came from.",
+      "`-start` meeting time, latest first; `trashed` (with trash=true only) moved to the Trash most recently first. " +
+      "Under `start` and `-start`, activities without a meeting time (requests, packages, transactions) come last, " +
+      "last updated first. A cursor continues only the sort it came from.",
+  ),
+  trash: z.enum(["true", "false"]).optional().transform((v) => v === "true").describe(
+    `The Trash filter (admins only; a member gets 403): only the activities moved to the Trash in the last ${TRASH_RETENTION_DAYS} days, ` +
+      "with the same filters, search, sorts, pages and counts as the stream; each item's `trash` says when it was moved, by whom, " +
+      "and when it is deleted permanently, and its `trashActions` are restore and delete-permanently. Without it (or false), the " +
+      "stream never lists an activity in the Trash.",
   ),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional().describe("nextCursor from the previous page"),
@@ -76,11 +84,11 @@ export function activityRoutes(ctx: AppContext, opts: { validateResponses: boole
       ...fastRead,
       schema: {
         tags: ["Activity stream"],
-        summary: "The Activity stream: last updated first (or by meeting time or creation), filtered, keyset-paginated",
+        summary: "The Activity stream: last updated first (or by meeting time or creation), filtered, keyset-paginated; with trash=true, the Trash (admins)",
         querystring: StreamQuery,
         response: {
-          200: z.object({ items: z.array(Activity), nextCursor: z.string().nullable(), total: z.number().optional(), totalIsLowerBound: z.boolean().optional() }),
-          ...errors(400, 401),
+          200: StreamPage,
+          ...errors(400, 401, 403),
         },
       },
     }, async (req) => {

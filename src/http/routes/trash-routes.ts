@@ -2,15 +2,15 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AppContext } from "../../app/context.js";
 import { getActivityDetails } from "../../app/get-activity.js";
-import { deletePermanently } from "../../app/trash/delete-permanently.js";
+import { listActivities } from "../../app/list-activities.js";
+import { deleteManyPermanently, deletePermanently } from "../../app/trash/delete-permanently.js";
 import { emptyTrash } from "../../app/trash/empty-trash.js";
-import { listTrash } from "../../app/trash/list-trash.js";
 import { moveToTrash } from "../../app/trash/move-to-trash.js";
 import { purgeReports } from "../../app/trash/purge-reports.js";
-import { restoreActivity } from "../../app/trash/restore-activity.js";
+import { restoreActivities, restoreActivity } from "../../app/trash/restore-activity.js";
 import { TRASH_BULK_LIMIT, TRASH_RETENTION_DAYS } from "../../domain/trash.js";
 import { callerOf, requireCaller } from "../auth.js";
-import { Activity, ActivityDetails, ActivityId, errors } from "../schemas.js";
+import { ActivityDetails, ActivityId, StreamPage, errors } from "../schemas.js";
 
 const Counts = z.record(z.string(), z.number().int()).describe("What was removed, by kind: bookings, packages, transactions, customers, history, emails, outboxEvents, deliveries, checkouts, paypalEvents, revenueRows");
 
@@ -23,10 +23,6 @@ const Moved = z.object({
   moved: z.array(z.string()).describe("The activities now in the Trash"),
   trashedAt: z.string(),
   deletesAt: z.string().describe(`When they are deleted permanently (${TRASH_RETENTION_DAYS} days on)`),
-});
-
-const TrashItem = Activity.extend({
-  trash: z.object({ trashedAt: z.string(), deletesAt: z.string(), trashedBy: z.object({ id: z.string(), name: z.string() }).nullable() }),
 });
 
 const Params = z.object({ id: ActivityId });
@@ -79,19 +75,44 @@ export function trashRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
     }, async (req) => moveToTrash(ctx, callerOf(req), req.body.ids));
 
+    // The Trash's own address: the stream's Trash filter in its default order, counted (the filter
+    // itself, with search and every other filter and sort, is GET /api/v1/activities?trash=true).
     app.get("/api/v1/trash", {
       schema: {
-        summary: `The Trash: activities moved there in the last ${TRASH_RETENTION_DAYS} days, newest first, with when each is deleted (admins)`,
+        summary: `The Trash: activities moved there in the last ${TRASH_RETENTION_DAYS} days, most recently moved first, with when each is deleted (admins). The same list as GET /api/v1/activities?trash=true&sort=trashed&includeTotal=true`,
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(200).default(50),
           cursor: z.string().max(500).optional().describe("nextCursor from the previous page"),
         }).strict(),
         response: {
-          200: z.object({ items: z.array(TrashItem), nextCursor: z.string().nullable(), total: z.number().int(), retentionDays: z.number().int() }),
+          200: StreamPage.extend({ total: z.number().int(), retentionDays: z.number().int() }),
           ...errors(400, 401, 403),
         },
       },
-    }, async (req) => listTrash(ctx, callerOf(req), req.query));
+    }, async (req) => {
+      const page = await listActivities(ctx, callerOf(req), { trash: true, sort: "trashed", includeTotal: true, limit: req.query.limit, cursor: req.query.cursor });
+      return { ...page, total: page.total ?? 0, retentionDays: TRASH_RETENTION_DAYS };
+    });
+
+    const BulkIds = z.object({
+      ids: z.array(ActivityId).min(1).max(1000).describe(`Activities in the Trash (at most ${TRASH_BULK_LIMIT}; more is 422)`),
+    }).strict();
+
+    app.post("/api/v1/trash/restore", {
+      schema: {
+        summary: `Restore up to ${TRASH_BULK_LIMIT} activities from the Trash at once, all or none (admins); one not in the Trash (or past its ${TRASH_RETENTION_DAYS} days) restores none and is named (404)`,
+        body: BulkIds,
+        response: { 200: z.object({ restored: z.array(z.string()).describe("The activities back in the stream") }), ...errors(400, 401, 403, 404, 422) },
+      },
+    }, async (req) => restoreActivities(ctx, callerOf(req), req.body.ids));
+
+    app.post("/api/v1/trash/delete-permanently", {
+      schema: {
+        summary: `Delete up to ${TRASH_BULK_LIMIT} activities in the Trash permanently at once (admins; one purge report); one not in the Trash deletes none and is named (404)`,
+        body: BulkIds,
+        response: { 200: PurgeResult, ...errors(400, 401, 403, 404, 422) },
+      },
+    }, async (req) => deleteManyPermanently(ctx, callerOf(req), req.body.ids));
 
     app.post("/api/v1/trash/empty", {
       schema: {

@@ -23,7 +23,7 @@ export interface ActionDialogProps {
 }
 
 /** The Details pane's action menu, drawn only from the actions the API returned for this activity. */
-export function ActionMenu({ activity, me, onConflict }: { activity: ActivityDetails; me: Me; onConflict: (m: string) => void; onOpen: (id: string) => void }) {
+export function ActionMenu({ activity, me, onConflict, onGone }: { activity: ActivityDetails; me: Me; onConflict: (m: string) => void; onOpen: (id: string) => void; onGone?: () => void }) {
   // Set to No-show opens when the meeting starts, even while this pane stays open across it.
   const started = useHasPassed(activity.start);
   const entries = useMemo(() => menuEntries(activity.actions, { meetingAhead: !started }), [activity.actions, started]);
@@ -55,7 +55,10 @@ export function ActionMenu({ activity, me, onConflict }: { activity: ActivityDet
           items={[...entries.map((e) => ({ key: e.key, label: e.label, tone: e.tone, unavailable: e.unavailable, onSelect: () => select(e.dialog) })), ...trashEntries]}
         />
       )}
-      {trashDialog && <TrashActionDialog id={activity.id} action={trashDialog} zone={me.user.timeZone} onClose={() => setTrashDialog(null)} />}
+      {trashDialog && (
+        // Deleted permanently, there is nothing left to show: the pane closes (onGone).
+        <TrashActionDialog id={activity.id} action={trashDialog} zone={me.user.timeZone} onClose={() => setTrashDialog(null)} onDone={trashDialog === "delete-permanently" ? onGone : undefined} />
+      )}
       {dialog?.kind === "approve" && <ApproveDialog {...common} />}
       {dialog?.kind === "cancel" && <CancelDialog {...common} choices={dialog.choices} initial={dialog.initial} title={dialog.title} />}
       {dialog?.kind === "reassign" && <ReassignDialog {...common} />}

@@ -76,12 +76,15 @@ const byMeeting = (dir: 1 | -1) => (a: Activity, b: Activity) => {
   if (a.start === null || b.start === null) return a.start === b.start ? newest("updatedAt")(a, b) : a.start === null ? 1 : -1;
   return dir * (cmp(a.start, b.start) || cmp(a.id, b.id));
 };
+/** Most recently moved to the Trash first (the Trash's `sort=trashed`). */
+const byTrashed = (a: Activity, b: Activity) => cmp(b.trash?.trashedAt ?? "", a.trash?.trashedAt ?? "") || cmp(b.id, a.id);
 /** The API's orders (its `sort`), as comparisons. */
 const ORDERS: Record<string, (a: Activity, b: Activity) => number> = {
   updated: newest("updatedAt"),
   created: newest("createdAt"),
   start: byMeeting(1),
   "-start": byMeeting(-1),
+  trashed: byTrashed,
 };
 const orderOf = (apiParams: string) => ORDERS[new URLSearchParams(apiParams).get("sort") ?? "updated"] ?? ORDERS.updated;
 

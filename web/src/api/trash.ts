@@ -1,32 +1,17 @@
-import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api } from "./client";
 import { keys } from "./queries";
-import type { Activity } from "./types";
 
-/** The Trash (admins): its list, and the moves in and out of it. */
-export type TrashItem = Activity & { trash: NonNullable<Activity["trash"]> & { trashedBy: { id: string; name: string } | null } };
-export interface TrashPage {
-  items: TrashItem[];
-  nextCursor: string | null;
-  total: number;
-  retentionDays: number;
-}
+/** The Trash's moves (admins): in, out, and gone for good. The Trash itself is a view of the stream (`trash=true`). */
 export interface PurgeResult {
   reportId: string | null;
   counts: Record<string, number>;
 }
 
-export const trashKey = ["trash"] as const;
-
-/** The Trash's first 200 (the API pages by 200 at most); `total` counts them all. */
-export function useTrash(enabled = true) {
-  return useQuery({ queryKey: trashKey, queryFn: ({ signal }) => api<TrashPage>("/api/v1/trash?limit=200", { signal }), enabled });
-}
-
-/** Everything a move in or out of the Trash changes: the streams, the Trash, the activities' details. */
+/** Everything a move in or out of the Trash changes: every stream (the Trash view is one), their counts, the activities' details. */
 function refresh(qc: QueryClient, ids: string[], gone = false) {
   void qc.invalidateQueries({ queryKey: ["stream"] });
-  void qc.invalidateQueries({ queryKey: trashKey });
+  void qc.invalidateQueries({ queryKey: ["stream-total"] });
   for (const id of ids) {
     if (gone) qc.removeQueries({ queryKey: keys.activity(id) });
     else void qc.invalidateQueries({ queryKey: keys.activity(id) });
@@ -51,6 +36,15 @@ export function useMoveManyToTrash() {
   return useMutation({
     mutationFn: (ids: string[]) => api<{ moved: string[]; deletesAt: string }>("/api/v1/trash", { method: "POST", body: { ids } }),
     onSuccess: (r) => refresh(qc, r.moved),
+  });
+}
+
+/** The Trash's Select mode: restore, or delete permanently, up to 50 at once, all or none. */
+export function useTrashMany(action: "restore" | "delete-permanently") {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (ids: string[]) => api<{ restored: string[] } | PurgeResult>(`/api/v1/trash/${action}`, { method: "POST", body: { ids } }),
+    onSuccess: (_r, ids) => refresh(qc, ids, action === "delete-permanently"),
   });
 }
 

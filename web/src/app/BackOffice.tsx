@@ -10,9 +10,8 @@ import { reportKindOf } from "../reports/report-params";
 import { SettingsPage } from "../settings/SettingsPage";
 import { SharePage } from "../share/SharePage";
 import { StreamPage } from "../stream/StreamPage";
-import { TrashPage } from "../trash/TrashPage";
 import { Header } from "./Header";
-import { Link, useLocation } from "./router";
+import { Link, navigate, useLocation } from "./router";
 
 /** Reports bring the chart library: loaded when first opened, not with the rest of the back office. */
 const ReportsPage = lazy(() => import("../reports/ReportsPage"));
@@ -41,7 +40,7 @@ function SignedIn({ me }: { me: Me }) {
   if (pathname === "/" || pathname === "/activities") page = <StreamPage key="stream" me={me} mode="stream" />;
   else if (pathname === "/packages") page = <StreamPage key="packages" me={me} mode="packages" />;
   else if (pathname === "/share") page = <SharePage />;
-  else if (pathname === "/trash") page = <TrashPage me={me} />;
+  else if (pathname === "/trash") page = <ToTrashView />;
   else if (pathname === "/schedule") page = <SchedulePage me={me} />;
   else if (report)
     page = (
@@ -68,4 +67,10 @@ function SignedIn({ me }: { me: Me }) {
       </main>
     </div>
   );
+}
+
+/** The Trash is a view of the stream now; its old address leads there. */
+function ToTrashView() {
+  useEffect(() => navigate("/activities?view=trash", { replace: true }), []);
+  return null;
 }

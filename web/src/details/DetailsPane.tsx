@@ -62,7 +62,7 @@ export function DetailsPane(props: { id: string; me: Me; onClose: () => void; on
               {a.detailedStatus}
             </span>
           </div>
-          <ActionMenu activity={a} me={me} onConflict={setNotice} onOpen={onOpen} />
+          <ActionMenu activity={a} me={me} onConflict={setNotice} onOpen={onOpen} onGone={onClose} />
           {notice && (
             <div className="notice notice-warning" role="alert">
               <p>{notice}</p>

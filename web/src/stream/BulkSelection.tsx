@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from "react";
-import { MoveManyDialog } from "../trash/TrashDialogs";
-import { BULK_LIMIT, moveManyTitle } from "../trash/trash-words";
+import { MoveManyDialog, TrashManyDialog } from "../trash/TrashDialogs";
+import { BULK_LIMIT, deleteManyTitle, moveManyTitle, restoreManyTitle } from "../trash/trash-words";
 import { useToast } from "../ui/Toasts";
 
 export interface BulkSelection {
@@ -12,7 +12,7 @@ export interface BulkSelection {
   clear: () => void;
 }
 
-/** The stream's select mode (admins): up to 50 activities checked for "Move N activities to Trash". */
+/** The stream's select mode (admins): up to 50 activities checked for "Move N activities to Trash" (in the Trash: restore or delete them). */
 export function useBulkSelection(): BulkSelection {
   const [on, setOn] = useState(false);
   const [ids, setIds] = useState<ReadonlySet<string>>(new Set());
@@ -23,7 +23,7 @@ export function useBulkSelection(): BulkSelection {
         const next = new Set(prev);
         if (next.has(id)) next.delete(id);
         else if (next.size >= BULK_LIMIT) {
-          toast({ tone: "error", message: `You can move up to ${BULK_LIMIT} activities to the Trash at one time.` });
+          toast({ tone: "error", message: `You can select up to ${BULK_LIMIT} activities at one time.` });
           return prev;
         } else next.add(id);
         return next;
@@ -39,10 +39,12 @@ export function useBulkSelection(): BulkSelection {
   return useMemo(() => ({ on, ids, start, stop, toggle, clear }), [on, ids, start, stop, toggle, clear]);
 }
 
-/** Above the list in select mode: how many are checked, and the move. */
-export function BulkBar({ selection, zone }: { selection: BulkSelection; zone: string }) {
-  const [confirming, setConfirming] = useState(false);
+/** Above the list in select mode: how many are checked, and what can be done with them (in the Trash: restore or delete permanently). */
+export function BulkBar({ selection, zone, inTrash }: { selection: BulkSelection; zone: string; inTrash: boolean }) {
+  const [confirming, setConfirming] = useState<"move" | "restore" | "delete-permanently" | null>(null);
   const n = selection.ids.size;
+  const ids = [...selection.ids];
+  const close = () => setConfirming(null);
   return (
     <div className="bulk-bar" role="region" aria-label="Selected activities">
       <p aria-live="polite">
@@ -54,11 +56,23 @@ export function BulkBar({ selection, zone }: { selection: BulkSelection; zone: s
             Clear
           </button>
         )}
-        <button type="button" className="button button-danger" disabled={n === 0} onClick={() => setConfirming(true)}>
-          {n === 0 ? "Move to Trash" : moveManyTitle(n)}
-        </button>
+        {inTrash ? (
+          <>
+            <button type="button" className="button" disabled={n === 0} onClick={() => setConfirming("restore")}>
+              {n === 0 ? "Restore" : restoreManyTitle(n)}
+            </button>
+            <button type="button" className="button button-danger" disabled={n === 0} onClick={() => setConfirming("delete-permanently")}>
+              {n === 0 ? "Delete permanently" : deleteManyTitle(n)}
+            </button>
+          </>
+        ) : (
+          <button type="button" className="button button-danger" disabled={n === 0} onClick={() => setConfirming("move")}>
+            {n === 0 ? "Move to Trash" : moveManyTitle(n)}
+          </button>
+        )}
       </div>
-      {confirming && <MoveManyDialog ids={[...selection.ids]} zone={zone} onClose={() => setConfirming(false)} onDone={selection.stop} />}
+      {confirming === "move" && <MoveManyDialog ids={ids} zone={zone} onClose={close} onDone={selection.stop} />}
+      {(confirming === "restore" || confirming === "delete-permanently") && <TrashManyDialog ids={ids} action={confirming} onClose={close} onDone={selection.stop} />}
     </div>
   );
 }

@@ -7,19 +7,24 @@ import { DetailsPane } from "../details/DetailsPane";
 import { formatCount, plural, zoneName } from "../ui/format";
 import { useMediaQuery } from "../ui/use-media-query";
 import { FilterPanel } from "./FilterPanel";
-import { countFilters, emptyFilters, filtersToSearch, fromQuery, parseFilters, sortOf, SORTS, toApiParams, toQuery, viewSort, type Filters, type SortName, type ViewName } from "./filters";
+import { countFilters, emptyFilters, filtersToSearch, fromQuery, parseFilters, sortOf, SORTS, sortsFor, toApiParams, toQuery, viewSort, type Filters, type SortName, type ViewName } from "./filters";
 import { SearchBox } from "./SearchBox";
 import { StreamList } from "./StreamList";
 import { ViewsNav } from "./ViewsNav";
 import { BulkBar, useBulkSelection } from "./BulkSelection";
+import { TrashBanner } from "../trash/TrashBanner";
 
 /** The orders offered: packages have no meeting time of their own (their rows show their sessions'). */
 const sortChoices = (mode: "stream" | "packages", view: ViewName): SortName[] => {
-  const all = Object.keys(SORTS) as SortName[];
+  const all = sortsFor(view);
   return mode === "packages" ? all.filter((k) => k === "updated" || k === "created" || k === viewSort(view)) : all;
 };
 
-/** The Activity stream (or the Packages tab): views, filters, the list and the Details pane. */
+/**
+ * The Activity stream (or the Packages tab): views, filters, the list and the Details pane. The
+ * Trash is one of its views (admins): the same search, filters, sorts and Select mode over what is
+ * in the Trash, with the "Empty trash now" banner; each row says when it is deleted.
+ */
 export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }) {
   const { search, pathname } = useLocation();
   const zone = me.user.timeZone;
@@ -63,10 +68,13 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
   );
   const pickView = (v: ViewName) => {
     setDrawerOpen(false);
+    // A selection belongs to the view it was made in (in the Trash, its buttons restore and delete).
+    if (v !== filters.view) bulk.stop();
     go({ ...emptyFilters(), view: v });
   };
   const pickSaved = (f: SavedFilter) => {
     setDrawerOpen(false);
+    bulk.stop();
     const s = fromQuery(f.query);
     s.set("saved", f.id);
     if (pathname !== "/activities") navigate(`/activities?${s}`);
@@ -78,7 +86,8 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
   const state = stream.isPending ? "loading" : error ? "error" : stream.isFetching && !stream.isFetchingNextPage ? "loading" : "ready";
   const nFilters = countFilters(filters);
   const isCustom = nFilters > 0 || filters.q.trim() !== "";
-  const title = mode === "packages" ? "Session packages" : "Activity stream";
+  const inTrash = mode === "stream" && filters.view === "trash";
+  const title = mode === "packages" ? "Session packages" : inTrash ? "Trash" : "Activity stream";
 
   return (
     <div className={`stream-layout${openId ? " has-details" : ""}${mode === "packages" ? " no-nav" : ""}`}>
@@ -135,6 +144,7 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
               <>
                 <strong data-testid="stream-total">{formatCount(counted.total, counted.totalIsLowerBound)}</strong>{" "}
                 <span data-testid="stream-noun">{counted.totalIsLowerBound ? (mode === "packages" ? "packages" : "activities") : mode === "packages" ? plural(counted.total, "package") : plural(counted.total, "activity", "activities")}</span>
+                {inTrash && " in the Trash"}
               </>
             ) : error ? (
               "—"
@@ -144,7 +154,8 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
             <span className="muted"> · {SORTS[sortOf(filters)].toLowerCase()} · times in {zoneName(zone)}</span>
           </p>
         </div>
-        {bulk.on && <BulkBar selection={bulk} zone={zone} />}
+        {inTrash && isAdmin && <TrashBanner total={counted?.total} />}
+        {bulk.on && <BulkBar selection={bulk} zone={zone} inTrash={inTrash} />}
         {error && !queryInvalid && (
           <div className="notice notice-error" role="alert">
             <p>{error.message}</p>
@@ -156,7 +167,7 @@ export function StreamPage({ me, mode }: { me: Me; mode: "stream" | "packages" }
         {queryInvalid && <div className="empty">Fix the search above to see activities.</div>}
         {!error && !stream.isPending && items.length === 0 && (
           <div className="empty">
-            <p>No {mode === "packages" ? "session packages" : "activities"} match.</p>
+            <p>{inTrash && !isCustom ? "The Trash is empty." : `No ${mode === "packages" ? "session packages" : "activities"} match.`}</p>
             {isCustom && (
               <button type="button" className="button" onClick={() => go({ ...emptyFilters(), view: filters.view })}>
                 Clear filters and search

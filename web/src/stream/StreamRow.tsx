@@ -26,7 +26,7 @@ function meetingText(a: Activity, zone: string): string {
 
 /**
  * One stream row: type, ID, customer, page / event type, owner, meeting time, status and detailed
- * status. A fast scroll creates several rows a frame, and each element costs style, layout, paint
+ * status (in the Trash, first the date it will be deleted permanently). A fast scroll creates several rows a frame, and each element costs style, layout, paint
  * and garbage, so a row is nine plain elements: the type icon, the status glyph and the "Owner:" /
  * "Meeting:" words for screen readers come from CSS (styles.css, "The list") instead of from
  * elements of their own (an SVG, a glyph span, visually hidden spans).
@@ -68,7 +68,7 @@ export const StreamRow = memo(function StreamRow(props: {
       </span>
       <span className="row-id">{a.id}</span>
       <span className={`row-time${a.amount ? " row-amount" : ""}`}>{meetingText(a, zone)}</span>
-      <span className="row-detailed">{a.detailedStatus}</span>
+      <span className="row-detailed">{a.trash ? `Deletes ${formatShort(a.trash.deletesAt, zone)} · ${a.detailedStatus}` : a.detailedStatus}</span>
     </div>
   );
 });

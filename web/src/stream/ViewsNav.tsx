@@ -5,8 +5,7 @@ import { isSavedReport } from "../api/reports";
 import type { FilterQuery, SavedFilter } from "../api/types";
 import { Dialog } from "../ui/Dialog";
 import { MenuButton } from "../ui/Menu";
-import { VIEWS, type ViewName } from "./filters";
-import { Link } from "../app/router";
+import { VIEWS, viewsFor, type ViewName } from "./filters";
 
 /** Built-in views and the user's saved filters: choose, save the current filter, rename, delete. */
 export function ViewsNav(props: {
@@ -75,20 +74,18 @@ export function ViewsNav(props: {
           </button>
         </div>
         <ul className="nav-list">
-          {(Object.keys(VIEWS) as ViewName[]).map((v) => (
+          {viewsFor(Boolean(showTrash)).map((v) => (
             <li key={v}>
-              <button type="button" className="nav-item" aria-current={!savedId && !isCustom && view === v ? "true" : undefined} onClick={() => onView(v)}>
+              <button
+                type="button"
+                className={`nav-item${v === "trash" ? " nav-trash" : ""}`}
+                aria-current={!savedId && !isCustom && view === v ? "true" : undefined}
+                onClick={() => onView(v)}
+              >
                 {VIEWS[v].label}
               </button>
             </li>
           ))}
-          {showTrash && (
-            <li>
-              <Link to="/trash" className="nav-item nav-trash">
-                Trash
-              </Link>
-            </li>
-          )}
         </ul>
         <h2 className="nav-heading">Saved filters</h2>
         {saved.isError && <p className="hint">Could not load saved filters.</p>}

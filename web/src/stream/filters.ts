@@ -11,8 +11,13 @@ export const VIEWS = {
   today: { label: "Today's meetings" },
   upcoming: { label: "Upcoming meetings" },
   requests: { label: "Booking requests" },
+  // Admins only (the API refuses members): the seed's "Trash filter", what was moved there in the last 30 days.
+  trash: { label: "Trash" },
 } as const;
 export type ViewName = keyof typeof VIEWS;
+
+/** The views a user is offered: the Trash is for admins. */
+export const viewsFor = (isAdmin: boolean): ViewName[] => (Object.keys(VIEWS) as ViewName[]).filter((v) => v !== "trash" || isAdmin);
 
 /** The stream's orders (the API's `sort`), as the sort control names them. */
 export const SORTS = {
@@ -20,11 +25,18 @@ export const SORTS = {
   start: "Meeting time, soonest first",
   "-start": "Meeting time, latest first",
   created: "Created, newest first",
+  trashed: "Moved to Trash, newest first",
 } as const;
 export type SortName = keyof typeof SORTS;
 
-/** The order a view reads in unless the user picks another: meetings by their time, the rest last updated first. */
-export const viewSort = (view: ViewName): SortName => (view === "upcoming" || view === "today" ? "start" : "updated");
+/** The orders a view offers: "Moved to Trash" orders the Trash only. */
+export const sortsFor = (view: ViewName): SortName[] => (Object.keys(SORTS) as SortName[]).filter((k) => k !== "trashed" || view === "trash");
+
+/**
+ * The order a view reads in unless the user picks another: meetings by their time, the Trash by
+ * when things were moved there (newest first), the rest last updated first.
+ */
+export const viewSort = (view: ViewName): SortName => (view === "upcoming" || view === "today" ? "start" : view === "trash" ? "trashed" : "updated");
 /** The order the stream is in: the one picked, else the view's. */
 export const sortOf = (f: Filters): SortName => f.sort || viewSort(f.view);
 
@@ -49,7 +61,7 @@ export function parseFilters(search: URLSearchParams): Filters {
   const v: ViewName = view && view in VIEWS ? view : "all";
   return {
     view: v,
-    sort: sort && sort in SORTS && sort !== viewSort(v) ? sort : "",
+    sort: sort && sortsFor(v).includes(sort) && sort !== viewSort(v) ? sort : "",
     q: search.get("q") ?? "",
     customerId: search.get("customerId") ?? "",
     customerName: search.get("customerName") ?? "",
@@ -105,6 +117,7 @@ export function toApiParams(f: Filters, zone: string, now: Date, fixedType?: str
     today: { type: "booking", startFrom: iso(today), startTo: iso(today.plus({ days: 1 })) },
     upcoming: { type: "booking", status: "Scheduled,Rescheduled", startFrom: iso(DateTime.fromJSDate(now).startOf("minute")) },
     requests: { type: "booking", status: "Requested" },
+    trash: { trash: "true" },
     all: {},
   }[f.view] as Record<string, string>;
   for (const [k, v] of Object.entries(preset)) p.set(k, v as string);

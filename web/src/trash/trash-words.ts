@@ -13,6 +13,9 @@ export const moveManyTitle = (n: number) => `Move ${n} ${n === 1 ? "activity" : 
 export const moveManyMessage = (n: number, days: number) =>
   `Move ${n} ${n === 1 ? "activity" : "activities"} to the Trash? They leave every view of the Activity stream and are deleted permanently after ${days} days; until then an admin can restore them.`;
 
+export const restoreManyTitle = (n: number) => `Restore ${n} ${n === 1 ? "activity" : "activities"}`;
+export const deleteManyTitle = (n: number) => `Delete ${n} ${n === 1 ? "activity" : "activities"} permanently`;
+
 export const DELETE_FOREVER = "This cannot be undone: nobody can restore it, and its data is removed from Bookstream within 24 hours.";
 
 /** How many activities may be moved at once (the server refuses more). */
