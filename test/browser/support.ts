@@ -50,14 +50,22 @@ export interface BrowserEnv {
   close(): Promise<void>;
 }
 
-export async function startBrowserEnv(): Promise<BrowserEnv> {
+/** The built web app (ensureWebBuild makes it), for servers started by the test harness. */
+export const WEB_DIST = path.join(ROOT, "web/dist");
+
+/** Debian's Chromium, headless; the web app built first. */
+export async function launchBrowser(): Promise<Browser> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   await ensureWebBuild();
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+}
+
+export async function startBrowserEnv(): Promise<BrowserEnv> {
+  const browser = await launchBrowser();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bookstream-browser-"));
   const server = await startServer(loadConfig({}, { port: 0, dataDir, demo: true, workers: true, testClock: false, logLevel: "silent" }), () => undefined);
   const token = await createApiToken(server.handle.db, DEMO_ADMIN.email, "browser test");
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const api = async <T = any>(method: string, p: string, body?: unknown) => {
     const res = await fetch(server.url + p, {
       method,
@@ -81,7 +89,7 @@ export async function startBrowserEnv(): Promise<BrowserEnv> {
   };
 }
 
-export async function newPage(env: BrowserEnv, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+export async function newPage(env: { browser: Browser; server: { url: string } }, viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await env.browser.newContext({ viewport, baseURL: env.server.url, hasTouch: viewport.width < 1100, reducedMotion: "reduce" });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: env.server.url });
   const page = await context.newPage();

@@ -43,14 +43,15 @@ export interface TestServer {
 /**
  * `realPublicUrl`: links point at this server itself (PayPal's webhooks and return addresses must reach it).
  * `startAt`: the test clock's first "now", for files that use fixed calendar dates (they must not depend on today).
+ * `webDist`: serve the built web app from there (browser tests on either engine; see test/browser/support.ts).
  */
-export async function startTestServer(engine: Engine, opts: { realPublicUrl?: boolean; startAt?: string } = {}): Promise<TestServer> {
+export async function startTestServer(engine: Engine, opts: { realPublicUrl?: boolean; startAt?: string; webDist?: string } = {}): Promise<TestServer> {
   const isolated = engine.url ? await createFileSchema(engine.url) : undefined;
   const handle = await openDatabase({ databaseUrl: isolated?.url, poolSize: 20 });
   const clock = new AdjustableClock(opts.startAt ? new Date(opts.startAt) : undefined);
   const secrets = createSecretBox({ current: generateSecretKey() });
   const ctx: AppContext = { db: handle.db, clock, publicUrl: "http://bookstream.test", secrets, payments: payPalGateways(handle.db, secrets) };
-  const app = await buildHttpApp(ctx, { logLevel: "silent", testClock: clock, signInRateLimit: 5, webDist: "/nonexistent" });
+  const app = await buildHttpApp(ctx, { logLevel: "silent", testClock: clock, signInRateLimit: 5, webDist: opts.webDist ?? "/nonexistent" });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const addr = app.server.address();
   const url = `http://127.0.0.1:${typeof addr === "object" && addr ? addr.port : 0}`;

@@ -23,10 +23,12 @@ export interface PaymentsEnvOptions {
   /** The local PayPal reads the test clock (its webhooks' transmission times follow the moved clock). */
   peerOnTestClock?: boolean;
   webhookMaxAttempts?: number;
+  /** Serve the built web app from there (browser tests). */
+  webDist?: string;
 }
 
 export async function startPaymentsEnv(engine: Engine, opts: PaymentsEnvOptions = {}): Promise<PaymentsEnv> {
-  const server = await startTestServer(engine, { realPublicUrl: true });
+  const server = await startTestServer(engine, { realPublicUrl: true, webDist: opts.webDist });
   if (opts.payPalTimeoutMs) server.ctx.payments = payPalGateways(server.ctx.db, server.ctx.secrets, { timeoutMs: opts.payPalTimeoutMs });
   const paypal = await startPayPalPeer({
     webhookRetry: { baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 5_000, maxAttempts: opts.webhookMaxAttempts ?? 6 },

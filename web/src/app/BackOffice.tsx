@@ -1,16 +1,20 @@
 import { useQueryClient } from "@tanstack/react-query";
-import { useEffect, type ReactNode } from "react";
+import { lazy, Suspense, useEffect, type ReactNode } from "react";
 import { onUnauthenticated } from "../api/client";
 import { useLiveUpdates } from "../api/live";
 import { keys, useMe } from "../api/queries";
 import type { Me } from "../api/types";
 import { SignIn } from "../auth/SignIn";
 import { SchedulePage } from "../schedule/SchedulePage";
+import { reportKindOf } from "../reports/report-params";
 import { SettingsPage } from "../settings/SettingsPage";
 import { SharePage } from "../share/SharePage";
 import { StreamPage } from "../stream/StreamPage";
 import { Header } from "./Header";
 import { Link, navigate, useLocation } from "./router";
+
+/** Reports bring the chart library: loaded when first opened, not with the rest of the back office. */
+const ReportsPage = lazy(() => import("../reports/ReportsPage"));
 
 /** The signed-in back office; loaded on demand, so customers' pages never download it. */
 export default function BackOffice() {
@@ -31,12 +35,19 @@ export default function BackOffice() {
 function SignedIn({ me }: { me: Me }) {
   const { pathname } = useLocation();
   const live = useLiveUpdates(true);
+  const report = reportKindOf(pathname);
   let page: ReactNode;
   if (pathname === "/" || pathname === "/activities") page = <StreamPage key="stream" me={me} mode="stream" />;
   else if (pathname === "/packages") page = <StreamPage key="packages" me={me} mode="packages" />;
   else if (pathname === "/share") page = <SharePage />;
   else if (pathname === "/trash") page = <ToTrashView />;
   else if (pathname === "/schedule") page = <SchedulePage me={me} />;
+  else if (report)
+    page = (
+      <Suspense fallback={<div className="empty">Loading reports…</div>}>
+        <ReportsPage me={me} kind={report} />
+      </Suspense>
+    );
   else if (pathname === "/settings" || pathname.startsWith("/settings/")) page = <SettingsPage me={me} pathname={pathname} />;
   else
     page = (

@@ -70,8 +70,8 @@ export function FilterPanel({ filters, onChange, hideType, onDone }: { filters: 
   );
 }
 
-/** A list of checkboxes; `wide` (the detailed statuses) takes two columns of the grid and lays its options out in two. */
-function Checks(props: { legend: string; options: { value: string; label: string }[]; value: string[]; onChange: (v: string[]) => void; wide?: boolean; empty?: string }) {
+/** A list of checkboxes; `wide` (the detailed statuses) takes two columns of the grid and lays its options out in two. Reports use it too. */
+export function Checks(props: { legend: string; options: { value: string; label: string }[]; value: string[]; onChange: (v: string[]) => void; wide?: boolean; empty?: string }) {
   const { legend, options, value, onChange, wide, empty } = props;
   const toggle = (v: string, on: boolean) => onChange(on ? [...value, v] : value.filter((x) => x !== v));
   return (
@@ -95,9 +95,9 @@ function Checks(props: { legend: string; options: { value: string; label: string
 
 /**
  * Two calendar days, "to" inclusive. A "to" before "from" is refused here, next to the field, and
- * not applied: the stream keeps the last range that made sense until it is corrected.
+ * not applied: the stream (or report) keeps the last range that made sense until it is corrected.
  */
-function DateRange({ from, to, onChange, what }: { from: string; to: string; onChange: (from: string, to: string) => void; what: string }): ReactNode {
+export function DateRange({ from, to, onChange, what }: { from: string; to: string; onChange: (from: string, to: string) => void; what: string }): ReactNode {
   const id = useId();
   const [draft, setDraft] = useState({ from, to });
   useEffect(() => setDraft({ from, to }), [from, to]);

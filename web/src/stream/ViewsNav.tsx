@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { ApiError } from "../api/client";
 import { useSavedFilterMutations, useSavedFilters } from "../api/queries";
+import { isSavedReport } from "../api/reports";
 import type { FilterQuery, SavedFilter } from "../api/types";
 import { Dialog } from "../ui/Dialog";
 import { MenuButton } from "../ui/Menu";
@@ -21,7 +22,9 @@ export function ViewsNav(props: {
   showTrash?: boolean;
 }) {
   const { view, savedId, isCustom, currentQuery, onView, onSaved, onSavedDeleted, drawerOpen, onCloseDrawer, showTrash } = props;
-  const saved = useSavedFilters();
+  const allSaved = useSavedFilters();
+  // Saved reports live in the same list (their query names the report); the stream shows only its own filters.
+  const saved = { ...allSaved, data: allSaved.data?.filter((f) => !isSavedReport(f)) };
   const m = useSavedFilterMutations();
   const [dialog, setDialog] = useState<{ kind: "save" } | { kind: "rename" | "delete"; filter: SavedFilter } | null>(null);
   const [name, setName] = useState("");
