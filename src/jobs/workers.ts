@@ -6,6 +6,7 @@ import { housekeeping } from "../app/housekeeping.js";
 import { runTimedNotifications } from "../app/notifications/run-timed-notifications.js";
 import { refreshAllBusyTimes } from "../app/calendar/refresh-busy.js";
 import { runTrashPurge } from "../app/trash/run-trash-purge.js";
+import { foldReportCounts } from "../app/reports/fold-counts.js";
 import type { DatabaseHandle } from "../store/database.js";
 import { dispatchPending, registerConsumers, type OutboxConsumer } from "./outbox-dispatcher.js";
 
@@ -21,6 +22,8 @@ export const JOBS = {
   timedNotifications: { name: "timed-notifications", cron: "* * * * *", retryLimit: 3 },
   // Connected calendars' busy times, read again (users can also refresh theirs on demand).
   calendarBusy: { name: "calendar-busy-refresh", cron: "*/5 * * * *", retryLimit: 1 },
+  // The summary report's counts: the changes of the last minute folded in (reads are exact either way).
+  reportCounts: { name: "report-counts-fold", cron: "* * * * *", retryLimit: 1 },
   // What has been in the Trash for 30 days, deleted permanently; then VACUUM after any purge.
   trashPurge: { name: "trash-purge", cron: "*/10 * * * *", retryLimit: 1 },
 } as const;
@@ -62,6 +65,9 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
   });
   await boss.work(JOBS.housekeeping.name, async () => {
     await housekeeping(ctx);
+  });
+  await boss.work(JOBS.reportCounts.name, async () => {
+    await foldReportCounts(ctx);
   });
   await boss.work(JOBS.trashPurge.name, async () => {
     await runTrashPurge(ctx);

@@ -2,9 +2,10 @@ import { BOOKING_STATUSES, DETAILED_STATUS_LIST } from "../../domain/lifecycle.j
 import {
   bucketLabel, CREATED_BY_LABELS, missingLabel, summarize, type Interval, type SummaryCounts, type SummaryDimension, type TimeBasis,
 } from "../../domain/reports.js";
-import { namesOf, summaryCells, type NamedIds } from "../../store/reports-repo.js";
+import { namesOf, type NamedIds } from "../../store/reports-repo.js";
 import type { AppContext, Caller } from "../context.js";
 import { resolveReport, type ReportInput } from "./report-scope.js";
+import { summaryCellsFor } from "./summary-cells.js";
 
 export interface SummaryInput extends ReportInput {
   rows: SummaryDimension;
@@ -30,7 +31,7 @@ export interface SummaryReport {
 }
 
 /** The summary report: bookings counted by status and detailed status across one or two dimensions, with rates. */
-export async function summaryReport(ctx: AppContext, caller: Caller, input: SummaryInput): Promise<SummaryReport> {
+export async function summaryReport(ctx: AppContext, caller: Caller, input: SummaryInput, useCounts = true): Promise<SummaryReport> {
   const r = await resolveReport(ctx, caller, input);
   const query = {
     rows: input.rows,
@@ -39,7 +40,7 @@ export async function summaryReport(ctx: AppContext, caller: Caller, input: Summ
     timeBasis: input.timeBasis ?? "meeting",
     zone: r.zone,
   };
-  const cells = await summaryCells(ctx.db, r.scope, r.filters, r.search, query);
+  const cells = await summaryCellsFor(ctx, r, query, useCounts);
   const folded = summarize(cells);
   const names = await namesFor(ctx, caller.accountId, [
     [query.rows, cells.map((c) => c.rowKey)],

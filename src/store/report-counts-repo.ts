@@ -1,0 +1,104 @@
+import { sql, type Kysely } from "kysely";
+import type { SummaryCell, TimeBasis } from "../domain/reports.js";
+import type { Db } from "./database.js";
+import type { Database } from "./schema.js";
+
+/**
+ * The summary report's kept counts (migration 022): report_booking_counts plus the deltas not yet
+ * folded in. Read together in one statement, they are exact at that statement's snapshot.
+ */
+
+const KEY = sql.raw("account_id, basis, hour, detailed_status, was_request, approved, rescheduled, in_trash");
+
+/** Both tables' rows of one account and basis, as one relation. */
+function countsOf(accountId: string, basis: TimeBasis) {
+  return sql`(
+    SELECT hour, detailed_status, was_request, approved, rescheduled, in_trash, n FROM report_booking_counts
+    WHERE account_id = ${accountId} AND basis = ${basis}
+    UNION ALL
+    SELECT hour, detailed_status, was_request, approved, rescheduled, in_trash, n FROM report_booking_deltas
+    WHERE account_id = ${accountId} AND basis = ${basis})`;
+}
+
+/** The first and last hour holding bookings (null: none with a time). */
+export async function countedHours(db: Db, accountId: string, basis: TimeBasis): Promise<{ first: Date | null; last: Date | null }> {
+  const r = await sql<{ first: Date | null; last: Date | null }>`
+    SELECT min(hour) AS first, max(hour) AS last FROM ${countsOf(accountId, basis)} AS c`.execute(db);
+  const row = r.rows[0];
+  return { first: row?.first ? new Date(row.first) : null, last: row?.last ? new Date(row.last) : null };
+}
+
+export interface CountsQuery {
+  basis: TimeBasis;
+  /** Ascending bucket starts (UTC, whole hours); a row's bucket is the last start at or before its hour. */
+  bounds: Date[];
+  includeTrash: boolean;
+  detailedStatus?: string[];
+  from?: Date;
+  to?: Date;
+}
+
+/** The counts per time bucket (index into bounds, or null: no meeting time) and detailed status. */
+export async function countedCells(db: Db, accountId: string, q: CountsQuery): Promise<(Omit<SummaryCell, "rowKey" | "columnKey"> & { bucket: number | null })[]> {
+  const filters = [sql`true`];
+  if (!q.includeTrash) filters.push(sql`NOT c.in_trash`);
+  if (q.detailedStatus?.length) filters.push(sql`c.detailed_status IN (${sql.join(q.detailedStatus)})`);
+  if (q.from) filters.push(sql`c.hour >= ${q.from}`);
+  if (q.to) filters.push(sql`c.hour < ${q.to}`);
+  const bounds = sql`ARRAY[${sql.join(q.bounds.map((b) => sql`${b.toISOString()}::timestamptz`))}]::timestamptz[]`;
+  const r = await sql<{ bucket: number | null; detailed_status: string; was_request: boolean; approved: boolean; rescheduled: boolean; n: number }>`
+    SELECT ${q.bounds.length ? sql`width_bucket(c.hour, ${bounds})` : sql`CASE WHEN c.hour IS NOT NULL THEN 0 END`} AS bucket, c.detailed_status,
+      c.was_request, c.approved, c.rescheduled, sum(c.n) AS n
+    FROM ${countsOf(accountId, q.basis)} AS c
+    WHERE ${sql.join(filters, sql` AND `)}
+    GROUP BY 1, 2, 3, 4, 5
+    HAVING sum(c.n) <> 0`.execute(db);
+  return r.rows.map((row) => ({
+    bucket: row.bucket === null ? null : Number(row.bucket),
+    detailedStatus: row.detailed_status,
+    wasRequest: row.was_request,
+    approved: row.approved,
+    rescheduled: row.rescheduled,
+    count: Number(row.n),
+  }));
+}
+
+/**
+ * Folds the deltas written so far into the counts, in one transaction: those of a deleted account
+ * are dropped. Deltas committed meanwhile stay for the next fold; two folds at once each take what
+ * the other has not (a deleted row is not deleted twice). Returns how many deltas it folded.
+ */
+export async function foldReportDeltas(db: Db): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    const r = await sql<{ n: number }>`
+      WITH taken AS (
+        DELETE FROM report_booking_deltas WHERE id IN (SELECT id FROM report_booking_deltas ORDER BY id LIMIT 100000 FOR UPDATE SKIP LOCKED)
+        RETURNING ${KEY}, n),
+      folded AS (
+        INSERT INTO report_booking_counts (${KEY}, n)
+        SELECT t.account_id, t.basis, t.hour, t.detailed_status, t.was_request, t.approved, t.rescheduled, t.in_trash, sum(t.n)
+        FROM taken t WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.account_id)
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+        ON CONFLICT (${KEY}) DO UPDATE SET n = report_booking_counts.n + excluded.n)
+      SELECT count(*) AS n FROM taken`.execute(tx);
+    // A key whose bookings have all moved on keeps its row at 0 (reads skip it): the keys are
+    // bounded (hours × detailed statuses × four flags) and a later booking reuses the row.
+    return Number(r.rows[0]?.n ?? 0);
+  });
+}
+
+/** The account's counts made again from its bookings (after a bulk load that bypassed the trigger). */
+export async function rebuildReportCounts(conn: Kysely<Database>, accountId: string): Promise<void> {
+  await sql`DELETE FROM report_booking_deltas WHERE account_id = ${accountId}`.execute(conn);
+  await sql`DELETE FROM report_booking_counts WHERE account_id = ${accountId}`.execute(conn);
+  await sql`
+    INSERT INTO report_booking_counts (${KEY}, n)
+    SELECT account_id, b.basis, b.hour, detailed_status, proposed_times IS NOT NULL, proposed_times IS NOT NULL AND start_at IS NOT NULL,
+      reschedules_id IS NOT NULL, trashed_at IS NOT NULL, count(*)
+    FROM activities
+    CROSS JOIN LATERAL (VALUES
+      ('created', date_bin('1 hour', created_at, timestamptz '2000-01-01 00:00:00+00')),
+      ('meeting', date_bin('1 hour', start_at, timestamptz '2000-01-01 00:00:00+00'))) AS b (basis, hour)
+    WHERE account_id = ${accountId} AND type = 'booking'
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`.execute(conn);
+}
