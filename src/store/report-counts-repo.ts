@@ -101,4 +101,5 @@ export async function rebuildReportCounts(conn: Kysely<Database>, accountId: str
       ('meeting', date_bin('1 hour', start_at, timestamptz '2000-01-01 00:00:00+00'))) AS b (basis, hour)
     WHERE account_id = ${accountId} AND type = 'booking'
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`.execute(conn);
+  await sql`ANALYZE report_booking_counts`.execute(conn);
 }
