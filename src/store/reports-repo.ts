@@ -4,6 +4,7 @@ import type { Interval, RevenueDimension, SummaryCell, SummaryDimension, TimeBas
 import { searchCondition } from "./activity-search.js";
 import type { Db } from "./database.js";
 import type { Database } from "./schema.js";
+import type { StreamFilters } from "./stream-repo.js";
 
 /**
  * The reports' reads (issue 15), kept apart from the stream's hot path (STYLE.md). Every report
@@ -18,15 +19,10 @@ export interface ReportScope {
   member?: { userId: string; pageIds: string[] };
 }
 
-export interface ReportFilters {
+/** The stream's list filters (same names, same meaning), a range and the Trash. */
+export interface ReportFilters extends Pick<StreamFilters, "status" | "detailedStatus" | "bookingPageId" | "eventTypeId" | "ownerId" | "customerId"> {
   type?: ("booking" | "package" | "transaction")[];
-  status?: string[];
-  detailedStatus?: string[];
-  bookingPageId?: string[];
-  eventTypeId?: string[];
-  ownerId?: string[];
-  customerId?: string[];
-  /** A range, `to` exclusive, on `rangeColumn`. */
+  /** A range, `to` exclusive, on the report's time column. */
   from?: Date;
   to?: Date;
   includeTrash: boolean;

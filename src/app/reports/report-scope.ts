@@ -6,16 +6,7 @@ import type { AppContext, Caller } from "../context.js";
 import { visibilityOf } from "../permissions.js";
 
 /** What every report takes: the stream's filters, its free-text grammar, a range, a zone, the Trash or not. */
-export interface ReportInput {
-  type?: ("booking" | "package" | "transaction")[];
-  status?: string[];
-  detailedStatus?: string[];
-  bookingPageId?: string[];
-  eventTypeId?: string[];
-  ownerId?: string[];
-  customerId?: string[];
-  from?: Date;
-  to?: Date;
+export interface ReportInput extends Omit<ReportFilters, "includeTrash"> {
   q?: string;
   zone?: string;
   includeTrash?: boolean;
