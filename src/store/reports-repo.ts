@@ -4,7 +4,7 @@ import type { Interval, RevenueDimension, SummaryCell, SummaryDimension, TimeBas
 import { searchCondition } from "./activity-search.js";
 import type { Db } from "./database.js";
 import type { Database } from "./schema.js";
-import type { StreamFilters } from "./stream-repo.js";
+import { scopeAndListConditions, type StreamFilters } from "./stream-repo.js";
 
 /**
  * The reports' reads (issue 15), kept apart from the stream's hot path (STYLE.md). Every report
@@ -35,17 +35,7 @@ function conditions(scope: ReportScope, f: ReportFilters, search: SearchNode | n
   return (eb: Eb): Expression<SqlBool> => {
     const c: Expression<SqlBool>[] = [eb("activities.account_id", "=", scope.accountId)];
     if (scope.member || !f.includeTrash) c.push(eb("activities.trashed_at", "is", null));
-    if (scope.member) {
-      const { userId, pageIds } = scope.member;
-      c.push(eb.or([eb("activities.owner_id", "=", userId), ...(pageIds.length ? [eb("activities.booking_page_id", "in", pageIds)] : [])]));
-    }
-    if (f.type?.length) c.push(eb("activities.type", "in", f.type));
-    if (f.status?.length) c.push(eb("activities.status", "in", f.status));
-    if (f.detailedStatus?.length) c.push(eb("activities.detailed_status", "in", f.detailedStatus));
-    if (f.bookingPageId?.length) c.push(eb("activities.booking_page_id", "in", f.bookingPageId));
-    if (f.eventTypeId?.length) c.push(eb("activities.event_type_id", "in", f.eventTypeId));
-    if (f.ownerId?.length) c.push(eb("activities.owner_id", "in", f.ownerId));
-    if (f.customerId?.length) c.push(eb("activities.customer_id", "in", f.customerId));
+    c.push(...scopeAndListConditions(eb, scope.member, f));
     if (f.from) c.push(eb(`activities.${rangeColumn}`, ">=", f.from));
     if (f.to) c.push(eb(`activities.${rangeColumn}`, "<", f.to));
     if (search) c.push(searchCondition(search, scope.accountId)(eb));

@@ -38,22 +38,34 @@ type Eb = ExpressionBuilder<Database & { booking_pages: Database["booking_pages"
 function conditions(scope: StreamScope, f: StreamFilters, search: SearchNode | null) {
   return (eb: Eb) => {
     // Activities in the Trash leave every view, search and count; the Trash filter lists only them.
-    const c = [eb("activities.account_id", "=", scope.accountId), ...placeOf(eb, scope)];
-    if (scope.member) {
-      const { userId, pageIds } = scope.member;
-      c.push(eb.or([eb("activities.owner_id", "=", userId), ...(pageIds.length ? [eb("activities.booking_page_id", "in", pageIds)] : [])]));
-    }
-    if (f.type?.length) c.push(eb("activities.type", "in", f.type as any));
-    if (f.status?.length) c.push(eb("activities.status", "in", f.status));
-    if (f.detailedStatus?.length) c.push(eb("activities.detailed_status", "in", f.detailedStatus));
-    if (f.bookingPageId?.length) c.push(eb("activities.booking_page_id", "in", f.bookingPageId));
-    if (f.eventTypeId?.length) c.push(eb("activities.event_type_id", "in", f.eventTypeId));
-    if (f.ownerId?.length) c.push(eb("activities.owner_id", "in", f.ownerId));
-    if (f.customerId?.length) c.push(eb("activities.customer_id", "in", f.customerId));
+    const c = [eb("activities.account_id", "=", scope.accountId), ...placeOf(eb, scope), ...scopeAndListConditions(eb, scope.member, f)];
     c.push(...startRange(eb, f), ...createdRange(eb, f));
     if (search) c.push(searchCondition(search, scope.accountId)(eb as any) as any);
     return eb.and(c);
   };
+}
+
+/**
+ * A member's share of the account (their own bookings and their pages') and the list filters, as
+ * conditions on `activities`; the stream and the reports read with the same ones.
+ */
+export function scopeAndListConditions(
+  eb: ExpressionBuilder<any, "activities">,
+  member: StreamScope["member"],
+  f: Pick<StreamFilters, "type" | "status" | "detailedStatus" | "bookingPageId" | "eventTypeId" | "ownerId" | "customerId">,
+): Expression<SqlBool>[] {
+  const c: Expression<SqlBool>[] = [];
+  if (member) {
+    c.push(eb.or([eb("activities.owner_id", "=", member.userId), ...(member.pageIds.length ? [eb("activities.booking_page_id", "in", member.pageIds)] : [])]));
+  }
+  if (f.type?.length) c.push(eb("activities.type", "in", f.type));
+  if (f.status?.length) c.push(eb("activities.status", "in", f.status));
+  if (f.detailedStatus?.length) c.push(eb("activities.detailed_status", "in", f.detailedStatus));
+  if (f.bookingPageId?.length) c.push(eb("activities.booking_page_id", "in", f.bookingPageId));
+  if (f.eventTypeId?.length) c.push(eb("activities.event_type_id", "in", f.eventTypeId));
+  if (f.ownerId?.length) c.push(eb("activities.owner_id", "in", f.ownerId));
+  if (f.customerId?.length) c.push(eb("activities.customer_id", "in", f.customerId));
+  return c;
 }
 
 /** Live (trashed_at IS NULL) or in the Trash within its 30 days: each matches its partial indexes (migrations 019, 021). */
