@@ -4,11 +4,15 @@ import type { Db } from "./database.js";
 import type { Database } from "./schema.js";
 
 /**
- * The summary report's kept counts (migration 022): report_booking_counts plus the deltas not yet
- * folded in. Read together in one statement, they are exact at that statement's snapshot.
+ * The reports' kept counts: the summary's bookings (migration 022: report_booking_counts) and the
+ * revenue report's money (023: report_revenue_counts), each plus its deltas not yet folded in.
+ * Read together in one statement, they are exact at that statement's snapshot.
  */
 
 const KEY = sql.raw("account_id, basis, hour, detailed_status, was_request, approved, rescheduled, in_trash");
+const MONEY_KEY = sql.raw("account_id, hour, currency, status, in_trash");
+/** Deltas taken per fold round and kind. */
+export const FOLD_ROUND = 100_000;
 
 /** Both tables' rows of one account and basis, as one relation. */
 function countsOf(accountId: string, basis: TimeBasis) {
@@ -63,16 +67,59 @@ export async function countedCells(db: Db, accountId: string, q: CountsQuery): P
   }));
 }
 
+/** Both money tables' rows of one account, as one relation. */
+function moneyOf(accountId: string) {
+  return sql`(
+    SELECT hour, currency, status, in_trash, n, minor FROM report_revenue_counts WHERE account_id = ${accountId}
+    UNION ALL
+    SELECT hour, currency, status, in_trash, n, minor FROM report_revenue_deltas WHERE account_id = ${accountId})`;
+}
+
+/** The first and last hour holding settled money (null: none). */
+export async function countedMoneyHours(db: Db, accountId: string): Promise<{ first: Date | null; last: Date | null }> {
+  const r = await sql<{ first: Date | null; last: Date | null }>`SELECT min(hour) AS first, max(hour) AS last FROM ${moneyOf(accountId)} AS c`.execute(db);
+  const row = r.rows[0];
+  return { first: row?.first ? new Date(row.first) : null, last: row?.last ? new Date(row.last) : null };
+}
+
+export interface MoneyQuery {
+  /** Ascending bucket starts (UTC, whole hours), as for CountsQuery. */
+  bounds: Date[];
+  includeTrash: boolean;
+  currency?: string[];
+  from?: Date;
+  to?: Date;
+}
+
+/** Settled payments and refunds per time bucket (index into bounds) and currency: number and amount. */
+export async function countedMoney(db: Db, accountId: string, q: MoneyQuery): Promise<{ bucket: number; currency: string; status: "Paid" | "Refunded"; n: number; minor: number }[]> {
+  const filters = [sql`true`];
+  if (!q.includeTrash) filters.push(sql`NOT c.in_trash`);
+  if (q.currency?.length) filters.push(sql`c.currency IN (${sql.join(q.currency)})`);
+  if (q.from) filters.push(sql`c.hour >= ${q.from}`);
+  if (q.to) filters.push(sql`c.hour < ${q.to}`);
+  if (!q.bounds.length) return [];
+  const bounds = sql`ARRAY[${sql.join(q.bounds.map((b) => sql`${b.toISOString()}::timestamptz`))}]::timestamptz[]`;
+  const r = await sql<{ bucket: number; currency: string; status: "Paid" | "Refunded"; n: number; minor: number }>`
+    SELECT width_bucket(c.hour, ${bounds}) AS bucket, c.currency, c.status, sum(c.n) AS n, sum(c.minor) AS minor
+    FROM ${moneyOf(accountId)} AS c
+    WHERE ${sql.join(filters, sql` AND `)}
+    GROUP BY 1, 2, 3
+    HAVING sum(c.n) <> 0 OR sum(c.minor) <> 0`.execute(db);
+  return r.rows.map((row) => ({ bucket: Number(row.bucket), currency: row.currency, status: row.status, n: Number(row.n), minor: Number(row.minor) }));
+}
+
 /**
- * Folds the deltas written so far into the counts, in one transaction: those of a deleted account
- * are dropped. Deltas committed meanwhile stay for the next fold; two folds at once each take what
- * the other has not (a deleted row is not deleted twice). Returns how many deltas it folded.
+ * Folds the deltas written so far into the counts, in one transaction each for the bookings' and
+ * the money's: those of a deleted account are dropped. Deltas committed meanwhile stay for the
+ * next fold; two folds at once each take what the other has not (a deleted row is not deleted
+ * twice). Returns how many deltas of each it folded (up to FOLD_ROUND of each).
  */
-export async function foldReportDeltas(db: Db): Promise<number> {
-  return db.transaction().execute(async (tx) => {
+export async function foldReportDeltas(db: Db): Promise<{ bookings: number; money: number }> {
+  const bookings = await db.transaction().execute(async (tx) => {
     const r = await sql<{ n: number }>`
       WITH taken AS (
-        DELETE FROM report_booking_deltas WHERE id IN (SELECT id FROM report_booking_deltas ORDER BY id LIMIT 100000 FOR UPDATE SKIP LOCKED)
+        DELETE FROM report_booking_deltas WHERE id IN (SELECT id FROM report_booking_deltas ORDER BY id LIMIT ${FOLD_ROUND} FOR UPDATE SKIP LOCKED)
         RETURNING ${KEY}, n),
       folded AS (
         INSERT INTO report_booking_counts (${KEY}, n)
@@ -85,6 +132,21 @@ export async function foldReportDeltas(db: Db): Promise<number> {
     // bounded (hours × detailed statuses × four flags) and a later booking reuses the row.
     return Number(r.rows[0]?.n ?? 0);
   });
+  const money = await db.transaction().execute(async (tx) => {
+    const r = await sql<{ n: number }>`
+      WITH taken AS (
+        DELETE FROM report_revenue_deltas WHERE id IN (SELECT id FROM report_revenue_deltas ORDER BY id LIMIT ${FOLD_ROUND} FOR UPDATE SKIP LOCKED)
+        RETURNING ${MONEY_KEY}, n, minor),
+      folded AS (
+        INSERT INTO report_revenue_counts (${MONEY_KEY}, n, minor)
+        SELECT t.account_id, t.hour, t.currency, t.status, t.in_trash, sum(t.n), sum(t.minor)
+        FROM taken t WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.account_id)
+        GROUP BY 1, 2, 3, 4, 5
+        ON CONFLICT (${MONEY_KEY}) DO UPDATE SET n = report_revenue_counts.n + excluded.n, minor = report_revenue_counts.minor + excluded.minor)
+      SELECT count(*) AS n FROM taken`.execute(tx);
+    return Number(r.rows[0]?.n ?? 0);
+  });
+  return { bookings, money };
 }
 
 /** The account's counts made again from its bookings (after a bulk load that bypassed the trigger). */
@@ -101,5 +163,14 @@ export async function rebuildReportCounts(conn: Kysely<Database>, accountId: str
       ('meeting', date_bin('1 hour', start_at, timestamptz '2000-01-01 00:00:00+00'))) AS b (basis, hour)
     WHERE account_id = ${accountId} AND type = 'booking'
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`.execute(conn);
-  await sql`ANALYZE report_booking_counts`.execute(conn);
+  await sql`DELETE FROM report_revenue_deltas WHERE account_id = ${accountId}`.execute(conn);
+  await sql`DELETE FROM report_revenue_counts WHERE account_id = ${accountId}`.execute(conn);
+  await sql`
+    INSERT INTO report_revenue_counts (${MONEY_KEY}, n, minor)
+    SELECT account_id, date_bin('1 hour', created_at, timestamptz '2000-01-01 00:00:00+00'), currency, status, trashed_at IS NOT NULL,
+      count(*), coalesce(sum(amount_minor), 0)
+    FROM activities
+    WHERE account_id = ${accountId} AND type = 'transaction' AND status IN ('Paid', 'Refunded') AND currency IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5`.execute(conn);
+  await sql`ANALYZE report_booking_counts, report_revenue_counts`.execute(conn);
 }

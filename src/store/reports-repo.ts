@@ -170,10 +170,14 @@ export async function revenueCells(db: Db, scope: ReportScope, f: ReportFilters,
   if (q.currency?.length) live = live.where("activities.currency", "in", q.currency);
   if (byEventType && eventTypeId?.length) live = live.where(sql<SqlBool>`${eventType} IN (${sql.join(eventTypeId)})`);
   const liveRows = await live.groupBy(sql.raw("1, 2") as any).execute();
+  return revenueCellsOf(liveRows, await purgedRevenueRows(db, scope, f, q));
+}
 
-  const purgedRows = f.ownerId?.length || f.eventTypeId?.length || f.customerId?.length || f.detailedStatus?.length || f.status?.length
-    ? []
-    : await purgedCells(db, scope, f, q);
+export interface RevenueRow { key: string | null; currency: string; payments: number | string; paid_minor: number | string; refunds: number | string; refunded_minor: number | string }
+export interface PurgedRevenueRow { key: string | null; currency: string; kind: string; n: number | string; minor: number | string }
+
+/** Live money and the ledger's, cell by key and currency (the ledger's also counted apart as deleted). */
+export function revenueCellsOf(liveRows: RevenueRow[], purgedRows: PurgedRevenueRow[]): RevenueCell[] {
   const cells = new Map<string, RevenueCell>();
   const cell = (k: string | null, currency: string) => {
     const id = JSON.stringify([k, currency]);
@@ -193,6 +197,15 @@ export async function revenueCells(db: Db, scope: ReportScope, f: ReportFilters,
     else { c.refunds += n; c.refundedMinor += minor; c.purgedRefunds += n; c.purgedRefundedMinor += minor; }
   }
   return [...cells.values()];
+}
+
+/**
+ * The permanently deleted money (revenue_ledger) by key, currency and kind. It keeps no owner,
+ * event type, customer or status: a filter on any of those leaves it out.
+ */
+export async function purgedRevenueRows(db: Db, scope: ReportScope, f: ReportFilters, q: RevenueQuery): Promise<PurgedRevenueRow[]> {
+  if (f.ownerId?.length || f.eventTypeId?.length || f.customerId?.length || f.detailedStatus?.length || f.status?.length) return [];
+  return purgedCells(db, scope, f, q);
 }
 
 async function purgedCells(db: Db, scope: ReportScope, f: ReportFilters, q: RevenueQuery) {

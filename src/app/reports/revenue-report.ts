@@ -1,8 +1,9 @@
 import { formatDecimal, money } from "../../domain/money.js";
 import { bucketLabel, type Interval, type RevenueDimension } from "../../domain/reports.js";
-import { namesOf, revenueCells, type RevenueCell } from "../../store/reports-repo.js";
+import { namesOf, type RevenueCell } from "../../store/reports-repo.js";
 import type { AppContext, Caller } from "../context.js";
 import { resolveReport, type ReportInput } from "./report-scope.js";
+import { revenueCellsFor } from "./revenue-cells.js";
 
 export interface RevenueInput extends ReportInput {
   by?: RevenueDimension;
@@ -19,10 +20,10 @@ export interface RevenueGroup extends RevenueFigures { key: string | null; label
  * line per currency (amounts in different currencies are never added up). Payments deleted
  * permanently still count, from the ledger that keeps them without personal data.
  */
-export async function revenueReport(ctx: AppContext, caller: Caller, input: RevenueInput) {
+export async function revenueReport(ctx: AppContext, caller: Caller, input: RevenueInput, useCounts = true) {
   const r = await resolveReport(ctx, caller, input);
   const q = { by: input.by ?? "time", interval: input.interval ?? "month", zone: r.zone, currency: input.currency } as const;
-  const cells = await revenueCells(ctx.db, r.scope, r.filters, q);
+  const cells = await revenueCellsFor(ctx, r, q, useCounts);
   const ids = [...new Set(cells.map((c) => c.key).filter((k): k is string => k !== null))];
   const names = await namesOf(ctx.db, caller.accountId, {
     pages: q.by === "bookingPage" ? ids : [], users: q.by === "owner" ? ids : [], eventTypes: q.by === "eventType" ? ids : [],
