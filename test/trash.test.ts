@@ -276,6 +276,25 @@ describe.each(ENGINES)("the Trash on $name", (engine) => {
     expect(again.body).toEqual({ reportId: null, counts: expect.any(Object) });
   });
 
+  it("Empty trash over several batches: one customer's 60 bookings span them, and all go with the customer, in one report", async () => {
+    const acct = await newAccount(server);
+    const { admin } = clientsFor(server, acct);
+    const same = { ...customer(), email: `many-${acct.accountId.slice(0, 8)}@example.test` };
+    const ids: string[] = [];
+    // More than two batches of the embedded database's (25) and fewer than one of PostgreSQL's.
+    for (const s of futureSlots(server, 60)) ids.push((await book(server, acct.autoPage.slug, s, { customer: same })).id);
+    for (let i = 0; i < ids.length; i += 50) expect((await admin.post("/api/v1/trash", { ids: ids.slice(i, i + 50) })).status).toBe(200);
+    const r = await admin.post("/api/v1/trash/empty");
+    expect(r.status, show(r)).toBe(200);
+    expect(r.body.counts).toMatchObject({ bookings: 60, customers: 1, history: expect.any(Number) });
+    expect(r.body.counts.history).toBeGreaterThanOrEqual(120);
+    const left = await server.handle.executeSql("SELECT (SELECT count(*)::int FROM activities WHERE account_id = $1) AS activities, (SELECT count(*)::int FROM customers WHERE account_id = $1) AS customers", [acct.accountId]);
+    expect(left.rows[0]).toEqual({ activities: 0, customers: 0 });
+    const reports = await admin.get("/api/v1/trash/purge-reports");
+    expect(reports.status, show(reports)).toBe(200);
+    expect(reports.body.items.filter((p: any) => p.counts.bookings === 60)).toHaveLength(1);
+  });
+
   it("Session packages: trashing a session trashes only it; trashing the package leaves its sessions", async () => {
     const acct = await newAccount(server);
     const { admin } = clientsFor(server, acct);

@@ -17,6 +17,11 @@ export interface AppContext {
   payments?: PaymentGateways;
   /** Users' connected calendars (CalDAV); unset: CalDAV that refuses private networks (src/app/calendar/providers.ts). */
   calendars?: CalendarProviders;
+  /**
+   * The embedded database (PGlite): one connection for every request, so a long transaction makes
+   * every request wait, and a commit hands the connection on before its WAL reaches the disk.
+   */
+  embedded?: boolean;
 }
 
 /** A signed-in user (session cookie or API token). */

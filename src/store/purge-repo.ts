@@ -32,14 +32,17 @@ export async function deleteActivitiesAndTraces(tx: Tx, accountId: string, candi
   const counts: PurgeCounts = { bookings: 0, packages: 0, transactions: 0, customers: 0, history: 0, emails: 0, outboxEvents: 0, deliveries: 0, checkouts: 0, paypalEvents: 0, revenueRows: 0 };
   if (candidateIds.length === 0) return counts;
   // Only what is in the Trash, locked: a restore racing this deleter either wins first or finds nothing.
-  const targets = await tx
+  // The Trash test is made here, not in SQL: "trashed_at IS NOT NULL" would lead the planner to the
+  // Trash's partial index (migrations 019, 021) and a walk over the whole Trash for every batch,
+  // where the primary key finds the named rows directly.
+  const locked = await tx
     .selectFrom("activities")
-    .select(["id", "type", "customer_id"])
+    .select(["id", "type", "customer_id", "trashed_at"])
     .where("account_id", "=", accountId)
     .where("id", "in", candidateIds)
-    .where("trashed_at", "is not", null)
     .forUpdate()
     .execute();
+  const targets = locked.filter((t) => t.trashed_at !== null);
   if (targets.length === 0) return counts;
   const ids = targets.map((t) => t.id);
   for (const t of targets) counts[`${t.type}s`]++;
@@ -65,22 +68,36 @@ export async function deleteActivitiesAndTraces(tx: Tx, accountId: string, candi
       .where((eb) => eb.or([eb("capture_id", "in", paypalIds), eb("resource_id", "in", paypalIds)])).executeTakeFirst());
   }
 
-  counts.checkouts = n(await tx.deleteFrom("checkouts").where("account_id", "=", accountId)
-    .where((eb) => eb.or([eb("result_activity_id", "in", ids), eb("payment_activity_id", "in", ids), eb("moves_activity_id", "in", ids)])).executeTakeFirst());
-  // Deliveries go with their events (outbox_deliveries, webhook_deliveries: ON DELETE CASCADE).
-  const deliveries = await tx.selectFrom("outbox_deliveries").select(sql<number>`count(*)::int`.as("n")).where("account_id", "=", accountId).where("activity_id", "in", ids).executeTakeFirstOrThrow();
-  const hooks = await tx.selectFrom("webhook_deliveries").select(sql<number>`count(*)::int`.as("n")).where("account_id", "=", accountId).where("activity_id", "in", ids).executeTakeFirstOrThrow();
-  counts.deliveries = Number(deliveries.n) + Number(hooks.n);
-  counts.outboxEvents = n(await tx.deleteFrom("outbox_events").where("account_id", "=", accountId).where("activity_id", "in", ids).executeTakeFirst());
-  counts.emails = n(await tx.deleteFrom("sent_emails").where("account_id", "=", accountId).where("activity_id", "in", ids).executeTakeFirst());
-  await tx.deleteFrom("scheduled_notifications").where("account_id", "=", accountId).where("activity_id", "in", ids).execute();
-  await tx.deleteFrom("calendar_event_copies").where("account_id", "=", accountId).where("activity_id", "in", ids).execute();
-  await tx.deleteFrom("salesforce_events").where("account_id", "=", accountId).where("activity_id", "in", ids).execute();
-  // A request that would move a deleted booking keeps its own data, not the pointer.
-  await tx.updateTable("activities").set({ reschedules_id: null }).where("account_id", "=", accountId).where("reschedules_id", "in", ids).where("id", "not in", ids).execute();
-
-  const history = await tx.selectFrom("activity_history").select(sql<number>`count(*)::int`.as("n")).where("account_id", "=", accountId).where("activity_id", "in", ids).executeTakeFirstOrThrow();
-  counts.history = Number(history.n);
+  // The traces kept beside the activities, in one statement (on the embedded database each
+  // statement has a fixed cost, and a purge runs thousands of batches). Its parts share one
+  // snapshot: the deliveries are counted before their events' deletion takes them by cascade.
+  const list = sql`ARRAY[${sql.join(ids)}]::text[]`;
+  const traces = await sql<{ checkouts: number; outbox_events: number; emails: number; deliveries: number; history: number }>`
+    WITH checkouts_gone AS (
+        DELETE FROM checkouts WHERE account_id = ${accountId}
+          AND (result_activity_id = ANY(${list}) OR payment_activity_id = ANY(${list}) OR moves_activity_id = ANY(${list})) RETURNING 1),
+      events_gone AS (DELETE FROM outbox_events WHERE account_id = ${accountId} AND activity_id = ANY(${list}) RETURNING 1),
+      emails_gone AS (DELETE FROM sent_emails WHERE account_id = ${accountId} AND activity_id = ANY(${list}) RETURNING 1),
+      reminders_gone AS (DELETE FROM scheduled_notifications WHERE account_id = ${accountId} AND activity_id = ANY(${list}) RETURNING 1),
+      copies_gone AS (DELETE FROM calendar_event_copies WHERE account_id = ${accountId} AND activity_id = ANY(${list}) RETURNING 1),
+      salesforce_gone AS (DELETE FROM salesforce_events WHERE account_id = ${accountId} AND activity_id = ANY(${list}) RETURNING 1),
+      -- A request that would move a deleted booking keeps its own data, not the pointer.
+      unpointed AS (UPDATE activities SET reschedules_id = NULL
+        WHERE account_id = ${accountId} AND reschedules_id = ANY(${list}) AND NOT (id = ANY(${list})) RETURNING 1)
+    SELECT (SELECT count(*) FROM checkouts_gone)::int AS checkouts,
+      (SELECT count(*) FROM events_gone)::int AS outbox_events,
+      (SELECT count(*) FROM emails_gone)::int AS emails,
+      ((SELECT count(*) FROM outbox_deliveries WHERE account_id = ${accountId} AND activity_id = ANY(${list}))
+        + (SELECT count(*) FROM webhook_deliveries WHERE account_id = ${accountId} AND activity_id = ANY(${list})))::int AS deliveries,
+      (SELECT count(*) FROM activity_history WHERE account_id = ${accountId} AND activity_id = ANY(${list}))::int AS history,
+      (SELECT count(*) FROM reminders_gone) + (SELECT count(*) FROM copies_gone) + (SELECT count(*) FROM salesforce_gone)
+        + (SELECT count(*) FROM unpointed) AS others`.execute(tx);
+  const t = traces.rows[0]!;
+  counts.checkouts = Number(t.checkouts);
+  counts.outboxEvents = Number(t.outbox_events);
+  counts.emails = Number(t.emails);
+  counts.deliveries = Number(t.deliveries);
+  counts.history = Number(t.history);
   await tx.deleteFrom("activities").where("account_id", "=", accountId).where("id", "in", ids).execute();
 
   if (customerIds.length > 0) {

@@ -50,7 +50,7 @@ export async function startTestServer(engine: Engine, opts: { realPublicUrl?: bo
   const handle = await openDatabase({ databaseUrl: isolated?.url, poolSize: 20 });
   const clock = new AdjustableClock(opts.startAt ? new Date(opts.startAt) : undefined);
   const secrets = createSecretBox({ current: generateSecretKey() });
-  const ctx: AppContext = { db: handle.db, clock, publicUrl: "http://bookstream.test", secrets, payments: payPalGateways(handle.db, secrets) };
+  const ctx: AppContext = { db: handle.db, clock, publicUrl: "http://bookstream.test", secrets, payments: payPalGateways(handle.db, secrets), embedded: handle.engine === "pglite" };
   const app = await buildHttpApp(ctx, { logLevel: "silent", testClock: clock, signInRateLimit: 5, webDist: opts.webDist ?? "/nonexistent" });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const addr = app.server.address();

@@ -4,10 +4,16 @@ import { inTransaction } from "../activity-writes.js";
 import type { AppContext } from "../context.js";
 
 /**
- * Activities deleted per transaction: a big purge never holds locks for long, and on the embedded
- * database (one connection) the stream's reads get their turn between batches.
+ * Activities deleted per transaction: a big purge never holds locks for long. On PostgreSQL 200
+ * (about 40 ms a batch). On the embedded database every request waits for the batch running when
+ * it arrives, so batches are 25 (about 10 ms), and two are in flight: one commits (the connection
+ * is handed on before the WAL is on disk) while the next deletes. Its one connection runs one
+ * transaction at a time, so the two never see each other's work half done. On PostgreSQL one at a
+ * time: two concurrent batches could each find the other's activity still holding a customer
+ * they share, and neither would delete that customer.
  */
 export const PURGE_BATCH = 200;
+export const EMBEDDED_PURGE_BATCH = 25;
 
 /**
  * The one deleter (STYLE.md: one deletion path): "Delete permanently", "Empty trash now" and the
@@ -22,11 +28,23 @@ export async function purgeActivities(
 ): Promise<{ reportId: string | null; counts: PurgeCounts }> {
   const now = ctx.clock.now();
   let total: PurgeCounts = {};
-  for (let i = 0; i < run.ids.length; i += PURGE_BATCH) {
-    const batch = run.ids.slice(i, i + PURGE_BATCH);
-    const counts = await inTransaction(ctx, (tx) => deleteActivitiesAndTraces(tx, run.accountId, batch, now));
-    total = add(total, counts);
-  }
+  const size = ctx.embedded ? EMBEDDED_PURGE_BATCH : PURGE_BATCH;
+  const batches: string[][] = [];
+  for (let i = 0; i < run.ids.length; i += size) batches.push(run.ids.slice(i, i + size));
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++]!;
+      try {
+        const counts = await inTransaction(ctx, (tx) => deleteActivitiesAndTraces(tx, run.accountId, batch, now));
+        total = add(total, counts); // after the await: both workers add to the total as it is then
+      } catch (err) {
+        next = batches.length; // the other stops too; what committed stays deleted, the rest stays in the Trash
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: ctx.embedded ? 2 : 1 }, worker));
   const removed = (total.bookings ?? 0) + (total.packages ?? 0) + (total.transactions ?? 0);
   if (removed === 0) return { reportId: null, counts: total };
   const reportId = await ctx.db.transaction().execute((tx) => insertPurgeReport(tx, { accountId: run.accountId, trigger: run.trigger, actorId: run.actorId, at: now, counts: total }));
