@@ -56,7 +56,11 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 export function parseFilters(search: URLSearchParams): Filters {
   const list = (k: string) => search.getAll(k).flatMap((v) => (k === "detailedStatus" ? [v] : v.split(","))).map((v) => v.trim()).filter(Boolean);
   const view = search.get("view") as ViewName | null;
-  const date = (k: string) => (DAY.test(search.get(k) ?? "") ? search.get(k)! : "");
+  // A day that exists ("2026-02-30" has the shape but is no day): anything else is no filter.
+  const date = (k: string) => {
+    const v = search.get(k) ?? "";
+    return DAY.test(v) && DateTime.fromISO(v).isValid ? v : "";
+  };
   const sort = search.get("sort") as SortName | null;
   const v: ViewName = view && view in VIEWS ? view : "all";
   return {
