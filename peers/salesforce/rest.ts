@@ -7,7 +7,8 @@ import type { Org } from "./store.js";
 
 /**
  * The REST data API under /services/data/vNN.0/: sobject create/retrieve/update/delete and
- * describe, SOQL query/queryAll with paging, sObject Collections (composite/sobjects) and limits.
+ * describe, SOQL query/queryAll with paging, sObject Collections (composite/sobjects), the
+ * Composite resource (composite: several subrequests in one call) and limits.
  */
 export interface DataRequest {
   method: string;
@@ -23,6 +24,9 @@ export interface DataRequest {
 }
 
 const MAX_COLLECTION = 200;
+/** The Composite resource: 25 subrequests a call, at most 5 of them queries or sObject Collections. */
+const MAX_SUBREQUESTS = 25;
+const MAX_QUERY_SUBREQUESTS = 5;
 const ROLLED_BACK = { statusCode: "ALL_OR_NONE_OPERATION_ROLLED_BACK", message: "Record rolled back because not all records were valid and the request was using AllOrNone header", fields: [] };
 
 function methodNotAllowed(method: string, allowed: string[]): never {
@@ -60,6 +64,7 @@ export class DataApi {
       return json(200, this.queries.run(q, { includeDeleted: head === "queryAll", version: r.version, batchSize: r.batchSize }));
     }
     if (head === "composite" && rest[0] === "sobjects") return this.collections(r, rest.slice(1));
+    if (head === "composite" && !rest.length) return this.composite(r);
     if (head === "limits" && !rest.length) {
       return json(200, { DailyApiRequests: { Max: r.apiUsage.limit, Remaining: Math.max(0, r.apiUsage.limit - r.apiUsage.used) } });
     }
@@ -108,6 +113,68 @@ export class DataApi {
       if (!f) throw new SalesforceError(400, "INVALID_FIELD", `No such column '${name.trim()}' on entity '${type}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.`);
       return f.name;
     });
+  }
+
+  /**
+   * The Composite resource: subrequests run in order, each answered with its own status, headers
+   * and body (an error array when it fails). With allOrNone a failure rolls back the ones before it
+   * and the rest are not run; a later subrequest may use an earlier one's result as
+   * `@{referenceId.field}` in its URL or body.
+   */
+  private composite(r: DataRequest): Answer {
+    if (r.method !== "POST") methodNotAllowed(r.method, ["POST"]);
+    const body = r.body as { allOrNone?: unknown; compositeRequest?: unknown };
+    if (!Array.isArray(body?.compositeRequest) || !body.compositeRequest.length)
+      throw new SalesforceError(400, "JSON_PARSER_ERROR", "compositeRequest must be a non-empty array of subrequests");
+    const subs = body.compositeRequest as Array<{ method?: unknown; url?: unknown; referenceId?: unknown; body?: unknown }>;
+    if (subs.length > MAX_SUBREQUESTS)
+      throw new SalesforceError(400, "INVALID_SUBREQUEST", `Composite requests can contain up to ${MAX_SUBREQUESTS} subrequests.`);
+    const refs = new Set<string>();
+    let queries = 0;
+    for (const sub of subs) {
+      if (typeof sub?.method !== "string" || typeof sub.url !== "string" || typeof sub.referenceId !== "string")
+        throw new SalesforceError(400, "INVALID_SUBREQUEST", "Each subrequest needs method, url and referenceId");
+      if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(sub.referenceId) || refs.has(sub.referenceId))
+        throw new SalesforceError(400, "INVALID_SUBREQUEST", `Invalid or duplicate referenceId: ${sub.referenceId}`);
+      refs.add(sub.referenceId);
+      if (/\/(query|queryAll|composite\/sobjects)\b/.test(sub.url) && ++queries > MAX_QUERY_SUBREQUESTS)
+        throw new SalesforceError(400, "INVALID_SUBREQUEST", `Composite requests can contain up to ${MAX_QUERY_SUBREQUESTS} query or sObject Collections subrequests.`);
+    }
+    const allOrNone = body.allOrNone === true;
+    const rollback = this.org.snapshot();
+    const results = new Map<string, unknown>();
+    const answers: { body: unknown; httpHeaders: Record<string, string>; httpStatusCode: number; referenceId: string }[] = [];
+    let failed = false;
+    for (const sub of subs as Array<{ method: string; url: string; referenceId: string; body?: unknown }>) {
+      if (failed && allOrNone) {
+        answers.push({ body: [{ errorCode: "PROCESSING_HALTED", message: "The transaction was rolled back since another operation in the same transaction failed." }], httpHeaders: {}, httpStatusCode: 400, referenceId: sub.referenceId });
+        continue;
+      }
+      let answer: Answer;
+      let path = "";
+      try {
+        const url = new URL(resolveReferences(sub.url, results) as string, "http://peer.invalid");
+        path = url.pathname;
+        const m = /^\/services\/data\/v(\d+\.\d+)\/(.*)$/.exec(url.pathname);
+        if (!m) throw notFound();
+        if (/^composite\/?$/.test(m[2])) throw new SalesforceError(400, "INVALID_SUBREQUEST", "A composite request cannot contain another composite request.");
+        answer = this.handle({ ...r, method: sub.method.toUpperCase(), segments: m[2].split("/").filter(Boolean), version: m[1], url, body: resolveReferences(sub.body, results) });
+      } catch (e) {
+        if (!(e instanceof SalesforceError) || e.status >= 500) throw e;
+        answer = json(e.status, e.body());
+      }
+      const ok = answer.status < 300;
+      if (ok) results.set(sub.referenceId, answer.body);
+      else failed = true;
+      const headers: Record<string, string> = { ...answer.headers };
+      if (answer.status === 201) headers.Location = `${path}/${(answer.body as { id?: string }).id}`;
+      answers.push({ body: answer.body ?? null, httpHeaders: headers, httpStatusCode: answer.status, referenceId: sub.referenceId });
+    }
+    if (failed && allOrNone) {
+      rollback();
+      for (const a of answers) if (a.httpStatusCode < 300) Object.assign(a, { body: [{ errorCode: "PROCESSING_HALTED", message: "The transaction was rolled back since another operation in the same transaction failed." }], httpHeaders: {}, httpStatusCode: 400 });
+    }
+    return json(200, { compositeResponse: answers });
   }
 
   /** sObject Collections: up to 200 records a call, each answered with a SaveResult in order. */
@@ -184,4 +251,19 @@ export class DataApi {
     }
     return json(200, results);
   }
+}
+
+/** `@{referenceId.path}` in a subrequest's URL or body, from an earlier subrequest's answer. */
+function resolveReferences(value: unknown, results: Map<string, unknown>): unknown {
+  if (typeof value === "string") {
+    return value.replace(/@\{([A-Za-z][A-Za-z0-9_]*)((?:\.[A-Za-z0-9_]+|\[\d+\])*)\}/g, (_, ref: string, path: string) => {
+      if (!results.has(ref)) throw new SalesforceError(400, "INVALID_REFERENCE", `Invalid reference specified. No value for ${ref}${path} found in ${ref}.`);
+      let at: unknown = results.get(ref);
+      for (const part of path.match(/[A-Za-z0-9_]+/g) ?? []) at = (at as Record<string, unknown> | undefined)?.[part];
+      return String(at);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveReferences(v, results));
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveReferences(v, results)]));
+  return value;
 }

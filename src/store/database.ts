@@ -64,6 +64,9 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
       await client.query("SET max_parallel_workers_per_gather = 0");
     },
   });
+  // An idle connection the server ends (a restart, a failover, pg_terminate_backend) is dropped
+  // from the pool and replaced on next use; without a listener its error would end the process.
+  pool.on("error", (err) => console.error(`[database] idle connection lost: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

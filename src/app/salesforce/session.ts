@@ -38,6 +38,8 @@ export async function salesforceFor(ctx: AppContext, accountId: string, opts: Sa
     refreshToken: open(ctx, accountId, "refresh_token", c.refresh_token_sealed),
     apiVersion: c.api_version,
   }, {
+    // Every delivery's client of this org shares one batcher: concurrent calls go as one Composite call.
+    batchKey: `${c.instance_url}|${accountId}`,
     ...opts,
     onRefresh: async (token) => {
       await updateSalesforceConnection(ctx.db, accountId, { access_token_sealed: seal(ctx, accountId, "access_token", token), updated_at: ctx.clock.now() });
