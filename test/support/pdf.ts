@@ -35,19 +35,25 @@ export async function fetchPdf(url: string, token?: string): Promise<PdfAnswer> 
 export function pdfText(pdf: Buffer): string {
   const raw = pdf.toString("latin1");
   const runs: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g)) {
-    let content: string;
-    try {
-      content = inflateSync(Buffer.from(m[1], "latin1")).toString("latin1");
-    } catch {
-      content = m[1];
-    }
+  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)(\r?)\nendstream/g)) {
+    // A compressed stream may itself end in a carriage return, which the pattern takes for part of
+    // the "\r\nendstream" delimiter: inflate it with that byte too before giving up (about one
+    // PDF in 256 ended so, and its text read as nothing).
+    const content = inflated(m[1]) ?? (m[2] ? inflated(m[1] + m[2]) : undefined) ?? m[1];
     for (const op of content.matchAll(/\[((?:<[0-9a-fA-F]*>|[^\]])*)\]\s*TJ|<([0-9a-fA-F]*)>\s*Tj/g)) {
       const hex = op[1] !== undefined ? [...op[1].matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => h[1]).join("") : op[2];
       runs.push(Buffer.from(hex, "hex").toString("latin1"));
     }
   }
   return runs.join("\n");
+}
+
+function inflated(data: string): string | undefined {
+  try {
+    return inflateSync(Buffer.from(data, "latin1")).toString("latin1");
+  } catch {
+    return undefined;
+  }
 }
 
 /** The Info dictionary's strings (Title, Subject, Keywords …), literal or hex (UTF-16BE with BOM). */
