@@ -26,9 +26,11 @@ export function salesforceConsumer(ctx: AppContext, opts: SalesforceConsumerOpti
     maxAttempts: opts.maxAttempts ?? 16,
     backoff: opts.backoff ?? salesforceBackoff,
     leaseMs: 120_000,
-    // Salesforce allows 25 long requests at once per org; 8 keeps up with 50 changes a second at
-    // ~100 ms a call and leaves room for other integrations on the same org.
-    concurrency: opts.concurrency ?? 8,
+    // Deliveries at once. Their calls to one org share a batcher that keeps at most 4 HTTP calls in
+    // flight (composite-batcher.ts), well under the 25 long requests Salesforce allows an org, so
+    // many deliveries can wait on Salesforce together: at 50 changes a second, 8 queued behind
+    // each other (sync lag p95 4.5 s), 32 keep the p95 near 0.5 s.
+    concurrency: opts.concurrency ?? 32,
     async deliver(d) {
       try {
         await syncBookingEvent(ctx, d, { timeoutMs: opts.timeoutMs });
