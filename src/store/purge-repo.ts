@@ -71,6 +71,7 @@ export async function deleteActivitiesAndTraces(tx: Tx, accountId: string, candi
   // The traces kept beside the activities, in one statement (on the embedded database each
   // statement has a fixed cost, and a purge runs thousands of batches). Its parts share one
   // snapshot: the deliveries are counted before their events' deletion takes them by cascade.
+  // (PostgreSQL runs every data-modifying WITH part to completion, read or not.)
   const list = sql`ARRAY[${sql.join(ids)}]::text[]`;
   const traces = await sql<{ checkouts: number; outbox_events: number; emails: number; deliveries: number; history: number }>`
     WITH checkouts_gone AS (
@@ -89,9 +90,7 @@ export async function deleteActivitiesAndTraces(tx: Tx, accountId: string, candi
       (SELECT count(*) FROM emails_gone)::int AS emails,
       ((SELECT count(*) FROM outbox_deliveries WHERE account_id = ${accountId} AND activity_id = ANY(${list}))
         + (SELECT count(*) FROM webhook_deliveries WHERE account_id = ${accountId} AND activity_id = ANY(${list})))::int AS deliveries,
-      (SELECT count(*) FROM activity_history WHERE account_id = ${accountId} AND activity_id = ANY(${list}))::int AS history,
-      (SELECT count(*) FROM reminders_gone) + (SELECT count(*) FROM copies_gone) + (SELECT count(*) FROM salesforce_gone)
-        + (SELECT count(*) FROM unpointed) AS others`.execute(tx);
+      (SELECT count(*) FROM activity_history WHERE account_id = ${accountId} AND activity_id = ANY(${list}))::int AS history`.execute(tx);
   const t = traces.rows[0]!;
   counts.checkouts = Number(t.checkouts);
   counts.outboxEvents = Number(t.outbox_events);

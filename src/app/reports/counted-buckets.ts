@@ -29,9 +29,18 @@ export function bucketStarts(first: Date, last: Date, interval: Interval, zone: 
   return out;
 }
 
+/**
+ * The bucket starts covering the kept hours `[first, last]` cut to the range `[from, to)`: [] when
+ * nothing falls in it, null when the counts cannot answer (see bucketStarts).
+ */
+export function countedBounds(hours: { first: Date | null; last: Date | null }, from: Date | undefined, to: Date | undefined, interval: Interval, zone: string): Date[] | null {
+  const first = latest(hours.first, from), last = earliest(hours.last, to ? new Date(to.getTime() - HOUR) : undefined);
+  return first && last && first <= last ? bucketStarts(first, last, interval, zone) : [];
+}
+
 /** The first day ("YYYY-MM-DD") of bucket `bucket` (1-based, as width_bucket gives) in the zone. */
 export const bucketDay = (bounds: Date[], bucket: number | null, zone: string): string | null =>
   bucket === null || bucket < 1 ? null : DateTime.fromJSDate(bounds[bucket - 1], { zone }).toISODate();
 
-export const latest = (a: Date | null, b?: Date) => (a && b ? (a > b ? a : b) : (a ?? b ?? null));
-export const earliest = (a: Date | null, b?: Date) => (a && b ? (a < b ? a : b) : (a ?? b ?? null));
+const latest = (a: Date | null, b?: Date) => (a && b ? (a > b ? a : b) : (a ?? b ?? null));
+const earliest = (a: Date | null, b?: Date) => (a && b ? (a < b ? a : b) : (a ?? b ?? null));

@@ -1,7 +1,7 @@
 import { countedMoney, countedMoneyHours } from "../../store/report-counts-repo.js";
 import { purgedRevenueRows, revenueCells, revenueCellsOf, type RevenueCell, type RevenueQuery } from "../../store/reports-repo.js";
 import type { AppContext } from "../context.js";
-import { bucketDay, bucketStarts, earliest, HOUR, latest, onWholeHours } from "./counted-buckets.js";
+import { bucketDay, countedBounds, onWholeHours } from "./counted-buckets.js";
 import type { ResolvedReport } from "./report-scope.js";
 
 /**
@@ -9,7 +9,7 @@ import type { ResolvedReport } from "./report-scope.js";
  * and Trash) when it can answer — an admin's report by time, filtered at most by currency and a
  * range on whole hours, in a zone whose offsets are whole hours — otherwise from the transactions
  * themselves. Money deleted permanently comes from the ledger either way. Both give the same
- * cells; test/report-counts.test.ts holds them to it.
+ * cells; test/revenue-counts.test.ts holds them to it.
  */
 export async function revenueCellsFor(ctx: AppContext, r: ResolvedReport, q: RevenueQuery, useCounts = true): Promise<RevenueCell[]> {
   const counted = useCounts ? await countedRevenue(ctx, r, q) : null;
@@ -21,14 +21,8 @@ async function countedRevenue(ctx: AppContext, r: ResolvedReport, q: RevenueQuer
   if (r.scope.member || q.by !== "time") return null;
   if (f.bookingPageId?.length || f.eventTypeId?.length || f.ownerId?.length || f.customerId?.length || f.status?.length || f.detailedStatus?.length) return null;
   if (!onWholeHours(f.from, f.to)) return null;
-  const hours = await countedMoneyHours(ctx.db, r.scope.accountId);
-  const first = latest(hours.first, f.from), last = earliest(hours.last, f.to ? new Date(f.to.getTime() - HOUR) : undefined);
-  let bounds: Date[] = [];
-  if (first && last && first <= last) {
-    const b = bucketStarts(first, last, q.interval, q.zone);
-    if (!b) return null;
-    bounds = b;
-  }
+  const bounds = countedBounds(await countedMoneyHours(ctx.db, r.scope.accountId), f.from, f.to, q.interval, q.zone);
+  if (!bounds) return null;
   const [money, purged] = await Promise.all([
     countedMoney(ctx.db, r.scope.accountId, { bounds, includeTrash: f.includeTrash, currency: q.currency, from: f.from, to: f.to }),
     purgedRevenueRows(ctx.db, r.scope, f, q),

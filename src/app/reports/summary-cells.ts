@@ -1,9 +1,9 @@
 import { DETAILED_STATUSES, statusOf, type DetailedStatus } from "../../domain/lifecycle.js";
-import type { Interval, SummaryCell, SummaryDimension } from "../../domain/reports.js";
+import type { SummaryCell, SummaryDimension } from "../../domain/reports.js";
 import { countedCells, countedHours } from "../../store/report-counts-repo.js";
 import { summaryCells, type SummaryQuery } from "../../store/reports-repo.js";
 import type { AppContext } from "../context.js";
-import { bucketDay, bucketStarts, earliest, HOUR, latest, onWholeHours } from "./counted-buckets.js";
+import { bucketDay, countedBounds, onWholeHours } from "./counted-buckets.js";
 import type { ResolvedReport } from "./report-scope.js";
 
 const COUNTED_DIMENSIONS = new Set<SummaryDimension | null>(["time", "status", "detailedStatus", null]);
@@ -29,13 +29,9 @@ async function countedSummary(ctx: AppContext, r: ResolvedReport, q: SummaryQuer
   if (detailed?.length === 0) return [];
   let bounds: Date[] = [];
   if (q.rows === "time" || q.columns === "time") {
-    const hours = await countedHours(ctx.db, r.scope.accountId, q.timeBasis);
-    const first = latest(hours.first, f.from), last = earliest(hours.last, f.to ? new Date(f.to.getTime() - HOUR) : undefined);
-    if (first && last && first <= last) {
-      const b = bucketStarts(first, last, q.interval, q.zone);
-      if (!b) return null;
-      bounds = b;
-    }
+    const b = countedBounds(await countedHours(ctx.db, r.scope.accountId, q.timeBasis), f.from, f.to, q.interval, q.zone);
+    if (!b) return null;
+    bounds = b;
   }
   const rows = await countedCells(ctx.db, r.scope.accountId, { basis: q.timeBasis, bounds, includeTrash: f.includeTrash, detailedStatus: detailed, from: f.from, to: f.to });
   const dayOf = (bucket: number | null) => bucketDay(bounds, bucket, q.zone);
