@@ -65,6 +65,49 @@ describe.each(ENGINES)("outbox on $name", (engine) => {
     }, mode);
   });
 
+  it("settles the events a leased consumer calls idle together, without calling it, and keeps the rest in order with two dispatchers racing", async () => {
+    const acct = await newAccount(server);
+    const called: { activity: string; event: number; action?: string }[] = [];
+    const idleSeen: number[] = [];
+    const name = `test-${randomUUID()}`;
+    const consumer: OutboxConsumer = {
+      name,
+      // One slot: each claim takes more than it can start, so busy events beyond it are handed back.
+      concurrency: 1,
+      idle: (ds) => {
+        const idle = ds.filter((d) => d.account_id !== acct.accountId || (d.payload as any).action === "customer-reschedule");
+        idleSeen.push(...idle.filter((d) => d.account_id === acct.accountId).map((d) => Number(d.event_id)));
+        return new Set(idle.map((d) => d.event_id));
+      },
+      deliver: async (d) => {
+        expect(d.account_id).toBe(acct.accountId);
+        called.push({ activity: d.activity_id!, event: Number(d.event_id), action: (d.payload as any).action });
+      },
+    };
+    await registerConsumers(server.ctx, [consumer]);
+    try {
+      const slots = futureSlots(server, 8, 600);
+      const ids = [];
+      for (let i = 0; i < 4; i++) ids.push(await makeActivity(acct, slots.slice(i * 2, i * 2 + 2)));
+      await Promise.all([dispatchPending(server.ctx, consumer), dispatchPending(server.ctx, consumer)]);
+      expect(new Set(called.map((c) => c.event)).size).toBe(called.length); // none called twice
+      expect(called).toHaveLength(8); // created and canceled, for 4 activities
+      expect(new Set(idleSeen).size).toBe(4); // each reschedule settled without a call
+      for (const id of ids) {
+        const mine = called.filter((c) => c.activity === id);
+        expect(mine.map((c) => c.action)).toEqual([undefined, "cancel"]);
+        expect(mine[0]!.event).toBeLessThan(mine[1]!.event);
+      }
+      const rows = await server.handle.db.selectFrom("outbox_deliveries").select(["status", "attempts", "lease_token"])
+        .where("consumer", "=", name).where("account_id", "=", acct.accountId).execute();
+      expect(rows).toHaveLength(12);
+      expect(rows.every((r) => r.status === "delivered" && r.attempts === 1 && r.lease_token === null)).toBe(true);
+      expect(await dispatchPending(server.ctx, consumer)).toBe(0);
+    } finally {
+      await server.handle.db.deleteFrom("outbox_consumers").where("name", "=", name).execute();
+    }
+  });
+
   it.each(MODES)("retries a failed delivery later and holds that activity's later events until it succeeds (%s)", async (mode) => {
     const acct = await newAccount(server);
     const delivered: string[] = [];

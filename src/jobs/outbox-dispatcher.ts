@@ -2,9 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { AppContext } from "../app/context.js";
 import type { Tx } from "../store/database.js";
 import {
-  claimDeliveries, claimLeasedDeliveries, defaultBackoff, markDelivered, markDeliveredMany, markFailed, registerConsumer, settleLeased, settleLeasedDelivered,
-  type Backoff, type ClaimedDelivery,
+  claimDeliveries, claimLeasedDeliveries, defaultBackoff, markDelivered, markDeliveredMany, markFailed, registerConsumer, releaseLeased, settleLeased, settleLeasedDelivered,
+  settleLeasedDeliveredMany, type Backoff, type ClaimedDelivery,
 } from "../store/outbox-repo.js";
+
+/** Claimed at once by a consumer that can tell idle events apart (the busy ones beyond its free slots are released). */
+const IDLE_CLAIM = 200;
 
 /**
  * A consumer of outbox events (payments, e-mail, calendars, webhooks, Salesforce). The dispatcher
@@ -33,6 +36,14 @@ export interface OutboxConsumer {
   handleBatch?(events: ClaimedDelivery[], tx: Tx): Promise<void>;
   batchSize?: number;
   deliver?(event: ClaimedDelivery): Promise<void>;
+  /**
+   * Deliver mode: which of these claimed events need no work at all (an account with no calendar
+   * or Salesforce connected, an event that sends no e-mail), decided for the lot with pure checks
+   * or one read. Those are marked delivered together in one statement instead of one leased call
+   * each: most events concern only some consumers, and a commit per event per consumer was what
+   * capped the outbox at ~100 events a second on a real server (its WAL flushes).
+   */
+  idle?(events: ClaimedDelivery[]): Promise<Set<string>> | Set<string>;
   /** How long a `deliver` may run before another worker may retry it (default 2 minutes). */
   leaseMs?: number;
   /** Deliveries a worker runs at once for this consumer (deliver mode; default 4). */
@@ -114,6 +125,7 @@ async function dispatchLeased(ctx: AppContext, consumer: OutboxConsumer, deliver
   let delivered = 0;
   let claimed = 0;
   let exhausted = false;
+  let lastIdle = IDLE_CLAIM;
   let firstError: unknown;
   // Deliveries finished so far: one that finishes while a claim is running may unblock its
   // activity's next event after the claim's snapshot was taken, so that claim's "nothing due" is stale.
@@ -135,11 +147,33 @@ async function dispatchLeased(ctx: AppContext, consumer: OutboxConsumer, deliver
   while (firstError === undefined) {
     if (!exhausted && inFlight.size < concurrency && claimed < maxEvents) {
       const want = Math.min(concurrency - inFlight.size, maxEvents - claimed);
+      // Room for as many idle ones as the last claim had (twice, up to IDLE_CLAIM), so a consumer
+      // whose events mostly need work claims about what it can start, as before.
+      const claim = consumer.idle ? Math.min(want + Math.min(IDLE_CLAIM, 2 * lastIdle), maxEvents - claimed) : want;
       const token = randomUUID();
       const now = ctx.clock.now();
       const finishedBefore = finished;
-      const rows = await claimLeasedDeliveries(ctx.db, consumer.name, now, new Date(now.getTime() + leaseMs), token, want);
-      exhausted = rows.length < want && finished === finishedBefore;
+      let rows = await claimLeasedDeliveries(ctx.db, consumer.name, now, new Date(now.getTime() + leaseMs), token, claim);
+      exhausted = rows.length < claim && finished === finishedBefore;
+      if (consumer.idle && rows.length > 0) {
+        // A failed check only means no shortcut: every event then goes through `deliver`, which checks again.
+        const idle = await Promise.resolve().then(() => consumer.idle!(rows)).catch(() => new Set<string>());
+        lastIdle = idle.size;
+        const busy = rows.filter((d) => !idle.has(d.event_id));
+        if (idle.size > 0) {
+          const n = await settleLeasedDeliveredMany(ctx.db, consumer.name, [...idle], token, ctx.clock.now());
+          delivered += n;
+          claimed += idle.size;
+          // What they unblocked (an activity's next event) is due now.
+          exhausted = false;
+        }
+        // More busy ones than free slots: the rest go back, due at once, for the next claim.
+        if (busy.length > want) {
+          await releaseLeased(ctx.db, consumer.name, busy.slice(want).map((d) => d.event_id), token, now);
+          exhausted = false;
+        }
+        rows = busy.slice(0, want);
+      }
       for (const d of rows) {
         claimed++;
         const p: Promise<void> = run(d, token).catch((err) => void (firstError ??= err)).finally(() => {
@@ -149,7 +183,10 @@ async function dispatchLeased(ctx: AppContext, consumer: OutboxConsumer, deliver
         inFlight.add(p);
       }
     }
-    if (inFlight.size === 0) break;
+    if (inFlight.size === 0) {
+      if (exhausted || claimed >= maxEvents) break;
+      continue;
+    }
     await Promise.race(inFlight);
     // A slot is free, and what it delivered may have let its activity's next event become due.
     exhausted = false;

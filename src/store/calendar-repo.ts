@@ -12,6 +12,16 @@ export async function findCalendarConnection(conn: Conn, accountId: string, user
   return conn.selectFrom("calendar_connections").selectAll().where("account_id", "=", accountId).where("user_id", "=", userId).executeTakeFirst();
 }
 
+/** Of these accounts, those where a calendar is connected or holds a booking's event (what the calendar consumer may have to do). */
+export async function accountsWithCalendars(conn: Conn, accountIds: string[]): Promise<Set<string>> {
+  if (accountIds.length === 0) return new Set();
+  const r = await sql<{ account_id: string }>`
+    SELECT a.id AS account_id FROM unnest(${accountIds}::uuid[]) AS a(id)
+    WHERE EXISTS (SELECT 1 FROM calendar_connections c WHERE c.account_id = a.id)
+       OR EXISTS (SELECT 1 FROM calendar_event_copies e WHERE e.account_id = a.id)`.execute(conn);
+  return new Set(r.rows.map((x) => x.account_id));
+}
+
 export async function listCalendarConnections(conn: Conn): Promise<Pick<CalendarConnectionRow, "account_id" | "user_id">[]> {
   return conn.selectFrom("calendar_connections").select(["account_id", "user_id"]).orderBy("user_id").execute();
 }

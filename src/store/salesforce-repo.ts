@@ -11,6 +11,15 @@ export async function findSalesforceConnection(conn: Conn, accountId: string) {
   return conn.selectFrom("salesforce_connections").selectAll().where("account_id", "=", accountId).executeTakeFirst();
 }
 
+/** Of these accounts, those with a Salesforce org connected (its instance and both tokens kept). */
+export async function accountsConnectedToSalesforce(conn: Conn, accountIds: string[]): Promise<Set<string>> {
+  if (accountIds.length === 0) return new Set();
+  const rows = await conn.selectFrom("salesforce_connections").select("account_id")
+    .where("account_id", "in", accountIds).where("instance_url", "is not", null)
+    .where("access_token_sealed", "is not", null).where("refresh_token_sealed", "is not", null).execute();
+  return new Set(rows.map((r) => r.account_id));
+}
+
 export async function upsertSalesforceConnection(conn: Conn, row: Insertable<SalesforceConnectionsTable>): Promise<void> {
   const { account_id: _id, ...rest } = row;
   await conn.insertInto("salesforce_connections").values(row).onConflict((oc) => oc.column("account_id").doUpdateSet(rest)).execute();

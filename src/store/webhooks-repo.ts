@@ -80,9 +80,10 @@ export async function claimDueWebhooks(db: Db, now: Date, until: Date, token: st
       SELECT d.endpoint_id, d.event_id
       FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
       WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND w.enabled
-        AND NOT EXISTS (
-          SELECT 1 FROM webhook_deliveries p
-          WHERE p.endpoint_id = d.endpoint_id AND p.status = 'pending' AND p.activity_id = d.activity_id AND p.event_id < d.event_id)
+        -- d is its activity's first pending delivery to this endpoint (see dueInOrder in outbox-repo.ts for why not NOT EXISTS)
+        AND (d.activity_id IS NULL OR d.event_id <= (
+          SELECT min(p.event_id) FROM webhook_deliveries p
+          WHERE p.endpoint_id = d.endpoint_id AND p.status = 'pending' AND p.activity_id = d.activity_id))
       ORDER BY d.next_attempt_at, d.event_id
       LIMIT ${limit}
       FOR UPDATE OF d SKIP LOCKED)

@@ -1,6 +1,6 @@
 import { calendarFile } from "../../integrations/ical/calendar-file.js";
 import { findActivity } from "../../store/activities-repo.js";
-import { deleteEventCopy, findCalendarConnection, listEventCopies, saveEventCopy } from "../../store/calendar-repo.js";
+import { accountsWithCalendars, deleteEventCopy, findCalendarConnection, listEventCopies, saveEventCopy } from "../../store/calendar-repo.js";
 import { findPage } from "../../store/pages-repo.js";
 import type { ClaimedDelivery } from "../../store/outbox-repo.js";
 import type { AppContext } from "../context.js";
@@ -24,11 +24,8 @@ const TRASH_ACTIONS = new Set(["trash", "restore", "purge", "delete"]);
  * Hosts without a connected calendar: nothing to do.
  */
 export async function syncBookingToCalendar(ctx: AppContext, delivery: ClaimedDelivery): Promise<"written" | "nothing"> {
-  if (delivery.type !== "activity.created" && delivery.type !== "activity.updated") return "nothing";
-  if (!delivery.activity_id?.startsWith("BKNG-")) return "nothing";
-  // Trash, restore and purge leave calendars as they are (the seed says so).
-  if (TRASH_ACTIONS.has(String((delivery.payload as { action?: unknown }).action ?? ""))) return "nothing";
-  const a = await findActivity(ctx.db, delivery.account_id, delivery.activity_id);
+  if (!mayTouchCalendars(delivery)) return "nothing";
+  const a = await findActivity(ctx.db, delivery.account_id, delivery.activity_id!);
   if (!a || a.type !== "booking" || !a.start_at || !a.end_at) return "nothing";
   const copies = await listEventCopies(ctx.db, a.account_id, a.id);
   let did = false;
@@ -52,4 +49,18 @@ export async function syncBookingToCalendar(ctx: AppContext, delivery: ClaimedDe
   const url = await provider.putEvent(conn.calendar_url, event.uid, calendarFile([event]));
   await saveEventCopy(ctx.db, { account_id: a.account_id, activity_id: a.id, user_id: a.owner_id, object_url: url, written_at: ctx.clock.now() });
   return "written";
+}
+
+/** A booking's own change (not Trash, restore or purge, which leave calendars alone: the seed). */
+function mayTouchCalendars(d: ClaimedDelivery): boolean {
+  if (d.type !== "activity.created" && d.type !== "activity.updated") return false;
+  if (!d.activity_id?.startsWith("BKNG-")) return false;
+  return !TRASH_ACTIONS.has(String((d.payload as { action?: unknown }).action ?? ""));
+}
+
+/** The events of a claimed lot that cannot touch any calendar: not a booking's change, or an account with no calendar in use. */
+export async function idleCalendarEvents(ctx: AppContext, ds: ClaimedDelivery[]): Promise<Set<string>> {
+  const maybe = ds.filter(mayTouchCalendars);
+  const inUse = await accountsWithCalendars(ctx.db, [...new Set(maybe.map((d) => d.account_id))]);
+  return new Set(ds.filter((d) => !mayTouchCalendars(d) || !inUse.has(d.account_id)).map((d) => d.event_id));
 }

@@ -19,6 +19,8 @@ export function paymentsConsumer(ctx: AppContext): OutboxConsumer {
     name: "payments",
     maxAttempts: 25,
     leaseMs: 120_000,
+    // Only requested refunds call PayPal; every other event is settled with the lot it was claimed in.
+    idle: (ds) => new Set(ds.filter((d) => d.type !== "refund.requested").map((d) => d.event_id)),
     async deliver(delivery) {
       if (delivery.type !== "refund.requested") return;
       const refundId = (delivery.payload as { activity: { id: string } }).activity.id;

@@ -6,7 +6,7 @@ import { findActivity } from "../../store/activities-repo.js";
 import type { ClaimedDelivery } from "../../store/outbox-repo.js";
 import { findPage } from "../../store/pages-repo.js";
 import {
-  findPerson, findSalesforceEvent, findUserMatch, forgetPerson, pageCreatesEvents, saveSalesforceEvent, savePerson, saveUserMatch,
+  accountsConnectedToSalesforce, findPerson, findSalesforceEvent, findUserMatch, forgetPerson, pageCreatesEvents, saveSalesforceEvent, savePerson, saveUserMatch,
   updateSalesforceConnection, type SalesforceConnectionRow,
 } from "../../store/salesforce-repo.js";
 import { SalesforceError, soqlString, type SalesforceApi } from "../../integrations/salesforce/client.js";
@@ -24,12 +24,10 @@ import { salesforceFor } from "./session.js";
  * What is written comes from the event's own snapshot; the outbox delivers one activity's events in order.
  */
 export async function syncBookingEvent(ctx: AppContext, d: ClaimedDelivery, opts: { timeoutMs?: number } = {}): Promise<void> {
-  if (d.type !== "activity.created" && d.type !== "activity.updated") return;
+  const status = salesforceStatusOf(d);
+  if (!status) return;
   const payload = d.payload as { activity: ActivitySnapshot; reason?: string | null; relatedTo?: string | null };
   const snap = payload.activity;
-  if (snap.type !== "booking" || !snap.start || !snap.end || !isDetailedStatus(snap.detailedStatus)) return;
-  const status = SALESFORCE_STATUS[snap.detailedStatus];
-  if (!status) return;
   if (snap.bookingPageId && !(await pageCreatesEvents(ctx.db, d.account_id, snap.bookingPageId))) return;
   const sf = await salesforceFor(ctx, d.account_id, { timeoutMs: opts.timeoutMs });
   if (!sf) return;
@@ -175,4 +173,19 @@ async function whoFor(ctx: AppContext, api: SalesforceApi, conn: SalesforceConne
   }
   if (id) await savePerson(ctx.db, conn.account_id, email, id);
   return id ?? null;
+}
+
+/** The Event status a booking's change asks for; undefined when the event is not a booking's change with a status Salesforce shows. */
+function salesforceStatusOf(d: ClaimedDelivery) {
+  if (d.type !== "activity.created" && d.type !== "activity.updated") return undefined;
+  const snap = (d.payload as { activity?: ActivitySnapshot }).activity;
+  if (!snap || snap.type !== "booking" || !snap.start || !snap.end || !isDetailedStatus(snap.detailedStatus)) return undefined;
+  return SALESFORCE_STATUS[snap.detailedStatus] ?? undefined;
+}
+
+/** The events of a claimed lot that write nothing to Salesforce: no status to show, or an account with no org connected. */
+export async function idleSalesforceEvents(ctx: AppContext, ds: ClaimedDelivery[]): Promise<Set<string>> {
+  const maybe = ds.filter((d) => salesforceStatusOf(d));
+  const connected = await accountsConnectedToSalesforce(ctx.db, [...new Set(maybe.map((d) => d.account_id))]);
+  return new Set(ds.filter((d) => !salesforceStatusOf(d) || !connected.has(d.account_id)).map((d) => d.event_id));
 }

@@ -1,4 +1,4 @@
-import { syncBookingToCalendar } from "../../app/calendar/sync-booking.js";
+import { idleCalendarEvents, syncBookingToCalendar } from "../../app/calendar/sync-booking.js";
 import type { AppContext } from "../../app/context.js";
 import type { OutboxConsumer } from "../../jobs/outbox-dispatcher.js";
 
@@ -20,6 +20,7 @@ export function calendarConsumer(ctx: AppContext): OutboxConsumer {
     backoff: calendarBackoff,
     leaseMs: 60_000,
     concurrency: 4,
+    idle: (ds) => idleCalendarEvents(ctx, ds),
     async deliver(event) {
       await syncBookingToCalendar(ctx, event);
     },

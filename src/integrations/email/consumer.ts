@@ -1,5 +1,6 @@
 import type { AppContext } from "../../app/context.js";
-import { composeMessages, type OutgoingMessage } from "../../app/notifications/compose.js";
+import { composeMessages, notificationsOf, type OutgoingMessage } from "../../app/notifications/compose.js";
+import type { OutboxEvent } from "../../domain/events.js";
 import type { OutboxConsumer } from "../../jobs/outbox-dispatcher.js";
 import { isSent, recordSent } from "../../store/notifications-repo.js";
 import type { MailTransport } from "./transport.js";
@@ -22,6 +23,11 @@ export function emailConsumer(ctx: AppContext, transport: MailTransport): Outbox
     backoff: EMAIL_BACKOFF,
     leaseMs: 5 * 60_000,
     concurrency: 4,
+    // Events that e-mail nobody by the domain table (a trash move, a transaction note…) need no composing.
+    idle: (ds) => new Set(ds.filter((d) => {
+      const e = d.payload as unknown as OutboxEvent;
+      return e.type !== "webhook_endpoint.disabled" && notificationsOf(e).length === 0;
+    }).map((d) => d.event_id)),
     async deliver(event) {
       const messages = await composeMessages(ctx, event);
       for (const m of messages) {

@@ -1,5 +1,5 @@
 import type { AppContext } from "../../app/context.js";
-import { syncBookingEvent } from "../../app/salesforce/sync-event.js";
+import { idleSalesforceEvents, syncBookingEvent } from "../../app/salesforce/sync-event.js";
 import type { OutboxConsumer } from "../../jobs/outbox-dispatcher.js";
 import type { Backoff } from "../../store/outbox-repo.js";
 import { findSalesforceEvent, saveSalesforceEvent } from "../../store/salesforce-repo.js";
@@ -31,6 +31,7 @@ export function salesforceConsumer(ctx: AppContext, opts: SalesforceConsumerOpti
     // many deliveries can wait on Salesforce together: at 50 changes a second, 8 queued behind
     // each other (sync lag p95 4.5 s), 32 keep the p95 near 0.5 s.
     concurrency: opts.concurrency ?? 32,
+    idle: (ds) => idleSalesforceEvents(ctx, ds),
     async deliver(d) {
       try {
         await syncBookingEvent(ctx, d, { timeoutMs: opts.timeoutMs });
