@@ -25,6 +25,7 @@ import { fileURLToPath } from "node:url";
 import { createApiToken } from "../src/app/auth.js";
 import { loadConfig } from "../src/config.js";
 import { startServer, type RunningServer } from "../src/server.js";
+import { renderIntegrationsReport, runIntegrationsBench } from "./integrations.js";
 import { BENCH_ADMIN_EMAIL } from "../src/store/bulk-seed.js";
 import type { Engine } from "../src/store/database.js";
 import { buildCases, type BenchCase } from "./cases.js";
@@ -164,6 +165,10 @@ async function main() {
       report += await runSalesforceBench(log, ENGINES, POSTGRES_URL);
       // Webhooks: two processes on PostgreSQL delivering to a local receiver (bench/webhooks.ts).
       if (ENGINES.includes("postgres")) report += renderWebhookReport(await runWebhookBench(POSTGRES_URL, log));
+      // Busy times in a slots answer, and API answers with SMTP, CalDAV and the webhook receiver hanging (bench/integrations.ts).
+      const integrations = [];
+      for (const e of ENGINES as Engine[]) integrations.push(await runIntegrationsBench(e, POSTGRES_URL, log));
+      report += renderIntegrationsReport(integrations);
     }
     // Paid bookings and PayPal's webhooks against the local PayPal (bench/payments.ts).
     if (env.BENCH_PAYMENTS !== "0") report += await runPaymentsBench(ENGINES, POSTGRES_URL, log);

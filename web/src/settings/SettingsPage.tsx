@@ -32,7 +32,7 @@ const SECTIONS: { path: string; label: string; render: (me: Me, rest: string[]) 
   { path: "account", label: "Account", render: (me) => <AccountSettingsScreen me={me} /> },
   { path: "paypal", label: "PayPal", render: (me) => <PayPalScreen me={me} /> },
   { path: "salesforce", label: "Salesforce", render: (me) => <SalesforceScreen me={me} /> },
-  { path: "integrations", label: "Integrations", render: (me) => <IntegrationsPage me={me} /> },
+  { path: "integrations", label: "Integrations", render: (me) => <IntegrationsPage me={me} />, adminOnly: true },
   { path: "tokens", label: "API tokens", render: (me) => <TokensPage me={me} /> },
   { path: "sent-mail", label: "Sent mail", render: (me) => <SentMailScreen me={me} />, adminOnly: true },
 ];
