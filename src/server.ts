@@ -8,6 +8,7 @@ import { AdjustableClock, systemClock } from "./domain/clock.js";
 import type { Config } from "./config.js";
 import { buildHttpApp } from "./http/app.js";
 import { startWorkers, type Workers } from "./jobs/workers.js";
+import { listenForNudges, outboxNotifier } from "./store/wake-channel.js";
 import { firstAccount } from "./store/accounts-repo.js";
 import { openDatabase, type DatabaseHandle } from "./store/database.js";
 import { insertAccount } from "./store/accounts-repo.js";
@@ -47,13 +48,10 @@ export async function startServer(config: Config, log: (line: string) => void = 
     await handle.close();
     throw err;
   });
-  let workers: Workers | undefined;
-  if (config.workers) {
-    // Without SMTP_URL (the demo) mail is only kept in the Sent mail store (GET /api/v1/sent-mail).
-    const mail = config.smtpUrl ? smtpTransport(config.smtpUrl) : localTransport();
-    workers = await startWorkers(ctx, handle, [paymentsConsumer(ctx), emailConsumer(ctx, mail), calendarConsumer(ctx), salesforceConsumer(ctx), webhooksConsumer(ctx)], [() => sendDueWebhooks(ctx)]);
-    ctx.onEventsCommitted = workers.wake;
-  }
+  const background = config.workers ? await startBackground(ctx, handle, config) : undefined;
+  // API only, on PostgreSQL: worker processes elsewhere are nudged after each commit (LISTEN/NOTIFY).
+  const notifier = !background && config.databaseUrl ? outboxNotifier(config.databaseUrl) : undefined;
+  ctx.onEventsCommitted = background?.workers.wake ?? notifier?.notify;
   const app = await buildHttpApp(ctx, {
     logLevel: config.logLevel,
     signInRateLimit: config.signInRateLimit,
@@ -88,10 +86,60 @@ export async function startServer(config: Config, log: (line: string) => void = 
       await paypal?.close();
       await salesforce?.close();
       await app.close();
-      await workers?.stop();
+      await background?.stop();
+      await notifier?.close();
       await handle.close();
     },
   };
+}
+
+/**
+ * The background jobs and outbox consumers (`serve` runs them beside the API unless
+ * BOOKSTREAM_WORKERS=0; `bookstream worker` runs only them). On PostgreSQL they also listen for
+ * nudges from API processes without workers of their own.
+ */
+async function startBackground(ctx: AppContext, handle: DatabaseHandle, config: Config): Promise<{ workers: Workers; stop(): Promise<void> }> {
+  // Without SMTP_URL (the demo) mail is only kept in the Sent mail store (GET /api/v1/sent-mail).
+  const mail = config.smtpUrl ? smtpTransport(config.smtpUrl) : localTransport();
+  const workers = await startWorkers(ctx, handle, [paymentsConsumer(ctx), emailConsumer(ctx, mail), calendarConsumer(ctx), salesforceConsumer(ctx), webhooksConsumer(ctx)], [() => sendDueWebhooks(ctx)]);
+  const listener = config.databaseUrl ? await listenForNudges(config.databaseUrl, workers.wake).catch(async (err) => {
+    await workers.stop();
+    throw err;
+  }) : undefined;
+  return {
+    workers,
+    stop: async () => {
+      await listener?.close();
+      await workers.stop();
+    },
+  };
+}
+
+/**
+ * A worker process: the background jobs and outbox consumers, no HTTP. PostgreSQL only (the
+ * embedded database belongs to one process: `serve` runs its workers).
+ */
+export async function startWorkerProcess(config: Config, log: (line: string) => void = console.log): Promise<{ stop(): Promise<void> }> {
+  if (!config.databaseUrl) throw new Error("bookstream worker needs PostgreSQL (DATABASE_URL): the embedded database runs its workers inside `bookstream serve`.");
+  tuneRuntimeForServer();
+  const handle = await openDatabase({ databaseUrl: config.databaseUrl });
+  try {
+    const secrets = await secretBoxFromConfig(config);
+    const publicUrl = config.publicUrl ?? `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`;
+    const ctx: AppContext = { db: handle.db, clock: systemClock, publicUrl, secrets: secrets.box, payments: payPalGateways(handle.db, secrets.box), calendars: calDavProviders({ allowPrivateNetworks: config.caldavAllowPrivateNetworks }), embedded: false };
+    const background = await startBackground(ctx, handle, config);
+    ctx.onEventsCommitted = background.workers.wake;
+    log(`Bookstream worker running on PostgreSQL (jobs and outbox consumers; links point at ${publicUrl})`);
+    return {
+      stop: async () => {
+        await background.stop();
+        await handle.close();
+      },
+    };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
 }
 
 /**

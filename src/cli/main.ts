@@ -8,7 +8,7 @@ import { openDatabase } from "../store/database.js";
 import { migrate } from "../store/migrate.js";
 import { insertAccount } from "../store/accounts-repo.js";
 import { randomUUID } from "node:crypto";
-import { startServer } from "../server.js";
+import { startServer, startWorkerProcess } from "../server.js";
 
 /** `bookstream` — serve, migrate, seed, users, tokens. Flags override the environment. */
 const program = new Command("bookstream").description("Bookstream booking back office").showHelpAfterError();
@@ -45,6 +45,17 @@ dbFlags(program.command("serve").description("run the API, the web app and the b
     const server = await startServer(configFrom(opts));
     const stop = async () => {
       await server.stop();
+      process.exit(0);
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+
+dbFlags(program.command("worker").description("run only the background jobs and outbox consumers (PostgreSQL; API processes then run with BOOKSTREAM_WORKERS=0)"))
+  .action(async (opts) => {
+    const worker = await startWorkerProcess(configFrom(opts));
+    const stop = async () => {
+      await worker.stop();
       process.exit(0);
     };
     process.once("SIGINT", stop);

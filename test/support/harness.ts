@@ -82,7 +82,7 @@ export async function startTestServer(engine: Engine, opts: { realPublicUrl?: bo
  * the system job (completing and expiring) is installation-wide, so one file moving its test
  * clock would complete another file's bookings. Each file therefore gets its own schema.
  */
-async function createFileSchema(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createFileSchema(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
   const schema = `bs_test_${randomUUID().replace(/-/g, "").slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
