@@ -1,11 +1,12 @@
 /**
- * Webhooks benchmark (issue 12): two Bookstream processes (API + workers, as deployed) on one
- * PostgreSQL database deliver to a local webhook receiver in this process.
+ * Webhooks benchmark (issues 12 and 16): two API processes (`serve` with BOOKSTREAM_WORKERS=0) and
+ * two worker processes (`bookstream worker`, nudged over LISTEN/NOTIFY) on one PostgreSQL database
+ * deliver to a local webhook receiver in this process.
  *
  * 1. Throughput: BENCH_WEBHOOK_EVENTS outbox events (over 2,000 activities) are committed at once
  *    for an account with two endpoints; the figure is webhook deliveries received per second,
  *    from the first to the last (target ≥ 1,000/s).
- * 2. Lag: customers book through the two processes' public API at 100 bookings a second for
+ * 2. Lag: customers book through the two API processes' public API at 100 bookings a second for
  *    BENCH_WEBHOOK_LAG_SECONDS; each booking's `activity.created` webhook is timed from its event's
  *    time (the message's `timestamp`, taken in the booking's transaction just before it commits)
  *    to its arrival at the receiver (commit → delivery; target p95 ≤ 1 s). The API's own answer
@@ -54,18 +55,19 @@ async function freshDatabase(baseUrl: string): Promise<string> {
   return `${baseUrl}/${DB_NAME}`;
 }
 
-function startWorker(databaseUrl: string, secretKey: string, log: (l: string) => void): Promise<{ proc: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "serve"], {
+/** `bookstream serve` without workers (an API process), or `bookstream worker` (jobs and outbox consumers only). */
+function startProcess(kind: "api" | "worker", databaseUrl: string, secretKey: string, log: (l: string) => void): Promise<{ proc: ChildProcess; url: string }> {
+  const proc = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", "src/cli/main.ts", kind === "api" ? "serve" : "worker"], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", BOOKSTREAM_DEMO: "0", BOOKSTREAM_WORKERS: "1", BOOKSTREAM_SECRET_KEY: secretKey, LOG_LEVEL: "silent" },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: "0", BOOKSTREAM_DEMO: "0", BOOKSTREAM_WORKERS: "0", BOOKSTREAM_SECRET_KEY: secretKey, LOG_LEVEL: "silent" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {
     let out = "";
     proc.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
-      const m = /running at (http:\/\/\S+)/.exec(out);
-      if (m) resolve({ proc, url: m[1]! });
+      const m = kind === "api" ? /running at (http:\/\/\S+)/.exec(out) : /worker running/.exec(out);
+      if (m) resolve({ proc, url: m[1] ?? "" });
     });
     proc.stderr!.on("data", (d: Buffer) => log(`  [worker] ${d.toString().trim()}`));
     proc.on("exit", (code) => reject(new Error(`worker exited (${code}): ${out}`)));
@@ -99,11 +101,13 @@ export async function runWebhookBench(baseUrl: string, log: (l: string) => void)
         secret_sealed: box.sealSecret(generateWebhookSecret(), binding(accountId, id)), enabled: true, created_at: now, updated_at: now,
       }).execute();
     }
-    log(`\n== webhooks: starting 2 Bookstream processes (API + workers) on PostgreSQL ${DB_NAME}`);
-    // One after the other: the first migrates the database (and pg-boss's schema).
-    const started = [await startWorker(databaseUrl, keyText, log)];
-    started.push(await startWorker(databaseUrl, keyText, log));
-    workers.push(...started.map((s) => s.proc));
+    log(`\n== webhooks: 2 API processes and 2 worker processes on PostgreSQL ${DB_NAME} (README "Running at scale")`);
+    // One after the other: the first migrates the database, the first worker pg-boss's schema.
+    const started = [await startProcess("api", databaseUrl, keyText, log)];
+    started.push(await startProcess("api", databaseUrl, keyText, log));
+    const workerProcs = [await startProcess("worker", databaseUrl, keyText, log)];
+    workerProcs.push(await startProcess("worker", databaseUrl, keyText, log));
+    workers.push(...started.map((s) => s.proc), ...workerProcs.map((s) => s.proc));
 
     // 1. Throughput.
     const expected = EVENTS * ENDPOINTS;

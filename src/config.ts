@@ -11,6 +11,7 @@ const EnvSchema = z.object({
   HOST: z.string().default("127.0.0.1"),
   DATA_DIR: z.string().default("./data"),
   DATABASE_URL: z.string().url().optional(),
+  DATABASE_READ_URL: z.string().url().optional(),
   BOOKSTREAM_DEMO: z.enum(["0", "1"]).default("1"),
   BOOKSTREAM_TEST_CLOCK: z.enum(["0", "1"]).default("0"),
   BOOKSTREAM_WORKERS: z.enum(["0", "1"]).default("1"),
@@ -30,6 +31,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** A streaming replica of DATABASE_URL that reports read from (README "Running at scale"); unset: the primary. */
+  databaseReadUrl: string | undefined;
   demo: boolean;
   testClock: boolean;
   /** Run background jobs (system transitions, outbox delivery) in this process. */
@@ -102,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
     demo: e.BOOKSTREAM_DEMO === "1",
     testClock: e.BOOKSTREAM_TEST_CLOCK === "1",
     workers: e.BOOKSTREAM_WORKERS === "1",
@@ -118,5 +122,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
   };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
   if (overrides.dataDir) config.dataDir = path.resolve(overrides.dataDir);
+  if (config.databaseReadUrl && !config.databaseUrl) throw new Error("Invalid configuration: DATABASE_READ_URL is a replica of DATABASE_URL's PostgreSQL; set DATABASE_URL too");
   return config;
 }

@@ -44,6 +44,14 @@ export async function startServer(config: Config, log: (line: string) => void = 
     throw err;
   });
   const ctx: AppContext = { db: handle.db, clock: testClock ?? systemClock, publicUrl, secrets: secrets.box, payments: payPalGateways(handle.db, secrets.box), calendars: calDavProviders({ allowPrivateNetworks: config.caldavAllowPrivateNetworks }), embedded: handle.engine === "pglite" };
+  // Reports read from the replica when there is one (their scans stay off the primary).
+  const reader = config.databaseReadUrl
+    ? await openDatabase({ databaseUrl: config.databaseReadUrl, migrate: false, readOnly: { applicationName: "bookstream-reports" } }).catch(async (err) => {
+      await handle.close();
+      throw err;
+    })
+    : undefined;
+  if (reader) ctx.readDb = reader.db;
   const start = await prepareAccounts(handle, config, publicUrl, log).catch(async (err) => {
     await handle.close();
     throw err;
@@ -88,6 +96,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
       await app.close();
       await background?.stop();
       await notifier?.close();
+      await reader?.close();
       await handle.close();
     },
   };

@@ -91,6 +91,29 @@ describe.skipIf(!url)("several processes on one PostgreSQL", () => {
       live.close();
     }
   });
+
+  it("reads reports from DATABASE_READ_URL's replica, on read-only connections of their own", async () => {
+    expect(() => loadConfig({ DATABASE_READ_URL: schema.url })).toThrow(/DATABASE_READ_URL.*DATABASE_URL/);
+    // The "replica" is the primary itself here: what matters is which connection the reports use.
+    const withReplica = await startServer(configOf({ BOOKSTREAM_WORKERS: "0", DATABASE_READ_URL: schema.url }), () => undefined);
+    try {
+      const db = withReplica.handle.db;
+      const account = (await firstAccount(db))!;
+      const adminId = randomUUID();
+      const email = `reports-${adminId.slice(0, 8)}@example.test`;
+      await insertUser(db, { id: adminId, account_id: account.id, email, name: "Reports admin", role: "admin", password_hash: null, time_zone: "UTC" });
+      const token = await createApiToken(db, email);
+      const marker = `report-${randomUUID()}`;
+      const r = await client(withReplica.url, token).get(`/api/v1/reports/detail?q=${encodeURIComponent(marker)}`);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      // The detail report's query ran on a connection named for the reports, and nothing can write through it.
+      const seen = await withReplica.handle.executeSql("SELECT query FROM pg_stat_activity WHERE application_name = 'bookstream-reports'");
+      expect(seen.rows.some((row: { query: string }) => row.query.includes("activities"))).toBe(true);
+      await expect(withReplica.ctx.readDb!.insertInto("accounts").values({ id: randomUUID(), name: "Nope" }).execute()).rejects.toThrow(/read-only transaction/);
+    } finally {
+      await withReplica.stop();
+    }
+  });
 });
 
 /** An SSE client: the events read so far, as {event, data}. */

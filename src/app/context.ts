@@ -9,6 +9,11 @@ export interface AppContext {
   db: Db;
   clock: Clock;
   publicUrl: string;
+  /**
+   * Where reports read (DATABASE_READ_URL: a streaming replica), so their long scans stay off the
+   * primary; unset: `db`. Only for reads that may lag the primary by a moment.
+   */
+  readDb?: Db;
   /** Seals and opens provider credentials (src/app/secrets.ts); server.ts always sets it. */
   secrets?: SecretBox;
   /** Called after a transaction that wrote outbox events commits (wakes the dispatcher). */
@@ -23,6 +28,9 @@ export interface AppContext {
    */
   embedded?: boolean;
 }
+
+/** The connection for lag-tolerant reads (reports): the replica when there is one. */
+export const readerOf = (ctx: Pick<AppContext, "db" | "readDb">): Db => ctx.readDb ?? ctx.db;
 
 /** A signed-in user (session cookie or API token). */
 export interface Caller {

@@ -36,10 +36,15 @@ export interface OpenDatabaseOptions {
   dataDir?: string;
   migrate?: boolean;
   poolSize?: number;
+  /**
+   * PostgreSQL: every transaction read-only, and connections named `applicationName` in
+   * pg_stat_activity (the reports' replica connection: nothing may write through it).
+   */
+  readOnly?: { applicationName: string };
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
-  const handle = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 10) : await openPGlite(opts.dataDir);
+  const handle = opts.databaseUrl ? await openPostgres(opts.databaseUrl, opts.poolSize ?? 10, opts.readOnly) : await openPGlite(opts.dataDir);
   if (opts.migrate !== false) {
     try {
       await migrate(handle.db);
@@ -51,7 +56,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   return handle;
 }
 
-async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
+async function openPostgres(url: string, max: number, readOnly?: { applicationName: string }): Promise<DatabaseHandle> {
   // No parallel query: every statement here is a bounded page or a point write, and on a small
   // server starting workers costs more than it saves (a rare-matches stream page: 31 ms with two
   // workers, 14 ms without). Set per connection, so the server's own setting is left alone.
@@ -60,8 +65,10 @@ async function openPostgres(url: string, max: number): Promise<DatabaseHandle> {
     max,
     Client: PreparingClient,
     // Awaited before the pool hands the new connection out.
+    ...(readOnly ? { application_name: readOnly.applicationName } : {}),
     onConnect: async (client) => {
       await client.query("SET max_parallel_workers_per_gather = 0");
+      if (readOnly) await client.query("SET default_transaction_read_only = on");
     },
   });
   // An idle connection the server ends (a restart, a failover, pg_terminate_backend) is dropped

@@ -6,6 +6,7 @@ import {
 } from "../../domain/reports.js";
 import { detailPage, type DetailCursor, type DetailRow } from "../../store/report-detail-repo.js";
 import type { AppContext, Caller } from "../context.js";
+import { readerOf } from "../context.js";
 import { resolveReport, type ReportInput, type ResolvedReport } from "./report-scope.js";
 import { decimal } from "./revenue-report.js";
 
@@ -27,7 +28,7 @@ export async function detailReport(ctx: AppContext, caller: Caller, input: Detai
   const plan = detailPlan(input);
   const cursor = input.cursor ? decodeCursor(input.cursor, plan.sort, plan.order) : undefined;
   const limit = input.limit ?? 50;
-  const rows = await detailPage(ctx.db, r.scope, r.filters, r.search, plan.rangeColumn, plan, limit + 1, cursor);
+  const rows = await detailPage(readerOf(ctx), r.scope, r.filters, r.search, plan.rangeColumn, plan, limit + 1, cursor);
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
@@ -62,7 +63,7 @@ export function detailPlan(input: DetailInput): DetailPlan {
 export async function* allDetailLines(ctx: AppContext, r: ResolvedReport, plan: DetailPlan, pageSize = 5_000): AsyncGenerator<(string | null)[][]> {
   let cursor: DetailCursor | undefined;
   for (;;) {
-    const rows = await detailPage(ctx.db, r.scope, r.filters, r.search, plan.rangeColumn, plan, pageSize, cursor);
+    const rows = await detailPage(readerOf(ctx), r.scope, r.filters, r.search, plan.rangeColumn, plan, pageSize, cursor);
     if (rows.length > 0) yield rows.map((row) => detailLine(row, plan.columns, r.zone));
     if (rows.length < pageSize) return;
     const last = rows[rows.length - 1];

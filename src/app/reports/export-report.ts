@@ -6,6 +6,7 @@ import { DETAIL_COLUMNS, DIMENSION_LABELS } from "../../domain/reports.js";
 import { unprocessable } from "../../domain/errors.js";
 import { countDetailRows } from "../../store/report-detail-repo.js";
 import type { AppContext, Caller } from "../context.js";
+import { readerOf } from "../context.js";
 import { allDetailLines, detailPlan, type DetailInput } from "./detail-report.js";
 import { resolveReport } from "./report-scope.js";
 import { revenueReport, type RevenueInput } from "./revenue-report.js";
@@ -67,7 +68,7 @@ async function detailLines(ctx: AppContext, caller: Caller, input: DetailInput, 
   const r = await resolveReport(ctx, caller, input);
   const plan = detailPlan(input);
   if (format === "xlsx") {
-    const n = await countDetailRows(ctx.db, r.scope, r.filters, r.search, plan.rangeColumn, XLSX_MAX_ROWS + 1);
+    const n = await countDetailRows(readerOf(ctx), r.scope, r.filters, r.search, plan.rangeColumn, XLSX_MAX_ROWS + 1);
     if (n > XLSX_MAX_ROWS) {
       throw unprocessable(`This report has more than ${XLSX_MAX_ROWS.toLocaleString("en")} rows, more than a spreadsheet holds: export it as CSV, or narrow it.`, { limit: XLSX_MAX_ROWS });
     }

@@ -1,6 +1,7 @@
 import { countedMoney, countedMoneyHours } from "../../store/report-counts-repo.js";
 import { purgedRevenueRows, revenueCells, revenueCellsOf, type RevenueCell, type RevenueQuery } from "../../store/reports-repo.js";
 import type { AppContext } from "../context.js";
+import { readerOf } from "../context.js";
 import { bucketDay, countedBounds, onWholeHours } from "./counted-buckets.js";
 import type { ResolvedReport } from "./report-scope.js";
 
@@ -13,7 +14,7 @@ import type { ResolvedReport } from "./report-scope.js";
  */
 export async function revenueCellsFor(ctx: AppContext, r: ResolvedReport, q: RevenueQuery, useCounts = true): Promise<RevenueCell[]> {
   const counted = useCounts ? await countedRevenue(ctx, r, q) : null;
-  return counted ?? revenueCells(ctx.db, r.scope, r.filters, q);
+  return counted ?? revenueCells(readerOf(ctx), r.scope, r.filters, q);
 }
 
 async function countedRevenue(ctx: AppContext, r: ResolvedReport, q: RevenueQuery): Promise<RevenueCell[] | null> {
@@ -21,11 +22,11 @@ async function countedRevenue(ctx: AppContext, r: ResolvedReport, q: RevenueQuer
   if (r.scope.member || q.by !== "time") return null;
   if (f.bookingPageId?.length || f.eventTypeId?.length || f.ownerId?.length || f.customerId?.length || f.status?.length || f.detailedStatus?.length) return null;
   if (!onWholeHours(f.from, f.to)) return null;
-  const bounds = countedBounds(await countedMoneyHours(ctx.db, r.scope.accountId), f.from, f.to, q.interval, q.zone);
+  const bounds = countedBounds(await countedMoneyHours(readerOf(ctx), r.scope.accountId), f.from, f.to, q.interval, q.zone);
   if (!bounds) return null;
   const [money, purged] = await Promise.all([
-    countedMoney(ctx.db, r.scope.accountId, { bounds, includeTrash: f.includeTrash, currency: q.currency, from: f.from, to: f.to }),
-    purgedRevenueRows(ctx.db, r.scope, f, q),
+    countedMoney(readerOf(ctx), r.scope.accountId, { bounds, includeTrash: f.includeTrash, currency: q.currency, from: f.from, to: f.to }),
+    purgedRevenueRows(readerOf(ctx), r.scope, f, q),
   ]);
   const live = money.map((m) => ({
     key: bucketDay(bounds, m.bucket, q.zone),

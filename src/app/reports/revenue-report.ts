@@ -2,6 +2,7 @@ import { formatDecimal, money } from "../../domain/money.js";
 import { bucketLabel, type Interval, type RevenueDimension } from "../../domain/reports.js";
 import { namesOf, type RevenueCell } from "../../store/reports-repo.js";
 import type { AppContext, Caller } from "../context.js";
+import { readerOf } from "../context.js";
 import { resolveReport, type ReportInput } from "./report-scope.js";
 import { revenueCellsFor } from "./revenue-cells.js";
 
@@ -25,7 +26,7 @@ export async function revenueReport(ctx: AppContext, caller: Caller, input: Reve
   const q = { by: input.by ?? "time", interval: input.interval ?? "month", zone: r.zone, currency: input.currency } as const;
   const cells = await revenueCellsFor(ctx, r, q, useCounts);
   const ids = [...new Set(cells.map((c) => c.key).filter((k): k is string => k !== null))];
-  const names = await namesOf(ctx.db, caller.accountId, {
+  const names = await namesOf(readerOf(ctx), caller.accountId, {
     pages: q.by === "bookingPage" ? ids : [], users: q.by === "owner" ? ids : [], eventTypes: q.by === "eventType" ? ids : [],
   });
   const label = (key: string | null) =>

@@ -3,6 +3,7 @@ import type { SummaryCell, SummaryDimension } from "../../domain/reports.js";
 import { countedCells, countedHours } from "../../store/report-counts-repo.js";
 import { summaryCells, type SummaryQuery } from "../../store/reports-repo.js";
 import type { AppContext } from "../context.js";
+import { readerOf } from "../context.js";
 import { bucketDay, countedBounds, onWholeHours } from "./counted-buckets.js";
 import type { ResolvedReport } from "./report-scope.js";
 
@@ -17,7 +18,7 @@ const COUNTED_DIMENSIONS = new Set<SummaryDimension | null>(["time", "status", "
  */
 export async function summaryCellsFor(ctx: AppContext, r: ResolvedReport, q: SummaryQuery, useCounts = true): Promise<SummaryCell[]> {
   const counted = useCounts ? await countedSummary(ctx, r, q) : null;
-  return counted ?? summaryCells(ctx.db, r.scope, r.filters, r.search, q);
+  return counted ?? summaryCells(readerOf(ctx), r.scope, r.filters, r.search, q);
 }
 
 async function countedSummary(ctx: AppContext, r: ResolvedReport, q: SummaryQuery): Promise<SummaryCell[] | null> {
@@ -29,11 +30,11 @@ async function countedSummary(ctx: AppContext, r: ResolvedReport, q: SummaryQuer
   if (detailed?.length === 0) return [];
   let bounds: Date[] = [];
   if (q.rows === "time" || q.columns === "time") {
-    const b = countedBounds(await countedHours(ctx.db, r.scope.accountId, q.timeBasis), f.from, f.to, q.interval, q.zone);
+    const b = countedBounds(await countedHours(readerOf(ctx), r.scope.accountId, q.timeBasis), f.from, f.to, q.interval, q.zone);
     if (!b) return null;
     bounds = b;
   }
-  const rows = await countedCells(ctx.db, r.scope.accountId, { basis: q.timeBasis, bounds, includeTrash: f.includeTrash, detailedStatus: detailed, from: f.from, to: f.to });
+  const rows = await countedCells(readerOf(ctx), r.scope.accountId, { basis: q.timeBasis, bounds, includeTrash: f.includeTrash, detailedStatus: detailed, from: f.from, to: f.to });
   const dayOf = (bucket: number | null) => bucketDay(bounds, bucket, q.zone);
   const keyOf = (d: SummaryDimension | null, row: (typeof rows)[number]): string | null =>
     d === null ? null : d === "time" ? dayOf(row.bucket) : d === "status" ? (statusOf(row.detailedStatus as DetailedStatus) ?? row.detailedStatus) : row.detailedStatus;

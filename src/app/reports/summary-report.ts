@@ -4,6 +4,7 @@ import {
 } from "../../domain/reports.js";
 import { namesOf, type NamedIds } from "../../store/reports-repo.js";
 import type { AppContext, Caller } from "../context.js";
+import { readerOf } from "../context.js";
 import { resolveReport, type ReportInput } from "./report-scope.js";
 import { summaryCellsFor } from "./summary-cells.js";
 
@@ -59,7 +60,7 @@ export async function summaryReport(ctx: AppContext, caller: Caller, input: Summ
 /** The names of the IDs each dimension's keys hold (a page's keys are page IDs, and so on). */
 async function namesFor(ctx: AppContext, accountId: string, dims: [SummaryDimension | null, (string | null)[]][]): Promise<NamedIds> {
   const of = (d: SummaryDimension) => [...new Set(dims.filter(([dim]) => dim === d).flatMap(([, keys]) => keys.filter((k): k is string => k !== null)))];
-  return namesOf(ctx.db, accountId, { pages: of("bookingPage"), users: of("owner"), eventTypes: of("eventType") });
+  return namesOf(readerOf(ctx), accountId, { pages: of("bookingPage"), users: of("owner"), eventTypes: of("eventType") });
 }
 
 function labelOf(d: SummaryDimension, key: string | null, interval: Interval, names: NamedIds): string {
