@@ -78,6 +78,7 @@ export async function runWebhookBench(baseUrl: string, log: (l: string) => void)
   const EVENTS = Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000);
   const LAG_SECONDS = Number(process.env.BENCH_WEBHOOK_LAG_SECONDS ?? 10);
   const ENDPOINTS = 2;
+  const HOSTS = 10;
   const databaseUrl = await freshDatabase(baseUrl);
   const key = generateSecretKey();
   const keyText = key.bytes.toString("base64");
@@ -91,8 +92,15 @@ export async function runWebhookBench(baseUrl: string, log: (l: string) => void)
     await insertAccount(handle.db, { id: accountId, name: "Webhook bench" });
     const adminId = randomUUID();
     await insertUser(handle.db, { id: adminId, account_id: accountId, email: "bench-hooks@example.test", name: "Bench", role: "admin", password_hash: null, time_zone: "UTC" });
-    const slug = `hooks-${accountId.slice(0, 8)}`;
-    await insertBookingPage(handle.db, { id: randomUUID(), account_id: accountId, slug, name: "Bench page", owner_id: adminId, time_zone: "UTC", duration_minutes: 30, mode: "automatic", location: null, open_hours: ALL_DAY as never });
+    // Ten hosts, each with a page: one host's bookings are serialized by its scheduling lock, and
+    // a hundred a second for one person is not a load anyone has.
+    const slugs: string[] = [];
+    for (let h = 0; h < HOSTS; h++) {
+      const hostId = h === 0 ? adminId : randomUUID();
+      if (h > 0) await insertUser(handle.db, { id: hostId, account_id: accountId, email: `bench-host-${h}@example.test`, name: `Host ${h}`, role: "member", password_hash: null, time_zone: "UTC" });
+      slugs.push(`hooks-${accountId.slice(0, 8)}-${h}`);
+      await insertBookingPage(handle.db, { id: randomUUID(), account_id: accountId, slug: slugs[h]!, name: `Bench page ${h}`, owner_id: hostId, time_zone: "UTC", duration_minutes: 30, mode: "automatic", location: null, open_hours: ALL_DAY as never });
+    }
     const now = new Date();
     for (let i = 0; i < ENDPOINTS; i++) {
       const id = randomUUID();
@@ -160,7 +168,7 @@ export async function runWebhookBench(baseUrl: string, log: (l: string) => void)
       const target = started[i % 2]!.url;
       const sent = Date.now();
       sentAt.set(email, sent);
-      requests.push(fetch(`${target}/api/v1/public/pages/${slug}/bookings`, {
+      requests.push(fetch(`${target}/api/v1/public/pages/${slugs[i % HOSTS]}/bookings`, {
         method: "POST", headers: { "content-type": "application/json" },
         body: JSON.stringify({ start: new Date(base + i * 30 * 60_000).toISOString(), customer: { name: `Lag ${i}`, email } }),
       }).then((r) => {
