@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   BOOKSTREAM_OLD_SECRET_KEYS: z.string().optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, "smtp://user:pass@host:port or smtps://…").optional(),
   CALDAV_ALLOW_PRIVATE_NETWORKS: z.enum(["0", "1"]).default("0"),
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
 export interface Config {
@@ -52,6 +53,8 @@ export interface Config {
   smtpUrl: string | undefined;
   /** Let users connect CalDAV servers on loopback or private networks (a LAN Radicale); off: SSRF guard. */
   caldavAllowPrivateNetworks: boolean;
+  /** Days delivered outbox events and their delivery log are kept before housekeeping deletes them. */
+  outboxRetentionDays: number;
 }
 
 /**
@@ -119,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     smtpUrl: e.SMTP_URL,
     oldSecretKeys: (e.BOOKSTREAM_OLD_SECRET_KEYS ?? "").split(/[\s,]+/).filter(Boolean).map((k, i) => parseSecretKey(k, `BOOKSTREAM_OLD_SECRET_KEYS[${i}]`)),
     caldavAllowPrivateNetworks: e.CALDAV_ALLOW_PRIVATE_NETWORKS === "1",
+    outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
   };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
   if (overrides.dataDir) config.dataDir = path.resolve(overrides.dataDir);

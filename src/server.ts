@@ -43,7 +43,7 @@ export async function startServer(config: Config, log: (line: string) => void = 
     await handle.close();
     throw err;
   });
-  const ctx: AppContext = { db: handle.db, clock: testClock ?? systemClock, publicUrl, secrets: secrets.box, payments: payPalGateways(handle.db, secrets.box), calendars: calDavProviders({ allowPrivateNetworks: config.caldavAllowPrivateNetworks }), embedded: handle.engine === "pglite" };
+  const ctx: AppContext = { db: handle.db, clock: testClock ?? systemClock, publicUrl, secrets: secrets.box, payments: payPalGateways(handle.db, secrets.box), calendars: calDavProviders({ allowPrivateNetworks: config.caldavAllowPrivateNetworks }), embedded: handle.engine === "pglite", outboxRetentionDays: config.outboxRetentionDays };
   // Reports read from the replica when there is one (their scans stay off the primary).
   const reader = config.databaseReadUrl
     ? await openDatabase({ databaseUrl: config.databaseReadUrl, migrate: false, readOnly: { applicationName: "bookstream-reports" } }).catch(async (err) => {
@@ -135,7 +135,7 @@ export async function startWorkerProcess(config: Config, log: (line: string) => 
   try {
     const secrets = await secretBoxFromConfig(config);
     const publicUrl = config.publicUrl ?? `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${config.port}`;
-    const ctx: AppContext = { db: handle.db, clock: systemClock, publicUrl, secrets: secrets.box, payments: payPalGateways(handle.db, secrets.box), calendars: calDavProviders({ allowPrivateNetworks: config.caldavAllowPrivateNetworks }), embedded: false };
+    const ctx: AppContext = { db: handle.db, clock: systemClock, publicUrl, secrets: secrets.box, payments: payPalGateways(handle.db, secrets.box), calendars: calDavProviders({ allowPrivateNetworks: config.caldavAllowPrivateNetworks }), embedded: false, outboxRetentionDays: config.outboxRetentionDays };
     const background = await startBackground(ctx, handle, config);
     ctx.onEventsCommitted = background.workers.wake;
     log(`Bookstream worker running on PostgreSQL (jobs and outbox consumers; links point at ${publicUrl})`);

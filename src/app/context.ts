@@ -16,6 +16,8 @@ export interface AppContext {
   readDb?: Db;
   /** Seals and opens provider credentials (src/app/secrets.ts); server.ts always sets it. */
   secrets?: SecretBox;
+  /** Days a delivered outbox event (and its delivery log) is kept (OUTBOX_RETENTION_DAYS; default in housekeeping.ts). */
+  outboxRetentionDays?: number;
   /** Called after a transaction that wrote outbox events commits (wakes the dispatcher). */
   onEventsCommitted?: () => void;
   /** Each account's payment provider (PayPal), built from its stored connection. */

@@ -1,12 +1,29 @@
 import { deleteExpiredIdempotencyKeys } from "../store/idempotency-repo.js";
+import { pruneSettledEvents } from "../store/outbox-repo.js";
 import { deleteStaleFailures } from "../store/sign-in-failures-repo.js";
 import type { AppContext } from "./context.js";
 
-/** Forgets what has outlived its use: idempotency keys past their 24 hours, sign-in failure counts past their windows. */
-export async function housekeeping(ctx: AppContext): Promise<{ idempotencyKeys: number; signInFailures: number }> {
+/** Outbox events kept after they were delivered, unless OUTBOX_RETENTION_DAYS says otherwise. */
+export const DEFAULT_OUTBOX_RETENTION_DAYS = 30;
+/** Deleted per statement, so a first pass over a long backlog never holds a long transaction. */
+const PRUNE_BATCH = 5_000;
+
+/**
+ * Forgets what has outlived its use: idempotency keys past their 24 hours, sign-in failure counts
+ * past their windows, and outbox events (with their delivery log rows) delivered more than the
+ * retention ago — the outbox would otherwise grow by every change, forever.
+ */
+export async function housekeeping(ctx: AppContext): Promise<{ idempotencyKeys: number; signInFailures: number; outboxEvents: number }> {
   const now = ctx.clock.now();
+  const before = new Date(now.getTime() - (ctx.outboxRetentionDays ?? DEFAULT_OUTBOX_RETENTION_DAYS) * 86_400_000);
+  let outboxEvents = 0;
+  for (let n = PRUNE_BATCH; n === PRUNE_BATCH;) {
+    n = await pruneSettledEvents(ctx.db, before, PRUNE_BATCH);
+    outboxEvents += n;
+  }
   return {
     idempotencyKeys: await deleteExpiredIdempotencyKeys(ctx.db, now),
     signInFailures: await deleteStaleFailures(ctx.db, new Date(now.getTime() - 60 * 60_000)),
+    outboxEvents,
   };
 }

@@ -186,3 +186,20 @@ export async function settleLeased(
     return true;
   });
 }
+
+/**
+ * Retention: deletes up to `limit` events made before `before` that nothing still waits to deliver
+ * (every outbox and webhook delivery delivered or parked as failed), with their delivery rows
+ * (ON DELETE CASCADE). Oldest ids first, through the primary key, so a pass reads what it deletes.
+ */
+export async function pruneSettledEvents(db: Db, before: Date, limit: number): Promise<number> {
+  const r = await sql`
+    DELETE FROM outbox_events WHERE id IN (
+      SELECT e.id FROM outbox_events e
+      WHERE e.created_at < ${before}
+        AND NOT EXISTS (SELECT 1 FROM outbox_deliveries d WHERE d.event_id = e.id AND d.status = 'pending')
+        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries w WHERE w.event_id = e.id AND w.status = 'pending')
+      ORDER BY e.id
+      LIMIT ${limit})`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
