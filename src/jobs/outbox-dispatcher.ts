@@ -125,7 +125,7 @@ async function dispatchLeased(ctx: AppContext, consumer: OutboxConsumer, deliver
   let delivered = 0;
   let claimed = 0;
   let exhausted = false;
-  let lastIdle = IDLE_CLAIM;
+  let mostlyIdle = true;
   let firstError: unknown;
   // Deliveries finished so far: one that finishes while a claim is running may unblock its
   // activity's next event after the claim's snapshot was taken, so that claim's "nothing due" is stale.
@@ -147,9 +147,9 @@ async function dispatchLeased(ctx: AppContext, consumer: OutboxConsumer, deliver
   while (firstError === undefined) {
     if (!exhausted && inFlight.size < concurrency && claimed < maxEvents) {
       const want = Math.min(concurrency - inFlight.size, maxEvents - claimed);
-      // Room for as many idle ones as the last claim had (twice, up to IDLE_CLAIM), so a consumer
-      // whose events mostly need work claims about what it can start, as before.
-      const claim = consumer.idle ? Math.min(want + Math.min(IDLE_CLAIM, 2 * lastIdle), maxEvents - claimed) : want;
+      // A lot at once while the events have been mostly idle; otherwise what the free slots can
+      // start, as without a check (busy ones claimed beyond them would only be handed back).
+      const claim = consumer.idle && mostlyIdle ? Math.min(want + IDLE_CLAIM, maxEvents - claimed) : want;
       const token = randomUUID();
       const now = ctx.clock.now();
       const finishedBefore = finished;
@@ -158,7 +158,7 @@ async function dispatchLeased(ctx: AppContext, consumer: OutboxConsumer, deliver
       if (consumer.idle && rows.length > 0) {
         // A failed check only means no shortcut: every event then goes through `deliver`, which checks again.
         const idle = await Promise.resolve().then(() => consumer.idle!(rows)).catch(() => new Set<string>());
-        lastIdle = idle.size;
+        mostlyIdle = idle.size * 2 > rows.length;
         const busy = rows.filter((d) => !idle.has(d.event_id));
         if (idle.size > 0) {
           const n = await settleLeasedDeliveredMany(ctx.db, consumer.name, [...idle], token, ctx.clock.now());

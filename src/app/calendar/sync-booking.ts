@@ -6,6 +6,7 @@ import type { ClaimedDelivery } from "../../store/outbox-repo.js";
 import type { AppContext } from "../context.js";
 import { bookingEvent, isCalendarLive } from "./event-content.js";
 import { providerFor } from "./providers.js";
+import { KnownInUse } from "../known-in-use.js";
 
 const TRASH_ACTIONS = new Set(["trash", "restore", "purge", "delete"]);
 
@@ -61,6 +62,10 @@ function mayTouchCalendars(d: ClaimedDelivery): boolean {
 /** The events of a claimed lot that cannot touch any calendar: not a booking's change, or an account with no calendar in use. */
 export async function idleCalendarEvents(ctx: AppContext, ds: ClaimedDelivery[]): Promise<Set<string>> {
   const maybe = ds.filter(mayTouchCalendars);
-  const inUse = await accountsWithCalendars(ctx.db, [...new Set(maybe.map((d) => d.account_id))]);
-  return new Set(ds.filter((d) => !mayTouchCalendars(d) || !inUse.has(d.account_id)).map((d) => d.event_id));
+  const ask = IN_USE.unknown(maybe.map((d) => d.account_id));
+  IN_USE.remember(await accountsWithCalendars(ctx.db, ask));
+  return new Set(ds.filter((d) => !mayTouchCalendars(d) || !IN_USE.has(d.account_id)).map((d) => d.event_id));
 }
+
+/** Accounts recently found with a calendar in use (a claim then asks the database only about the others). */
+const IN_USE = new KnownInUse();

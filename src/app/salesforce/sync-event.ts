@@ -13,6 +13,7 @@ import { SalesforceError, soqlString, type SalesforceApi } from "../../integrati
 import { DESCRIPTION_MARK, descriptionOf, eventFields, type BookingForEvent } from "../../integrations/salesforce/event-fields.js";
 import type { AppContext } from "../context.js";
 import { salesforceFor } from "./session.js";
+import { KnownInUse } from "../known-in-use.js";
 
 /**
  * One outbox event → the booking's Salesforce Event, created or brought up to date. Runs outside
@@ -186,6 +187,10 @@ function salesforceStatusOf(d: ClaimedDelivery) {
 /** The events of a claimed lot that write nothing to Salesforce: no status to show, or an account with no org connected. */
 export async function idleSalesforceEvents(ctx: AppContext, ds: ClaimedDelivery[]): Promise<Set<string>> {
   const maybe = ds.filter((d) => salesforceStatusOf(d));
-  const connected = await accountsConnectedToSalesforce(ctx.db, [...new Set(maybe.map((d) => d.account_id))]);
-  return new Set(ds.filter((d) => !salesforceStatusOf(d) || !connected.has(d.account_id)).map((d) => d.event_id));
+  const ask = CONNECTED.unknown(maybe.map((d) => d.account_id));
+  CONNECTED.remember(await accountsConnectedToSalesforce(ctx.db, ask));
+  return new Set(ds.filter((d) => !salesforceStatusOf(d) || !CONNECTED.has(d.account_id)).map((d) => d.event_id));
 }
+
+/** Accounts recently found connected (a claim then asks the database only about the others). */
+const CONNECTED = new KnownInUse();
