@@ -28,9 +28,6 @@ export const JOBS = {
   trashPurge: { name: "trash-purge", cron: "*/10 * * * *", retryLimit: 1 },
 } as const;
 
-/** How long a wake waits for more commits to join it. */
-const WAKE_COALESCE_MS = 20;
-
 export interface Workers {
   /** Nudge the outbox dispatcher after a commit (it also polls). */
   wake(): void;
@@ -109,21 +106,13 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
     .then(() => runTimedNotifications(ctx))
     .then(() => runTrashPurge(ctx))
     .catch((err) => console.error("[jobs] system transitions", err));
-  // Commits arriving together wake the consumers once: at 50 changes a second each consumer then
-  // claims a few events per round instead of one, which on the embedded database (one connection
-  // for every request and every consumer) was a third of all statements.
-  let wakeTimer: NodeJS.Timeout | undefined;
   return {
     boss,
     wake: () => {
-      wakeTimer ??= setTimeout(() => {
-        wakeTimer = undefined;
-        void dispatchAll();
-        if (senders.length) void sendAll();
-      }, WAKE_COALESCE_MS);
+      void dispatchAll();
+      if (senders.length) void sendAll();
     },
     stop: async () => {
-      clearTimeout(wakeTimer);
       clearInterval(poll);
       loops.stopped = true;
       await boss.stop({ graceful: true, wait: true, timeout: 5000 });
