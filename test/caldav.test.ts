@@ -1,4 +1,3 @@
-import { createServer, request as httpRequest, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DAVCalendarObject } from "tsdav";
 import { calDavProviders } from "../src/integrations/caldav/client.js";
@@ -9,6 +8,7 @@ import { dispatchPending } from "../src/jobs/outbox-dispatcher.js";
 import { registerConsumer } from "../src/store/outbox-repo.js";
 import { ENGINES, client, customer, futureSlots, newAccount, startTestServer, type TestServer, type TestUser } from "./support/harness.js";
 import { act, book, customerDoes, hoursAfter, moveClock } from "./support/lifecycle-drive.js";
+import { startFlakyProxy, type FlakyProxy } from "./support/flaky-proxy.js";
 import { startRadicale, type Radicale } from "./support/radicale.js";
 import { ALL_WEEK, createPage, slots } from "./support/scheduling.js";
 
@@ -20,7 +20,7 @@ import { ALL_WEEK, createPage, slots } from "./support/scheduling.js";
 describe.each(ENGINES)("connected calendars (CalDAV, Radicale) on $name", (engine) => {
   let server: TestServer;
   let radicale: Radicale;
-  let flaky: Flaky;
+  let flaky: FlakyProxy;
   let n = 0;
   beforeAll(async () => {
     server = await startTestServer(engine);
@@ -327,43 +327,3 @@ describe.each(ENGINES)("connected calendars (CalDAV, Radicale) on $name", (engin
     expect(all.length).toBe(1);
   });
 });
-
-interface Flaky {
-  url: string;
-  failNext(count: number, status: number): void;
-  close(): Promise<void>;
-}
-
-/** A pass-through in front of Radicale that answers the next few requests with an error itself. */
-async function startFlakyProxy(target: string): Promise<Flaky> {
-  let failing = 0;
-  let status = 503;
-  const t = new URL(target);
-  const srv: Server = createServer((req, res) => {
-    if (failing > 0) {
-      failing--;
-      res.writeHead(status, { "content-type": "text/plain" }).end("unavailable");
-      return;
-    }
-    const up = httpRequest({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: { ...req.headers, host: t.host } }, (r) => {
-      const headers = { ...r.headers };
-      // Keep the client on this proxy (Radicale answers with absolute URLs only in Location).
-      if (headers.location) headers.location = headers.location.replace(target, `http://127.0.0.1:${(srv.address() as { port: number }).port}`);
-      res.writeHead(r.statusCode ?? 502, headers);
-      r.pipe(res);
-    });
-    up.on("error", () => res.writeHead(502).end());
-    req.pipe(up);
-  });
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
-  const port = (srv.address() as { port: number }).port;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    failNext(count, s) {
-      failing = count;
-      status = s;
-    },
-    close: () => new Promise((r) => srv.close(() => r())),
-  };
-}
-

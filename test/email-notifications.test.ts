@@ -1,5 +1,4 @@
-import { simpleParser, type ParsedMail } from "mailparser";
-import { SMTPServer } from "smtp-server";
+import type { ParsedMail } from "mailparser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { emailConsumer } from "../src/integrations/email/consumer.js";
 import { smtpTransport, type MailTransport } from "../src/integrations/email/transport.js";
@@ -8,52 +7,13 @@ import { enqueueEvents } from "../src/store/outbox-repo.js";
 import { ENGINES, client, futureSlots, newAccount, startTestServer, type TestServer } from "./support/harness.js";
 import { act, book, clientsFor, customerDoes, details, hoursAfter, moveClock, request, tokenOf } from "./support/lifecycle-drive.js";
 import { paidAccount, payAndBook, startPaymentsEnv, type PaymentsEnv } from "./support/payments.js";
+import { Inbox } from "./support/smtp-inbox.js";
 
 /**
  * E-mail notifications end to end: lifecycle changes through the API, the outbox's e-mail consumer
  * sending over SMTP to a real SMTP server in this process (smtp-server), and what arrives parsed
  * with mailparser: headers, both parts, the .ics attachment and the activity IDs.
  */
-type Failure = "451" | "550" | "drop";
-
-class Inbox {
-  messages: ParsedMail[] = [];
-  failures: Failure[] = [];
-  server: SMTPServer;
-  port = 0;
-  constructor() {
-    this.server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS", "AUTH"],
-      logger: false,
-      onMailFrom: (_address, session, cb) => {
-        const f = this.failures.shift();
-        if (f === "drop") {
-          // The peer vanishes mid-conversation: the connection is cut, no answer at all.
-          for (const c of (this.server as any).connections) if (c.session?.id === session.id) c._socket.destroy();
-          return;
-        }
-        if (f) return cb(Object.assign(new Error(f === "451" ? "Try again later" : "Mailbox unavailable"), { responseCode: Number(f) }));
-        cb();
-      },
-      onData: (stream, _session, cb) => {
-        simpleParser(stream).then((m) => {
-          this.messages.push(m);
-          cb();
-        }, cb);
-      },
-    });
-  }
-  async start() {
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    this.port = (this.server.server.address() as any).port;
-  }
-  to(address: string) {
-    return this.messages.filter((m) => addresses(m.to).includes(address.toLowerCase()));
-  }
-}
-
-const addresses = (a: ParsedMail["to"]): string[] => (Array.isArray(a) ? a : a ? [a] : []).flatMap((x) => x.value.map((v) => (v.address ?? "").toLowerCase()));
 const hhmm = (iso: string, zone: string) => new Intl.DateTimeFormat("en-GB", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso));
 const ics = (m: ParsedMail) => m.attachments.find((a) => a.contentType === "text/calendar")?.content.toString("utf8") ?? "";
 
@@ -73,7 +33,7 @@ describe.each(ENGINES)("e-mail notifications on $name", (engine) => {
   });
   afterAll(async () => {
     transport?.close();
-    await new Promise<void>((r) => (inbox ? inbox.server.close(() => r()) : r()));
+    await inbox?.close();
     await server?.close();
   });
 
@@ -380,7 +340,7 @@ describe.each(ENGINES)("payment e-mails on $name", (engine) => {
   });
   afterAll(async () => {
     transport?.close();
-    await new Promise<void>((r) => (inbox ? inbox.server.close(() => r()) : r()));
+    await inbox?.close();
     await env?.close();
   });
 

@@ -3,13 +3,23 @@ import http from "node:http";
 
 /**
  * A real local HTTP receiver for webhook tests and the bench: each path answers as told
- * (a status, or a delay before answering), and every request is recorded.
+ * (a status, or a delay before answering; or a function deciding per request), and every
+ * request is recorded with the answer written back, if any, and whether the sender took it.
  */
 export interface Received {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: string;
   at: number;
+  /** The status written back while the connection was open (unset: the sender had hung up, e.g. timed out). */
+  answered?: number;
+  answeredAt?: number;
+  /**
+   * The sender closed the connection within seconds of this answer, without another request on it:
+   * it had stopped waiting (its time limit passed while the answer was on its way), so it never took
+   * it. (A kept-alive connection is otherwise only closed after the server's 30 s keep-alive.)
+   */
+  answerDropped?: boolean;
 }
 
 export type Behaviour = { status: number; delayMs?: number };
@@ -17,24 +27,33 @@ export type Behaviour = { status: number; delayMs?: number };
 export interface Receiver {
   url: string;
   received: Received[];
-  /** How a path answers from now on (default 204). */
-  behave(path: string, b: Behaviour): void;
+  /** How a path answers from now on (default 204); a function decides for each request. */
+  behave(path: string, b: Behaviour | ((r: Received) => Behaviour)): void;
   close(): Promise<void>;
 }
 
 export async function startReceiver(onRequest?: (r: Received) => void): Promise<Receiver> {
   const received: Received[] = [];
-  const behaviours = new Map<string, Behaviour>();
+  const behaviours = new Map<string, Behaviour | ((r: Received) => Behaviour)>();
+  // The last answer on each connection, until the sender's next request on it shows it was taken.
+  const lastAnswer = new WeakMap<object, Received>();
   const server = http.createServer((req, res) => {
+    lastAnswer.delete(req.socket);
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const r: Received = { path: req.url ?? "/", headers: req.headers, body: Buffer.concat(chunks).toString("utf8"), at: Date.now() };
       received.push(r);
       onRequest?.(r);
-      const b = behaviours.get(r.path) ?? { status: 204 };
+      const told = behaviours.get(r.path) ?? { status: 204 };
+      const b = typeof told === "function" ? told(r) : told;
+      let gone = false;
+      res.on("close", () => (gone = true));
       const answer = () => {
-        if (res.destroyed) return;
+        if (res.destroyed || gone) return;
+        r.answered = b.status;
+        r.answeredAt = Date.now();
+        lastAnswer.set(req.socket, r);
         res.statusCode = b.status;
         res.end(b.status >= 300 ? `receiver says ${b.status}` : "");
       };
@@ -42,6 +61,10 @@ export async function startReceiver(onRequest?: (r: Received) => void): Promise<
       else answer();
     });
   });
+  server.on("connection", (socket) => socket.on("close", () => {
+    const r = lastAnswer.get(socket);
+    if (r && Date.now() - r.answeredAt! < 5000) r.answerDropped = true;
+  }));
   server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const addr = server.address();
