@@ -22,9 +22,9 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import pg from "pg";
 import { SMTPServer } from "smtp-server";
 import { percentile } from "./measure.js";
+import { freshDatabase } from "./webhooks.js";
 import { generateSecretKey } from "../src/app/secrets.js";
 import { startRadicale, type Radicale } from "../test/support/radicale.js";
 import { startReceiver, type Receiver } from "../test/support/webhook-receiver.js";
@@ -101,17 +101,6 @@ async function startDavGate(radicale: Radicale) {
   };
 }
 
-async function freshPostgres(baseUrl: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: `${baseUrl}/postgres` });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${DB_NAME}`);
-  } finally {
-    await admin.end();
-  }
-  return `${baseUrl}/${DB_NAME}`;
-}
 
 /** `npm start`'s server (API, workers, demo account) in a process of its own. */
 function startBookstream(env: Record<string, string>, log: (l: string) => void): Promise<{ proc: ChildProcess; url: string; token: string }> {
@@ -164,7 +153,7 @@ export async function runIntegrationsBench(engine: "pglite" | "postgres", postgr
   const SLOT_ITERATIONS = Number(process.env.BENCH_INTEGRATIONS_SLOTS ?? 200);
   const ACTIONS = Number(process.env.BENCH_INTEGRATIONS_ACTIONS ?? 150);
   const dataDir = engine === "pglite" ? fs.mkdtempSync(path.join(os.tmpdir(), "bookstream-integrations-")) : undefined;
-  const databaseUrl = engine === "postgres" ? await freshPostgres(postgresUrl) : undefined;
+  const databaseUrl = engine === "postgres" ? await freshDatabase(postgresUrl, DB_NAME) : undefined;
   const smtp = await startSmtp();
   const radicale = await startRadicale();
   const dav = await startDavGate(radicale);

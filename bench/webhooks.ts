@@ -43,16 +43,17 @@ export interface WebhookBenchResult {
   lag: { bookings: number; received: number; p50Ms: number; p95Ms: number; maxMs: number };
 }
 
-async function freshDatabase(baseUrl: string): Promise<string> {
+/** A new, empty database `name` on the server at `baseUrl` (dropped first if a run left it). */
+export async function freshDatabase(baseUrl: string, name = DB_NAME): Promise<string> {
   const admin = new pg.Client({ connectionString: `${baseUrl}/postgres` });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${DB_NAME}`);
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
   }
-  return `${baseUrl}/${DB_NAME}`;
+  return `${baseUrl}/${name}`;
 }
 
 /** `bookstream serve` without workers (an API process), or `bookstream worker` (jobs and outbox consumers only). */

@@ -24,6 +24,16 @@ function configFrom(opts: { dataDir?: string; databaseUrl?: string; port?: strin
   return loadConfig(process.env, overrides);
 }
 
+/** SIGINT or SIGTERM stops a long-running command cleanly, then exits. */
+function stopOnSignal(running: { stop(): Promise<void> }) {
+  const stop = async () => {
+    await running.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
 async function withDb<T>(
   opts: { dataDir?: string; databaseUrl?: string },
   work: (h: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
@@ -42,24 +52,12 @@ dbFlags(program.command("serve").description("run the API, the web app and the b
   .option("--port <port>", "HTTP port (PORT, default 3000)")
   .option("--no-demo", "start with an empty account instead of the demo (BOOKSTREAM_DEMO=0)")
   .action(async (opts) => {
-    const server = await startServer(configFrom(opts));
-    const stop = async () => {
-      await server.stop();
-      process.exit(0);
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    stopOnSignal(await startServer(configFrom(opts)));
   });
 
 dbFlags(program.command("worker").description("run only the background jobs and outbox consumers (PostgreSQL; API processes then run with BOOKSTREAM_WORKERS=0)"))
   .action(async (opts) => {
-    const worker = await startWorkerProcess(configFrom(opts));
-    const stop = async () => {
-      await worker.stop();
-      process.exit(0);
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
+    stopOnSignal(await startWorkerProcess(configFrom(opts)));
   });
 
 dbFlags(program.command("migrate").description("apply pending database migrations")).action(async (opts) => {
