@@ -13,6 +13,8 @@ export interface SalesforceLoadPlan {
   token: string;
   slug: string;
   adminId: string;
+  /** A second host: each reassign moves a booking to whichever of the two does not host it. */
+  otherHostId: string;
   changes: number;
   perSecond: number;
   /** The first meeting time (ISO); each booking takes the next hour. */
@@ -49,6 +51,7 @@ function post(path: string, body: unknown, auth: boolean): Promise<{ status: num
 const first = new Date(plan.firstSlot).getTime();
 let free = 0;
 const live: string[] = [];
+const hostOf = new Map<string, string>();
 const inflight: Promise<unknown>[] = [];
 const began = Date.now();
 for (let i = 0; i < plan.changes; i++) {
@@ -58,11 +61,20 @@ for (let i = 0; i < plan.changes; i++) {
   if (kind <= 1 || live.length < 4) {
     const start = new Date(first + free++ * 3_600_000).toISOString();
     inflight.push(post(`/api/v1/public/pages/${plan.slug}/bookings`, { start, customer: { name: `Customer ${i % 25}`, email: `customer${i % 25}@bench.example`, timeZone: "UTC" } }, false)
-      .then((r) => { if (r.status === 201) live.push(JSON.parse(r.body).activity.id); }));
+      .then((r) => {
+        if (r.status !== 201) return;
+        const id = JSON.parse(r.body).activity.id as string;
+        hostOf.set(id, plan.adminId);
+        live.push(id);
+      }));
   } else {
     const id = live.splice((i * 7) % live.length, 1)[0]!;
+    const to = hostOf.get(id) === plan.adminId ? plan.otherHostId : plan.adminId;
     inflight.push(kind === 2
-      ? post(`/api/v1/activities/${id}/actions/reassign`, { ownerId: plan.adminId }, true).then(() => live.push(id))
+      ? post(`/api/v1/activities/${id}/actions/reassign`, { ownerId: to }, true).then((r) => {
+        if (r.status === 200) hostOf.set(id, to);
+        live.push(id);
+      })
       : post(`/api/v1/activities/${id}/actions/cancel`, { reason: "bench" }, true));
   }
 }

@@ -1,4 +1,5 @@
 import type { Db, Tx } from "./database.js";
+import { firstPrepared } from "./prepared.js";
 
 type Conn = Db | Tx;
 
@@ -7,7 +8,7 @@ export async function insertAccount(conn: Conn, a: { id: string; name: string })
 }
 
 export async function findAccount(conn: Conn, id: string) {
-  return conn.selectFrom("accounts").selectAll().where("id", "=", id).executeTakeFirst();
+  return firstPrepared(conn, conn.selectFrom("accounts").selectAll().where("id", "=", id));
 }
 
 export async function listAccounts(conn: Conn) {
@@ -70,7 +71,7 @@ export async function findUserByEmail(conn: Conn, email: string) {
 }
 
 export async function findUser(conn: Conn, accountId: string, id: string) {
-  return conn.selectFrom("users").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+  return firstPrepared(conn, conn.selectFrom("users").selectAll().where("account_id", "=", accountId).where("id", "=", id));
 }
 
 /** The account's users by name: active ones, or with `status` the deactivated ones or all. */

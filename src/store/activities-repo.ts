@@ -1,6 +1,6 @@
 import { sql, type Selectable } from "kysely";
 import type { Db, Tx } from "./database.js";
-import { executePrepared } from "./prepared.js";
+import { executePrepared, firstPrepared } from "./prepared.js";
 import { outboxCtes, type OutboxEventInput } from "./outbox-repo.js";
 import { customerUpsert, type NewCustomer } from "./pages-repo.js";
 import type { ActivitiesTable, ListsEvery, RelationKind, RescheduleRequest } from "./schema.js";
@@ -51,10 +51,9 @@ export function activityColumns(conn: Conn) {
 }
 
 export async function findActivity(conn: Conn, accountId: string, id: string): Promise<ActivityRow | undefined> {
-  return (await activityColumns(conn)
+  return (await firstPrepared(conn, activityColumns(conn)
     .where("activities.account_id", "=", accountId)
-    .where("activities.id", "=", id.toUpperCase())
-    .executeTakeFirst()) as ActivityRow | undefined;
+    .where("activities.id", "=", id.toUpperCase()))) as ActivityRow | undefined;
 }
 
 export async function findActivitiesByIds(conn: Conn, accountId: string, ids: string[]): Promise<ActivityRow[]> {

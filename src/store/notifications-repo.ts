@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { executePrepared, firstPrepared } from "./prepared.js";
 import type { Db, Tx } from "./database.js";
 import type { SentEmailAttachment } from "./schema.js";
 
@@ -14,7 +15,7 @@ export interface PageNotificationSettings {
 export const DEFAULT_NOTIFICATION_SETTINGS: PageNotificationSettings = { disabledKinds: [], reminderHours: 24, followUpHours: 2 };
 
 export async function findNotificationSettings(conn: Conn, accountId: string, pageId: string): Promise<PageNotificationSettings> {
-  const r = await conn.selectFrom("notification_settings").selectAll().where("account_id", "=", accountId).where("booking_page_id", "=", pageId).executeTakeFirst();
+  const r = await firstPrepared(conn, conn.selectFrom("notification_settings").selectAll().where("account_id", "=", accountId).where("booking_page_id", "=", pageId));
   return r ? { disabledKinds: r.disabled_kinds, reminderHours: r.reminder_hours, followUpHours: r.follow_up_hours } : { ...DEFAULT_NOTIFICATION_SETTINGS };
 }
 
@@ -32,14 +33,13 @@ export async function listTemplates(conn: Conn, accountId: string, pageId: strin
 }
 
 export async function findTemplate(conn: Conn, accountId: string, pageId: string, kind: string, audience: "customer" | "host") {
-  return conn
+  return firstPrepared(conn, conn
     .selectFrom("email_templates")
     .selectAll()
     .where("account_id", "=", accountId)
     .where("booking_page_id", "=", pageId)
     .where("kind", "=", kind)
-    .where("audience", "=", audience)
-    .executeTakeFirst();
+    .where("audience", "=", audience));
 }
 
 export async function saveTemplate(
@@ -154,20 +154,19 @@ export interface SentEmailInput {
 }
 
 export async function isSent(conn: Conn, messageId: string): Promise<boolean> {
-  return !!(await conn.selectFrom("sent_emails").select("id").where("message_id", "=", messageId).executeTakeFirst());
+  return !!(await firstPrepared(conn, conn.selectFrom("sent_emails").select("id").where("message_id", "=", messageId)));
 }
 
 /** Records a sent message once (a retry of the same message id changes nothing). */
 export async function recordSent(conn: Conn, m: SentEmailInput): Promise<void> {
-  await conn
+  await executePrepared(conn, conn
     .insertInto("sent_emails")
     .values({
       message_id: m.messageId, account_id: m.accountId, activity_id: m.activityId, event_id: m.eventId, kind: m.kind, audience: m.audience,
       transport: m.transport, sender: m.sender, recipient: m.recipient, subject: m.subject, body_text: m.text, body_html: m.html,
       headers: JSON.stringify(m.headers), attachments: JSON.stringify(m.attachments), sent_at: m.at,
     })
-    .onConflict((oc) => oc.column("message_id").doNothing())
-    .execute();
+    .onConflict((oc) => oc.column("message_id").doNothing()));
 }
 
 /** An account's sent mail, newest first, paged by id. */

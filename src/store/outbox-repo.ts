@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from "kysely";
+import { executePrepared } from "./prepared.js";
 import type { Db, Tx } from "./database.js";
 
 export interface OutboxEventInput {
@@ -140,11 +141,10 @@ export async function claimLeasedDeliveries(db: Db, consumer: string, now: Date,
 
 /** A leased delivery done: marked delivered in one statement, only if the lease is still this worker's. */
 export async function settleLeasedDelivered(db: Db, consumer: string, eventId: string, token: string, now: Date): Promise<boolean> {
-  const r = await db.updateTable("outbox_deliveries")
+  const r = await executePrepared(db, db.updateTable("outbox_deliveries")
     .set({ status: "delivered", delivered_at: now, last_attempt_at: now, attempts: sql`attempts + 1`, last_error: null, lease_token: null })
-    .where("consumer", "=", consumer).where("event_id", "=", eventId).where("lease_token", "=", token).where("status", "=", "pending")
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+    .where("consumer", "=", consumer).where("event_id", "=", eventId).where("lease_token", "=", token).where("status", "=", "pending"));
+  return Number(r.numAffectedRows ?? 0) > 0;
 }
 
 /** Leased deliveries that needed no work, marked delivered in one statement (each only if its lease is still this worker's). */

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { firstPrepared } from "./prepared.js";
 import type { Db, Tx } from "./database.js";
 import { findActivity, type ActivityRow } from "./activities-repo.js";
 
@@ -7,13 +8,12 @@ type Conn = Db | Tx;
 
 /** The package a session belongs to, if any. */
 export async function findPackageIdOf(conn: Conn, accountId: string, sessionId: string): Promise<string | undefined> {
-  const row = await conn
+  const row = await firstPrepared(conn, conn
     .selectFrom("activity_relations")
     .select("from_id")
     .where("account_id", "=", accountId)
     .where("to_id", "=", sessionId)
-    .where("kind", "=", "package_session")
-    .executeTakeFirst();
+    .where("kind", "=", "package_session"));
   return row?.from_id;
 }
 

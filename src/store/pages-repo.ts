@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Selectable } from "kysely";
 import type { Db, Tx } from "./database.js";
-import { executePrepared } from "./prepared.js";
+import { executePrepared, firstPrepared } from "./prepared.js";
 import type { BookingPagesTable, Database, ListsEvery, OpenHours } from "./schema.js";
 
 type Conn = Db | Tx;
@@ -109,7 +109,7 @@ export type PageForBooking = Selectable<BookingPagesTable> & {
  * its actions. Settings and new bookings use findActivePage.
  */
 export async function findPage(conn: Conn, accountId: string, id: string) {
-  return conn.selectFrom("booking_pages").selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+  return firstPrepared(conn, conn.selectFrom("booking_pages").selectAll().where("account_id", "=", accountId).where("id", "=", id));
 }
 
 /** A booking page that has not been deleted. */

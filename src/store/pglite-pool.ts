@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { PGlite, types } from "@electric-sql/pglite";
+import { parse as pgliteResults, PGlite, protocol, types } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import { preparedNameOf } from "./prepared.js";
 
 /**
  * A pg-compatible "pool" over one embedded PGlite instance, for Kysely's PostgresDialect and
@@ -15,6 +16,19 @@ import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
  * see connect): another caller may read a commit a few milliseconds before its fsync ends — after
  * kill -9 it is still there (page cache); only a power cut in that window could lose it.
  */
+
+/** Statement texts whose parameter types are remembered (Kysely makes a text per `in (…)` length: bounded). */
+const MAX_REMEMBERED_TEXTS = 5_000;
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
+}
 
 type QueryResult = { command: string; rowCount: number; rows: any[] };
 
@@ -115,8 +129,50 @@ export class PGlitePool {
       const last = results[results.length - 1];
       return { command, rowCount: last?.affectedRows ?? last?.rows.length ?? 0, rows: last?.rows ?? [] };
     }
-    const r = await this.pg.query(sql, params as any[]);
+    const r = await this.runExtended(sql, params);
     return { command, rowCount: r.affectedRows ?? r.rows.length, rows: r.rows as any[] };
+  }
+
+  /** Per statement text: its parameters' types as PostgreSQL inferred them at its first run. */
+  private paramTypes = new Map<string, number[]>();
+  /** Texts prepared as named statements in this session (those run through executePrepared). */
+  private prepared = new Set<string>();
+
+  /**
+   * A statement with parameters in one call into the database. `PGlite.query` makes six (parse,
+   * describe, bind, describe, execute, sync), each a trip through the WebAssembly boundary: for a
+   * primary-key read that was most of its ~0.5 ms, and the embedded database runs every statement
+   * of every request and worker one after another. The parameters' types are learnt once per
+   * text (a describe), then each run sends parse + bind + execute + sync together, so every run is
+   * still planned for its own values, as before. Texts run through `executePrepared` (fixed shapes
+   * whose plans do not depend on their values) are named statements, parsed once per session and
+   * allowed a generic plan, as on a PostgreSQL server. Values are serialized and rows parsed with
+   * PGlite's own serializers and parsers, so results are the same as `PGlite.query`'s.
+   */
+  private async runExtended(sql: string, params: readonly unknown[]): Promise<{ affectedRows?: number; rows: unknown[] }> {
+    const { serialize } = protocol;
+    return this.pg.runExclusive(async () => {
+      const name = preparedNameOf(sql);
+      let types = this.paramTypes.get(sql);
+      if (!types || (name && !this.prepared.has(sql))) {
+        const described = await this.pg.execProtocolStream(concat([serialize.parse({ name: name ?? "", text: sql }), serialize.describe({ type: "S", name: name ?? "" }), serialize.sync()]), { syncToFs: false });
+        types = pgliteResults.parseDescribeStatementResults(described);
+        if (this.paramTypes.size >= MAX_REMEMBERED_TEXTS) this.paramTypes.clear();
+        this.paramTypes.set(sql, types);
+        if (name) this.prepared.add(sql);
+      }
+      const serializers = this.pg.serializers;
+      const values = params.map((v, i) => {
+        if (v === null || v === undefined) return null;
+        const serializer = serializers[types![i]!];
+        return serializer ? serializer(v) : String(v);
+      });
+      const messages = await this.pg.execProtocolStream(concat([
+        ...(name ? [] : [serialize.parse({ text: sql, types })]),
+        serialize.bind({ statement: name ?? "", values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync(),
+      ]), { syncToFs: false });
+      return pgliteResults.parseResults(messages, this.pg.parsers)[0]!;
+    });
   }
 
   private lastSynced = new Map<string, number>();

@@ -29,3 +29,8 @@ export async function executePrepared<R>(conn: Db | Tx, query: { compile(conn: D
 export function preparedNameOf(text: string): string | undefined {
   return names.get(text);
 }
+
+/** The first row of a fixed-shape read (a lookup by key), run as a prepared statement. */
+export async function firstPrepared<R>(conn: Db | Tx, query: { compile(conn: Db | Tx): CompiledQuery<R> }): Promise<R | undefined> {
+  return (await executePrepared(conn, query)).rows[0];
+}

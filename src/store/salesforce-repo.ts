@@ -1,4 +1,5 @@
 import type { Insertable, Updateable } from "kysely";
+import { executePrepared, firstPrepared } from "./prepared.js";
 import type { Db, Tx } from "./database.js";
 import type { SalesforceConnectionsTable } from "./schema.js";
 
@@ -8,7 +9,7 @@ type Conn = Db | Tx;
 export type SalesforceConnectionRow = Awaited<ReturnType<typeof findSalesforceConnection>> & {};
 
 export async function findSalesforceConnection(conn: Conn, accountId: string) {
-  return conn.selectFrom("salesforce_connections").selectAll().where("account_id", "=", accountId).executeTakeFirst();
+  return firstPrepared(conn, conn.selectFrom("salesforce_connections").selectAll().where("account_id", "=", accountId));
 }
 
 /** Of these accounts, those with a Salesforce org connected (its instance and both tokens kept). */
@@ -48,7 +49,7 @@ export async function takeOauthState(conn: Conn, stateHash: string, now: Date) {
 }
 
 export async function findUserMatch(conn: Conn, accountId: string, userId: string) {
-  return conn.selectFrom("salesforce_user_matches").selectAll().where("account_id", "=", accountId).where("user_id", "=", userId).executeTakeFirst();
+  return firstPrepared(conn, conn.selectFrom("salesforce_user_matches").selectAll().where("account_id", "=", accountId).where("user_id", "=", userId));
 }
 
 export async function listUserMatches(conn: Conn, accountId: string) {
@@ -66,8 +67,8 @@ export async function deleteUserMatch(conn: Conn, accountId: string, userId: str
 
 /** The page switch "Create Salesforce Activity Events": on unless turned off. */
 export async function pageCreatesEvents(conn: Conn, accountId: string, bookingPageId: string): Promise<boolean> {
-  const r = await conn.selectFrom("salesforce_page_settings").select("create_events")
-    .where("account_id", "=", accountId).where("booking_page_id", "=", bookingPageId).executeTakeFirst();
+  const r = await firstPrepared(conn, conn.selectFrom("salesforce_page_settings").select("create_events")
+    .where("account_id", "=", accountId).where("booking_page_id", "=", bookingPageId));
   return r?.create_events ?? true;
 }
 
@@ -77,7 +78,7 @@ export async function setPageCreatesEvents(conn: Conn, accountId: string, bookin
 }
 
 export async function findPerson(conn: Conn, accountId: string, email: string) {
-  const r = await conn.selectFrom("salesforce_people").select("who_id").where("account_id", "=", accountId).where("email", "=", email.toLowerCase()).executeTakeFirst();
+  const r = await firstPrepared(conn, conn.selectFrom("salesforce_people").select("who_id").where("account_id", "=", accountId).where("email", "=", email.toLowerCase()));
   return r?.who_id;
 }
 
@@ -93,7 +94,7 @@ export async function forgetPerson(conn: Conn, accountId: string, whoId: string)
 export type SalesforceEventRow = Awaited<ReturnType<typeof findSalesforceEvent>> & {};
 
 export async function findSalesforceEvent(conn: Conn, accountId: string, activityId: string) {
-  return conn.selectFrom("salesforce_events").selectAll().where("account_id", "=", accountId).where("activity_id", "=", activityId).executeTakeFirst();
+  return firstPrepared(conn, conn.selectFrom("salesforce_events").selectAll().where("account_id", "=", accountId).where("activity_id", "=", activityId));
 }
 
 export async function listSalesforceEvents(conn: Conn, accountId: string) {
@@ -105,8 +106,8 @@ export async function saveSalesforceEvent(
   conn: Conn, accountId: string, activityId: string,
   changes: { sf_event_id?: string | null; who_id?: string | null; what_id?: string | null; state?: string; note?: string | null; create_started_at?: Date | null; synced_at?: Date | null },
 ): Promise<void> {
-  await conn.insertInto("salesforce_events").values({ account_id: accountId, activity_id: activityId, ...changes })
-    .onConflict((oc) => oc.columns(["account_id", "activity_id"]).doUpdateSet(changes)).execute();
+  await executePrepared(conn, conn.insertInto("salesforce_events").values({ account_id: accountId, activity_id: activityId, ...changes })
+    .onConflict((oc) => oc.columns(["account_id", "activity_id"]).doUpdateSet(changes)));
 }
 
 /**
