@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES, client, customer, futureSlots, newAccount, startTestServer, type TestAccount, type TestServer } from "./support/harness.js";
 import { act, book, clientsFor, details, hoursAfter, moveClock, streamIds } from "./support/lifecycle-drive.js";
 import { ALL_WEEK, createPage } from "./support/scheduling.js";
+import { runTrashPurge } from "../src/app/trash/run-trash-purge.js";
 
 /**
  * The seed's "Deleting activities from the Activity stream", paragraph by paragraph, through the
@@ -207,6 +208,22 @@ describe.each(ENGINES)("the Trash on $name", (engine) => {
     expect((await admin.get("/api/v1/trash")).body.total).toBe(0);
     await moveClock(server, new Date(server.clock.now().getTime() + 60_000));
     expect((await admin.get(`/api/v1/activities/${b.id}`)).status).toBe(404);
+  });
+
+  it("A scheduled purge that takes several rounds keeps one report for its run, with the counts of every round", async () => {
+    const acct = await newAccount(server);
+    const { admin } = clientsFor(server, acct);
+    const slots = futureSlots(server, 5);
+    const ids: string[] = [];
+    for (const s of slots) ids.push((await book(server, acct.autoPage.slug, s)).id);
+    for (const id of ids) await moveOne(acct, id);
+    // Past 30 days without the clock's own run, so this run below is the one that purges them.
+    server.clock.moveTo(new Date(server.clock.now().getTime() + 31 * DAY));
+    const run = await runTrashPurge(server.ctx, { round: 2, vacuum: false });
+    expect(run.purged).toBeGreaterThanOrEqual(5);
+    for (const id of ids) expect((await admin.get(`/api/v1/activities/${id}`)).status).toBe(404);
+    const reports = (await admin.get("/api/v1/trash/purge-reports")).body.items;
+    expect(reports).toEqual([expect.objectContaining({ trigger: "scheduled", counts: expect.objectContaining({ bookings: 5 }) })]);
   });
 
   it("Deleted permanently and automatically after 30 days, on the account's clock, catching up after downtime", async () => {

@@ -30,6 +30,19 @@ export interface DatabaseHandle {
 
 const STARTUP_LOCK = 727275;
 
+/** The embedded databases' pools, by their Kysely instance (for waitUntilQuiet). */
+const embeddedPools = new WeakMap<Db, PGlitePool>();
+
+/**
+ * Bulk work in small batches calls this before each batch: on the embedded database (one
+ * connection for every request) it waits until the connection has been free for `ms`, so the
+ * batches run in the gaps between requests; on PostgreSQL each request has a connection of its own
+ * and it returns at once.
+ */
+export function waitUntilQuiet(db: Db, ms: number): Promise<void> {
+  return embeddedPools.get(db)?.quiet(ms) ?? Promise.resolve();
+}
+
 export interface OpenDatabaseOptions {
   databaseUrl?: string;
   /** Folder for the embedded database; omitted = in memory (tests). */
@@ -116,6 +129,7 @@ async function openPGlite(dataDir: string | undefined): Promise<DatabaseHandle> 
     throw err;
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool as any }) });
+  embeddedPools.set(db, pool);
   return {
     db,
     engine: "pglite",

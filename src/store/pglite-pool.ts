@@ -34,12 +34,31 @@ type QueryResult = { command: string; rowCount: number; rows: any[] };
 
 class Mutex {
   private tail: Promise<void> = Promise.resolve();
+  /** Callers holding or waiting for the lock, and when the last of them let go. */
+  private users = 0;
+  private freedAt = 0;
   lock(): Promise<() => void> {
     let release!: () => void;
     const next = new Promise<void>((r) => (release = r));
     const prev = this.tail;
     this.tail = prev.then(() => next);
-    return prev.then(() => release);
+    this.users++;
+    let released = false;
+    return prev.then(() => () => {
+      if (released) return;
+      released = true;
+      if (--this.users === 0) this.freedAt = performance.now();
+      release();
+    });
+  }
+
+  /** Resolves once nobody has held or waited for the lock for `ms` milliseconds. */
+  async quiet(ms: number): Promise<void> {
+    for (;;) {
+      const idleFor = this.users === 0 ? performance.now() - this.freedAt : 0;
+      if (idleFor >= ms) return;
+      await new Promise((r) => setTimeout(r, Math.max(1, Math.ceil(ms - idleFor))));
+    }
   }
 }
 
@@ -75,6 +94,16 @@ export class PGlitePool {
     await pg.waitReady;
     const walDir = opts.dataDir && opts.durable !== false ? path.join(opts.dataDir, "pg_wal") : undefined;
     return new PGlitePool(pg, walDir);
+  }
+
+  /**
+   * For bulk work in small transactions (the Trash purge): resolves once the connection has been
+   * free for `ms`. A request's statements come a moment apart, each taking the connection anew;
+   * a batch that took it in such a gap made the request wait for the whole batch at every one of
+   * its statements (the stream's first page went from 10 to 70 ms during a purge).
+   */
+  quiet(ms: number): Promise<void> {
+    return this.mutex.quiet(ms);
   }
 
   async connect() {
@@ -200,6 +229,11 @@ export class PGlitePool {
     return this.syncQueued;
   }
 
+  /** WAL segments before this one are complete and synced (see syncWal). */
+  private syncedFrom = "";
+  /** The segment the previous round found written last. */
+  private previousNewest = "";
+
   private async syncWal(): Promise<void> {
     const dir = this.walDir!;
     let names: string[];
@@ -208,12 +242,18 @@ export class PGlitePool {
     } catch {
       return;
     }
-    for (const name of names) {
-      if (!/^[0-9A-F]{24}$/.test(name)) continue;
+    // PostgreSQL writes its WAL one segment after another (names are fixed-width hex, so they sort
+    // by position): only the segment being written and any after it can hold new commits. Looking
+    // at every file instead cost a stat per segment per commit, and segments pile up between
+    // checkpoints (a purge's thousands of commits spent seconds on it).
+    const segments = names.filter((n) => /^[0-9A-F]{24}$/.test(n) && n >= this.syncedFrom).sort();
+    let newest = { name: "", stamp: -1 };
+    for (const name of segments) {
       const file = path.join(dir, name);
       const st = await fs.promises.stat(file).catch(() => undefined);
       if (!st) continue;
       const stamp = st.mtimeMs;
+      if (stamp >= newest.stamp) newest = { name, stamp };
       if (this.lastSynced.get(name) === stamp) continue;
       const fh = await fs.promises.open(file, "r+").catch(() => undefined);
       if (!fh) continue;
@@ -224,6 +264,13 @@ export class PGlitePool {
       }
       this.lastSynced.set(name, stamp);
     }
+    // The segment being written is the one written last (segments a checkpoint recycled, renamed
+    // ahead with their old times, stay in the list until PostgreSQL reaches them). The window
+    // starts at the one the previous round found: a segment this round saw may still have been
+    // finished off while the round ran, and the next round looks at it once more.
+    if (this.previousNewest) this.syncedFrom = this.previousNewest;
+    if (newest.name) this.previousNewest = newest.name;
+    for (const n of this.lastSynced.keys()) if (n < this.syncedFrom) this.lastSynced.delete(n);
   }
 
   async end(): Promise<void> {

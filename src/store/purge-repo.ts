@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Db, Tx } from "./database.js";
+import { executePrepared } from "./prepared.js";
 import type { PurgeTrigger } from "./schema.js";
 
 /**
@@ -25,6 +26,14 @@ import type { PurgeTrigger } from "./schema.js";
 
 export type PurgeCounts = Record<string, number>;
 
+/**
+ * `= ANY($1::text[])` for a list: one parameter whatever the batch's size, so each statement has one
+ * text, run prepared (store/prepared.ts) — planning a statement over these tables and their indexes
+ * cost more than running it for a batch (on the embedded database planning also asks the file
+ * system for the size of every table and index it looks at).
+ */
+const anyOf = (values: string[]) => sql<string>`ANY(${values}::text[])`;
+
 const n = (r: { numDeletedRows?: bigint; numUpdatedRows?: bigint; numInsertedOrUpdatedRows?: bigint } | undefined) =>
   Number(r?.numDeletedRows ?? r?.numUpdatedRows ?? 0);
 
@@ -35,13 +44,12 @@ export async function deleteActivitiesAndTraces(tx: Tx, accountId: string, candi
   // The Trash test is made here, not in SQL: "trashed_at IS NOT NULL" would lead the planner to the
   // Trash's partial index (migrations 019, 021) and a walk over the whole Trash for every batch,
   // where the primary key finds the named rows directly.
-  const locked = await tx
+  const locked = (await executePrepared(tx, tx
     .selectFrom("activities")
     .select(["id", "type", "customer_id", "trashed_at"])
     .where("account_id", "=", accountId)
-    .where("id", "in", candidateIds)
-    .forUpdate()
-    .execute();
+    .where("id", "=", anyOf(candidateIds))
+    .forUpdate())).rows;
   const targets = locked.filter((t) => t.trashed_at !== null);
   if (targets.length === 0) return counts;
   const ids = targets.map((t) => t.id);
@@ -50,7 +58,10 @@ export async function deleteActivitiesAndTraces(tx: Tx, accountId: string, candi
 
   // Payments: their money stays in revenue as amount, currency, date and page; their booking or
   // package loses what depended on them (refund, invoice, page link, policy).
-  const records = await tx.selectFrom("payment_records").selectAll().where("account_id", "=", accountId).where("activity_id", "in", ids).execute();
+  // Payment records belong to transaction activities (TXN-): none in the batch, none to read.
+  const txnIds = targets.filter((t) => t.type === "transaction").map((t) => t.id);
+  const records = txnIds.length === 0 ? []
+    : (await executePrepared(tx, tx.selectFrom("payment_records").selectAll().where("account_id", "=", accountId).where("activity_id", "=", anyOf(txnIds)))).rows;
   const moved = records.filter((r) => r.state === "completed");
   if (moved.length > 0) {
     await tx.insertInto("revenue_ledger").values(moved.map((r) => ({
@@ -68,12 +79,13 @@ export async function deleteActivitiesAndTraces(tx: Tx, accountId: string, candi
       .where((eb) => eb.or([eb("capture_id", "in", paypalIds), eb("resource_id", "in", paypalIds)])).executeTakeFirst());
   }
 
-  // The traces kept beside the activities, in one statement (on the embedded database each
-  // statement has a fixed cost, and a purge runs thousands of batches). Its parts share one
-  // snapshot: the deliveries are counted before their events' deletion takes them by cascade.
+  // The activities and the traces kept beside them, in one statement (on the embedded database
+  // each statement has a fixed cost, and a purge runs thousands of batches). Its parts share one
+  // snapshot: the deliveries and history are counted before the cascades take them; the foreign
+  // keys are checked at the statement's end, when the pointers to the deleted bookings are gone too.
   // (PostgreSQL runs every data-modifying WITH part to completion, read or not.)
-  const list = sql`ARRAY[${sql.join(ids)}]::text[]`;
-  const traces = await sql<{ checkouts: number; outbox_events: number; emails: number; deliveries: number; history: number }>`
+  const list = sql`${ids}::text[]`;
+  const traces = await executePrepared(tx, sql<{ checkouts: number; outbox_events: number; emails: number; deliveries: number; history: number }>`
     WITH checkouts_gone AS (
         DELETE FROM checkouts WHERE account_id = ${accountId}
           AND (result_activity_id = ANY(${list}) OR payment_activity_id = ANY(${list}) OR moves_activity_id = ANY(${list})) RETURNING 1),
@@ -84,37 +96,36 @@ export async function deleteActivitiesAndTraces(tx: Tx, accountId: string, candi
       salesforce_gone AS (DELETE FROM salesforce_events WHERE account_id = ${accountId} AND activity_id = ANY(${list}) RETURNING 1),
       -- A request that would move a deleted booking keeps its own data, not the pointer.
       unpointed AS (UPDATE activities SET reschedules_id = NULL
-        WHERE account_id = ${accountId} AND reschedules_id = ANY(${list}) AND NOT (id = ANY(${list})) RETURNING 1)
+        WHERE account_id = ${accountId} AND reschedules_id = ANY(${list}) AND NOT (id = ANY(${list})) RETURNING 1),
+      activities_gone AS (DELETE FROM activities WHERE account_id = ${accountId} AND id = ANY(${list}) RETURNING 1)
     SELECT (SELECT count(*) FROM checkouts_gone)::int AS checkouts,
       (SELECT count(*) FROM events_gone)::int AS outbox_events,
       (SELECT count(*) FROM emails_gone)::int AS emails,
       ((SELECT count(*) FROM outbox_deliveries WHERE account_id = ${accountId} AND activity_id = ANY(${list}))
         + (SELECT count(*) FROM webhook_deliveries WHERE account_id = ${accountId} AND activity_id = ANY(${list})))::int AS deliveries,
-      (SELECT count(*) FROM activity_history WHERE account_id = ${accountId} AND activity_id = ANY(${list}))::int AS history`.execute(tx);
+      (SELECT count(*) FROM activity_history WHERE account_id = ${accountId} AND activity_id = ANY(${list}))::int AS history`);
   const t = traces.rows[0]!;
   counts.checkouts = Number(t.checkouts);
   counts.outboxEvents = Number(t.outbox_events);
   counts.emails = Number(t.emails);
   counts.deliveries = Number(t.deliveries);
   counts.history = Number(t.history);
-  await tx.deleteFrom("activities").where("account_id", "=", accountId).where("id", "in", ids).execute();
 
   if (customerIds.length > 0) {
-    const gone = await tx
-      .deleteFrom("customers")
-      .where("account_id", "=", accountId)
-      .where("id", "in", customerIds)
-      .where((eb) => eb.not(eb.exists(eb.selectFrom("activities").select(sql`1`.as("one")).whereRef("activities.customer_id", "=", "customers.id").where("activities.customer_id", "is not", null))))
-      .returning("email")
-      .execute();
-    counts.customers = gone.length;
-    const emails = gone.map((c) => c.email.toLowerCase());
-    if (emails.length > 0) {
-      await tx.deleteFrom("salesforce_people").where("account_id", "=", accountId).where(sql<string>`lower(email)`, "in", emails).execute();
-      // Checkouts that never became an activity (declined, expired, abandoned) still hold the customer's details.
-      counts.checkouts += n(await tx.deleteFrom("checkouts").where("account_id", "=", accountId).where("state", "!=", "open")
-        .where(sql<string>`lower(customer->>'email')`, "in", emails).executeTakeFirst());
-    }
+    // The customers no longer referenced (a statement of its own: it must see the activities
+    // gone), with what is kept by their e-mail: Salesforce's matched people, and checkouts that
+    // never became an activity (declined, expired, abandoned) but still hold the customer's details.
+    const gone = await executePrepared(tx, sql<{ customers: number; checkouts: number }>`
+      WITH customers_gone AS (
+          DELETE FROM customers c WHERE c.account_id = ${accountId} AND c.id = ANY(${customerIds}::uuid[])
+            AND NOT EXISTS (SELECT 1 FROM activities a WHERE a.customer_id = c.id)
+          RETURNING lower(c.email) AS email),
+        people_gone AS (DELETE FROM salesforce_people WHERE account_id = ${accountId} AND lower(email) IN (SELECT email FROM customers_gone) RETURNING 1),
+        checkouts_gone AS (DELETE FROM checkouts WHERE account_id = ${accountId} AND state <> 'open'
+          AND lower(customer->>'email') IN (SELECT email FROM customers_gone) RETURNING 1)
+      SELECT (SELECT count(*) FROM customers_gone)::int AS customers, (SELECT count(*) FROM checkouts_gone)::int AS checkouts`);
+    counts.customers = Number(gone.rows[0]!.customers);
+    counts.checkouts += Number(gone.rows[0]!.checkouts);
   }
   return counts;
 }
@@ -123,6 +134,14 @@ export async function insertPurgeReport(tx: Tx, r: { accountId: string; trigger:
   const id = randomUUID();
   await tx.insertInto("purge_reports").values({ id, account_id: r.accountId, trigger: r.trigger, actor_id: r.actorId, ran_at: r.at, counts: JSON.stringify(r.counts) }).execute();
   return id;
+}
+
+/** Adds a later round's counts to a run's report (the scheduled purge keeps one report per run). */
+export async function addToPurgeReport(tx: Tx, reportId: string, counts: PurgeCounts): Promise<void> {
+  const report = await tx.selectFrom("purge_reports").select("counts").where("id", "=", reportId).forUpdate().executeTakeFirstOrThrow();
+  const sum: PurgeCounts = { ...(report.counts as PurgeCounts) };
+  for (const [k, v] of Object.entries(counts)) sum[k] = (sum[k] ?? 0) + v;
+  await tx.updateTable("purge_reports").set({ counts: JSON.stringify(sum) }).where("id", "=", reportId).execute();
 }
 
 export async function listPurgeReports(conn: Db, accountId: string, limit: number) {

@@ -61,15 +61,21 @@ export async function trashedIdsOf(conn: Conn, accountId: string, limit: number)
 }
 
 /** Trashed activities whose 30 days are over, any account (the scheduled purge's work list; activities_trash_due_idx). */
-export async function dueForPurge(conn: Conn, cutoff: Date, limit: number): Promise<{ id: string; account_id: string }[]> {
-  return conn
+export async function dueForPurge(conn: Conn, cutoff: Date, limit: number, after?: DueKey): Promise<(DueKey & { account_id: string })[]> {
+  let q = conn
     .selectFrom("activities")
-    .select(["id", "account_id"])
+    .select(["id", "account_id", "trashed_at"])
     .where("trashed_at", "is not", null)
-    .where("trashed_at", "<=", cutoff)
-    .orderBy("trashed_at")
-    .limit(limit)
-    .execute();
+    .where("trashed_at", "<=", cutoff);
+  if (after) q = q.where(sql<boolean>`(trashed_at, id) > (${after.trashed_at}, ${after.id})`);
+  const rows = await q.orderBy("trashed_at").orderBy("id").limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, account_id: r.account_id, trashed_at: r.trashed_at! }));
+}
+
+/** Where a round of the purge's work list ended (the next starts after it). */
+export interface DueKey {
+  id: string;
+  trashed_at: Date;
 }
 
 /** Users' names, for "moved by" in the Trash. */

@@ -1,10 +1,13 @@
 import { purgeCutoff } from "../../domain/trash.js";
 import { hasUnvacuumedPurges, vacuumPurgedTables } from "../../store/purge-repo.js";
-import { dueForPurge } from "../../store/trash-repo.js";
+import { dueForPurge, type DueKey } from "../../store/trash-repo.js";
 import type { AppContext } from "../context.js";
-import { purgeActivities } from "./purge-activities.js";
+import { waitUntilQuiet } from "../../store/database.js";
+import { EMBEDDED_QUIET_MS, purgeActivities } from "./purge-activities.js";
 
+/** Activities per round of the work list: on the embedded database a round's read holds every request up, so fewer. */
 const ROUND = 10_000;
+const EMBEDDED_ROUND = 1_000;
 /**
  * A purge is vacuumed once it is an hour old: one VACUUM then covers every purge of that hour, and
  * it runs apart from the purge itself (on the embedded database, whose one connection serves the
@@ -14,26 +17,31 @@ export const VACUUM_AFTER_MS = 60 * 60_000;
 
 /**
  * The scheduled purge (jobs/workers.ts, every 10 minutes, and at start): deletes what has been in
- * the Trash for 30 days, one report per account, then vacuums the tables if a purge (any path:
+ * the Trash for 30 days, in rounds of 10,000 (1,000 on the embedded database) read in keyset
+ * order, with one report per account for the whole run (made by its first round, added to by the
+ * next), then vacuums the tables if a purge (any path:
  * delete-permanently and empty-trash too) is an hour old and not vacuumed yet. It works from the
  * data, so after downtime one run catches up on everything that fell due meanwhile.
  */
-export async function runTrashPurge(ctx: AppContext, opts: { vacuum?: boolean } = {}): Promise<{ purged: number; accounts: number; vacuumed: boolean }> {
+export async function runTrashPurge(ctx: AppContext, opts: { vacuum?: boolean; round?: number } = {}): Promise<{ purged: number; accounts: number; vacuumed: boolean }> {
   const cutoff = purgeCutoff(ctx.clock.now());
-  const byAccount = new Map<string, string[]>();
+  let purged = 0;
+  const reportOf = new Map<string, string | null>();
+  let after: DueKey | undefined;
   for (;;) {
-    const due = await dueForPurge(ctx.db, cutoff, ROUND);
+    const size = opts.round ?? (ctx.embedded ? EMBEDDED_ROUND : ROUND);
+    if (ctx.embedded) await waitUntilQuiet(ctx.db, EMBEDDED_QUIET_MS);
+    const due = await dueForPurge(ctx.db, cutoff, size, after);
     if (due.length === 0) break;
+    after = due[due.length - 1];
     const round = new Map<string, string[]>();
     for (const d of due) round.set(d.account_id, [...(round.get(d.account_id) ?? []), d.id]);
-    let removed = 0;
     for (const [accountId, ids] of round) {
-      const r = await purgeActivities(ctx, { accountId, ids, trigger: "scheduled", actorId: null });
-      removed += (r.counts.bookings ?? 0) + (r.counts.packages ?? 0) + (r.counts.transactions ?? 0);
-      byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), ...ids]);
+      const r = await purgeActivities(ctx, { accountId, ids, trigger: "scheduled", actorId: null, reportId: reportOf.get(accountId) ?? null });
+      reportOf.set(accountId, r.reportId);
+      purged += ids.length;
     }
-    // Another worker took them (or a restore won): nothing left that this run can do.
-    if (removed === 0 || due.length < ROUND) break;
+    if (due.length < size) break;
   }
   let vacuumed = false;
   const now = ctx.clock.now();
@@ -41,5 +49,5 @@ export async function runTrashPurge(ctx: AppContext, opts: { vacuum?: boolean } 
     await vacuumPurgedTables(ctx.db, ctx.clock.now());
     vacuumed = true;
   }
-  return { purged: [...byAccount.values()].reduce((n, ids) => n + ids.length, 0), accounts: byAccount.size, vacuumed };
+  return { purged, accounts: reportOf.size, vacuumed };
 }
