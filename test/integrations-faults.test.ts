@@ -331,7 +331,11 @@ describe.each(ENGINES)("e-mail, calendars and webhooks under faults on $name", (
       const sends = new Map<string, number>();
       for (const r of got) sends.set(idOf(r), (sends.get(idOf(r)) ?? 0) + 1);
       const attempts = new Map(mine.map((r) => [webhookMessageId(r.event_id, ep.id), Number(r.attempts)]));
-      expect([...sends].filter(([id, n]) => attempts.get(id) !== n), `${ep.path}: requests not counted as attempts`).toEqual([]);
+      // Every request the receiver got is one attempt Bookstream counted. An attempt may also end
+      // before its request left this process (its answer time runs from the send, and on a busy
+      // machine the embedded database can hold the event loop past the 300 ms limit), so attempts
+      // may outnumber what the receiver saw, never the other way.
+      expect([...sends].filter(([id, n]) => (attempts.get(id) ?? 0) < n).map(([id, n]) => `${id}: ${n} requests, ${attempts.get(id) ?? 0} attempts`), `${ep.path}: requests not counted as attempts`).toEqual([]);
       const ok = new Set(got.filter((r) => r.answered !== undefined && r.answered >= 200 && r.answered < 300 && !r.answerDropped));
       const okIds = [...ok].map(idOf);
       expect(okIds.filter((id, i) => okIds.indexOf(id) !== i), `${ep.path}: events taken with 2xx more than once`).toEqual([]);
