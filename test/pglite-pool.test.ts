@@ -58,6 +58,10 @@ describe("the embedded database's statements", () => {
       for (let i = 0; i < 8; i++) expect((await read(i)).rows[0]!.n).toBe(i + 1);
       const named = await db.executeQuery(sql<{ name: string }>`SELECT name FROM pg_prepared_statements WHERE statement LIKE ${"%::int + 1 AS n%"}`.compile(db));
       expect(named.rows.length).toBe(1);
+      // Dropped underneath it (or outdated by a schema change): that run fails as PostgreSQL says, the next prepares it again.
+      await handle.executeSql("DEALLOCATE ALL");
+      await expect(read(1)).rejects.toMatchObject({ code: "26000" });
+      expect((await read(2)).rows[0]!.n).toBe(3);
     } finally {
       await handle?.close();
     }

@@ -184,7 +184,11 @@ export class PGlitePool {
       const name = preparedNameOf(sql);
       let types = this.paramTypes.get(sql);
       if (!types || (name && !this.prepared.has(sql))) {
-        const described = await this.pg.execProtocolStream(concat([serialize.parse({ name: name ?? "", text: sql }), serialize.describe({ type: "S", name: name ?? "" }), serialize.sync()]), { syncToFs: false });
+        // A named one replaces any statement left under its name (Close of none is no error).
+        const described = await this.pg.execProtocolStream(concat([
+          ...(name ? [serialize.close({ type: "S", name })] : []),
+          serialize.parse({ name: name ?? "", text: sql }), serialize.describe({ type: "S", name: name ?? "" }), serialize.sync(),
+        ]), { syncToFs: false });
         types = pgliteResults.parseDescribeStatementResults(described);
         if (this.paramTypes.size >= MAX_REMEMBERED_TEXTS) this.paramTypes.clear();
         this.paramTypes.set(sql, types);
@@ -196,10 +200,22 @@ export class PGlitePool {
         const serializer = serializers[types![i]!];
         return serializer ? serializer(v) : String(v);
       });
-      const messages = await this.pg.execProtocolStream(concat([
-        ...(name ? [] : [serialize.parse({ text: sql, types })]),
-        serialize.bind({ statement: name ?? "", values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync(),
-      ]), { syncToFs: false });
+      let messages;
+      try {
+        messages = await this.pg.execProtocolStream(concat([
+          ...(name ? [] : [serialize.parse({ text: sql, types })]),
+          serialize.bind({ statement: name ?? "", values }), serialize.describe({ type: "P" }), serialize.execute({}), serialize.sync(),
+        ]), { syncToFs: false });
+      } catch (err) {
+        // A named statement gone (26000) or outdated by a schema change (0A000, "cached plan must
+        // not change result type"): this run fails as PostgreSQL says, the next prepares it afresh.
+        const code = (err as { code?: string }).code;
+        if (name && (code === "26000" || code === "0A000")) {
+          this.prepared.delete(sql);
+          this.paramTypes.delete(sql);
+        }
+        throw err;
+      }
       return pgliteResults.parseResults(messages, this.pg.parsers)[0]!;
     });
   }
