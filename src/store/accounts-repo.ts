@@ -1,5 +1,6 @@
 import type { Db, Tx } from "./database.js";
 import { firstPrepared } from "./prepared.js";
+import { accountHolding } from "./global-names.js";
 
 type Conn = Db | Tx;
 
@@ -36,6 +37,7 @@ export async function embedOriginsForPublicPage(conn: Conn, kind: "booking" | "m
         .selectFrom("booking_pages as p")
         .innerJoin("accounts as a", "a.id", "p.account_id")
         .select("a.embed_origins")
+        .where("p.account_id", "=", accountHolding("booking_page_slug", slug))
         .where((eb) => eb(eb.fn("lower", ["p.slug"]), "=", slug.toLowerCase()))
         .where("p.deleted_at", "is", null)
         .executeTakeFirst()
@@ -43,6 +45,7 @@ export async function embedOriginsForPublicPage(conn: Conn, kind: "booking" | "m
         .selectFrom("master_pages as p")
         .innerJoin("accounts as a", "a.id", "p.account_id")
         .select("a.embed_origins")
+        .where("p.account_id", "=", accountHolding("master_page_slug", slug))
         .where((eb) => eb(eb.fn("lower", ["p.slug"]), "=", slug.toLowerCase()))
         .executeTakeFirst();
   return row?.embed_origins;
@@ -67,7 +70,10 @@ export async function insertUser(conn: Conn, u: NewUser) {
 }
 
 export async function findUserByEmail(conn: Conn, email: string) {
-  return conn.selectFrom("users").selectAll().where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase())).executeTakeFirst();
+  return conn.selectFrom("users").selectAll()
+    .where("account_id", "=", accountHolding("user_email", email))
+    .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase()))
+    .executeTakeFirst();
 }
 
 export async function findUser(conn: Conn, accountId: string, id: string) {

@@ -31,7 +31,7 @@ export async function upsertCalendarConnection(tx: Tx, row: Omit<CalendarConnect
     .insertInto("calendar_connections")
     .values(row)
     .onConflict((oc) =>
-      oc.column("user_id").doUpdateSet({
+      oc.columns(["user_id", "account_id"]).doUpdateSet({
         server_url: row.server_url, username: row.username, password_sealed: row.password_sealed,
         calendar_url: row.calendar_url, calendar_name: row.calendar_name, updated_at: row.updated_at,
         busy_fetched_at: null, busy_error: null,
@@ -95,7 +95,7 @@ export async function deleteEventCopy(conn: Conn, accountId: string, activityId:
 
 export async function upsertFeed(tx: Tx, row: { account_id: string; user_id: string; token_hash: string; created_at: Date }): Promise<void> {
   await tx.insertInto("calendar_feeds").values(row)
-    .onConflict((oc) => oc.column("user_id").doUpdateSet({ token_hash: row.token_hash, created_at: row.created_at }))
+    .onConflict((oc) => oc.columns(["user_id", "account_id"]).doUpdateSet({ token_hash: row.token_hash, created_at: row.created_at }))
     .execute();
 }
 

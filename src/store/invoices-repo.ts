@@ -22,7 +22,7 @@ export async function recordInvoiceDetails(conn: Conn, accountId: string, activi
         ])
         .where("id", "=", accountId),
     )
-    .onConflict((oc) => oc.column("activity_id").doNothing())
+    .onConflict((oc) => oc.columns(["activity_id", "account_id"]).doNothing())
     .execute();
 }
 

@@ -24,7 +24,7 @@ export async function saveNotificationSettings(conn: Conn, accountId: string, pa
   await conn
     .insertInto("notification_settings")
     .values({ account_id: accountId, booking_page_id: pageId, ...row })
-    .onConflict((oc) => oc.column("booking_page_id").doUpdateSet(row))
+    .onConflict((oc) => oc.columns(["booking_page_id", "account_id"]).doUpdateSet(row))
     .execute();
 }
 
@@ -50,7 +50,7 @@ export async function saveTemplate(
   await conn
     .insertInto("email_templates")
     .values({ account_id: t.accountId, booking_page_id: t.pageId, kind: t.kind, audience: t.audience, ...row })
-    .onConflict((oc) => oc.columns(["booking_page_id", "kind", "audience"]).doUpdateSet(row))
+    .onConflict((oc) => oc.columns(["booking_page_id", "kind", "audience", "account_id"]).doUpdateSet(row))
     .execute();
 }
 
@@ -129,7 +129,7 @@ export async function claimScheduled(
   const r = await tx
     .insertInto("scheduled_notifications")
     .values({ account_id: n.accountId, activity_id: n.activityId, kind: n.kind, for_start: n.forStart, due_at: n.dueAt, decided_at: n.at, outcome: n.outcome, note: n.note })
-    .onConflict((oc) => oc.columns(["activity_id", "kind", "for_start"]).doNothing())
+    .onConflict((oc) => oc.columns(["activity_id", "kind", "for_start", "account_id"]).doNothing())
     .returning("activity_id")
     .executeTakeFirst();
   return r !== undefined;
@@ -166,7 +166,7 @@ export async function recordSent(conn: Conn, m: SentEmailInput): Promise<void> {
       transport: m.transport, sender: m.sender, recipient: m.recipient, subject: m.subject, body_text: m.text, body_html: m.html,
       headers: JSON.stringify(m.headers), attachments: JSON.stringify(m.attachments), sent_at: m.at,
     })
-    .onConflict((oc) => oc.column("message_id").doNothing()));
+    .onConflict((oc) => oc.columns(["message_id", "account_id"]).doNothing()));
 }
 
 /** An account's sent mail, newest first, paged by id. */

@@ -1,4 +1,5 @@
 import { sql, type Updateable } from "kysely";
+import { accountHolding } from "./global-names.js";
 import type { Db, Tx } from "./database.js";
 import type { BookingPagesTable, MasterPagesTable } from "./schema.js";
 import { definedOnly } from "./team-repo.js";
@@ -18,6 +19,7 @@ export async function slugTaken(conn: Conn, slug: string, exceptPageId?: string)
   let q = conn
     .selectFrom("booking_pages")
     .select("id")
+    .where("account_id", "=", accountHolding("booking_page_slug", slug))
     .where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase()))
     .where("deleted_at", "is", null);
   if (exceptPageId) q = q.where("id", "!=", exceptPageId);
@@ -31,7 +33,9 @@ export async function updateEventType(tx: Tx, accountId: string, id: string, cha
 }
 
 export async function masterSlugTaken(conn: Conn, slug: string, exceptId?: string): Promise<boolean> {
-  let q = conn.selectFrom("master_pages").select("id").where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase()));
+  let q = conn.selectFrom("master_pages").select("id")
+    .where("account_id", "=", accountHolding("master_page_slug", slug))
+    .where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase()));
   if (exceptId) q = q.where("id", "!=", exceptId);
   return Boolean(await q.executeTakeFirst());
 }
@@ -58,7 +62,10 @@ export async function findMasterPage(conn: Conn, accountId: string, id: string) 
 }
 
 export async function findMasterPageBySlug(conn: Conn, slug: string) {
-  return conn.selectFrom("master_pages").selectAll().where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase())).executeTakeFirst();
+  return conn.selectFrom("master_pages").selectAll()
+    .where("account_id", "=", accountHolding("master_page_slug", slug))
+    .where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase()))
+    .executeTakeFirst();
 }
 
 export async function listMasterPages(conn: Conn, accountId: string) {

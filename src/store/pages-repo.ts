@@ -1,4 +1,5 @@
 import { sql, type ExpressionBuilder, type Selectable } from "kysely";
+import { accountHolding } from "./global-names.js";
 import type { Db, Tx } from "./database.js";
 import { executePrepared, firstPrepared } from "./prepared.js";
 import type { BookingPagesTable, Database, ListsEvery, OpenHours } from "./schema.js";
@@ -38,6 +39,7 @@ export async function findPageBySlug(conn: Conn, slug: string) {
   return conn
     .selectFrom("booking_pages")
     .selectAll()
+    .where("account_id", "=", accountHolding("booking_page_slug", slug))
     .where((eb) => eb(eb.fn("lower", ["slug"]), "=", slug.toLowerCase()))
     .where("deleted_at", "is", null)
     .executeTakeFirst();
@@ -62,9 +64,9 @@ export async function findPageForBooking(tx: Tx, slug: string, opts: { lockHostI
       FROM booking_pages p
      CROSS JOIN LATERAL (SELECT coalesce(
              (SELECT json_agg(json_build_object('id', u.id, 'name', u.name) ORDER BY h.position)
-                FROM booking_page_hosts h JOIN users u ON u.id = h.user_id
+                FROM booking_page_hosts h JOIN users u ON u.account_id = h.account_id AND u.id = h.user_id
                WHERE h.account_id = p.account_id AND h.booking_page_id = p.id),
-             (SELECT json_build_array(json_build_object('id', u.id, 'name', u.name)) FROM users u WHERE u.id = p.owner_id)) AS list) hosts
+             (SELECT json_build_array(json_build_object('id', u.id, 'name', u.name)) FROM users u WHERE u.account_id = p.account_id AND u.id = p.owner_id)) AS list) hosts
      CROSS JOIN LATERAL (SELECT coalesce(
              (SELECT json_agg(json_build_object('id', e.id, 'name', e.name, 'duration_minutes', e.duration_minutes, 'price_minor', e.price_minor) ORDER BY e.name)
                 FROM event_types e WHERE e.account_id = p.account_id AND e.booking_page_id = p.id AND e.deleted_at IS NULL), '[]') AS list) event_types
@@ -75,7 +77,7 @@ export async function findPageForBooking(tx: Tx, slug: string, opts: { lockHostI
              WHEN ${lockHostId}::uuid IS NOT NULL THEN ${lockHostId}::uuid::text
              WHEN NOT EXISTS (SELECT 1 FROM booking_page_hosts h WHERE h.account_id = p.account_id AND h.booking_page_id = p.id) THEN p.owner_id::text
            END AS locked_host_id) l
-     WHERE lower(p.slug) = ${slug.toLowerCase()} AND p.deleted_at IS NULL`;
+     WHERE p.account_id = ${accountHolding("booking_page_slug", slug)} AND lower(p.slug) = ${slug.toLowerCase()} AND p.deleted_at IS NULL`;
   const r = await executePrepared(tx, query);
   const row = r.rows[0];
   if (!row) return undefined;

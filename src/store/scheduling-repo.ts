@@ -1,4 +1,5 @@
 import { sql, type Expression } from "kysely";
+import { accountHolding } from "./global-names.js";
 import type { HoursRange, Interval } from "../domain/availability.js";
 import type { Db, Tx } from "./database.js";
 import { executePrepared } from "./prepared.js";
@@ -35,6 +36,7 @@ export async function findPageWithTeam(conn: Conn, slug: string) {
       sql<string[]>`coalesce((SELECT json_agg(h.user_id ORDER BY h.position) FROM booking_page_hosts h
                                WHERE h.account_id = p.account_id AND h.booking_page_id = p.id), '[]')`.as("team_user_ids"),
     )
+    .where("p.account_id", "=", accountHolding("booking_page_slug", slug))
     .where((eb) => eb(eb.fn("lower", ["p.slug"]), "=", slug.toLowerCase()))
     .where("p.deleted_at", "is", null)
     .executeTakeFirst();
@@ -104,7 +106,7 @@ export async function upsertWeeklyHours(tx: Tx, accountId: string, userId: strin
   await tx
     .insertInto("user_weekly_hours")
     .values({ user_id: userId, account_id: accountId, hours: JSON.stringify(hours), updated_at: at })
-    .onConflict((oc) => oc.column("user_id").doUpdateSet({ hours: JSON.stringify(hours), updated_at: at }))
+    .onConflict((oc) => oc.columns(["user_id", "account_id"]).doUpdateSet({ hours: JSON.stringify(hours), updated_at: at }))
     .execute();
 }
 
@@ -140,7 +142,7 @@ export async function upsertOverride(tx: Tx, accountId: string, userId: string, 
   await tx
     .insertInto("user_date_overrides")
     .values({ account_id: accountId, user_id: userId, day, ranges: JSON.stringify(ranges) })
-    .onConflict((oc) => oc.columns(["user_id", "day"]).doUpdateSet({ ranges: JSON.stringify(ranges) }))
+    .onConflict((oc) => oc.columns(["user_id", "day", "account_id"]).doUpdateSet({ ranges: JSON.stringify(ranges) }))
     .execute();
 }
 

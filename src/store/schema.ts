@@ -43,6 +43,8 @@ export interface IdempotencyKeysTable {
   created_at: Timestamp; expires_at: Timestamp;
 }
 export interface SignInFailuresTable { key: string; window_start: Timestamp; failures: number }
+/** Names unique across accounts and the account holding each (migration 025, kept by triggers). */
+export interface GlobalNamesTable { kind: "user_email" | "booking_page_slug" | "master_page_slug"; name: string; account_id: string }
 /**
  * `true` when the column list `Listed` names every one of `Columns`; otherwise the missing ones, so
  * `const x: ListsEvery<…> = true` stops compiling when a migration adds a column the list lacks.
@@ -174,6 +176,7 @@ export interface Database {
   invoice_details: InvoiceDetailsTable;
   idempotency_keys: IdempotencyKeysTable;
   sign_in_failures: SignInFailuresTable;
+  global_names: GlobalNamesTable;
   user_links: UserLinksTable;
   notification_settings: NotificationSettingsTable;
   email_templates: EmailTemplatesTable;

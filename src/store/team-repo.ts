@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import { accountHolding } from "./global-names.js";
 import type { Db, Tx } from "./database.js";
 import type { Insertable } from "kysely";
 import type { UserLinksTable } from "./schema.js";
@@ -45,7 +46,9 @@ export async function updateUserProfile(tx: Tx, accountId: string, userId: strin
 }
 
 export async function emailTaken(conn: Conn, email: string, exceptUserId?: string): Promise<boolean> {
-  let q = conn.selectFrom("users").select("id").where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase()));
+  let q = conn.selectFrom("users").select("id")
+    .where("account_id", "=", accountHolding("user_email", email))
+    .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase()));
   if (exceptUserId) q = q.where("id", "!=", exceptUserId);
   return Boolean(await q.executeTakeFirst());
 }
