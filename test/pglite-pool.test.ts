@@ -35,6 +35,16 @@ describe("the embedded database's statements", () => {
     expect((await pool.query(`SELECT id FROM t WHERE id = $1`, [404])).rows).toEqual([]);
   });
 
+  it("names a data-modifying WITH statement by its main command, with its row count, as pg does (Kysely reads numAffectedRows only then)", async () => {
+    await pool.query(`CREATE TABLE w (id int PRIMARY KEY)`);
+    const withParams = await pool.query(`WITH made AS (INSERT INTO w SELECT g FROM generate_series(1, $1::int) g RETURNING id) INSERT INTO w SELECT id + 100 FROM made`, [2]);
+    expect([withParams.command, withParams.rowCount]).toEqual(["INSERT", 2]);
+    const without = await pool.query(`WITH gone AS (DELETE FROM w WHERE id > 100 RETURNING id) DELETE FROM w WHERE id IN (SELECT id - 100 FROM gone)`);
+    expect([without.command, without.rowCount]).toEqual(["DELETE", 2]);
+    const read = await pool.query(`WITH x AS (SELECT 1 AS one) SELECT one FROM x`);
+    expect([read.command, read.rows]).toEqual(["SELECT", [{ one: 1 }]]);
+  });
+
   it("raises PostgreSQL's error (code and constraint) and goes on working, in and out of a transaction", async () => {
     await expect(pool.query(`INSERT INTO t (id) VALUES ($1)`, [1])).rejects.toMatchObject({ code: "23505", constraint: "t_pkey" });
     await expect(pool.query(`SELECT * FROM t WHERE id = $1`, ["not a number"])).rejects.toMatchObject({ code: "22P02" });

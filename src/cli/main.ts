@@ -74,7 +74,9 @@ dbFlags(program.command("seed").description("bulk-load generated activities into
     await withDb(opts, async (h) => {
       const t0 = Date.now();
       const r = await bulkSeed(h, { activities: Number(opts.activities) });
-      console.log(`Seeded ${r.inserted} activities into account ${r.accountId} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+      const n = r.records;
+      console.log(`Seeded ${r.inserted} activities into account ${r.accountId} in ${((Date.now() - t0) / 1000).toFixed(1)} s ` +
+        `(with ${n.history} history rows, ${n.relations} relations, ${n.payments} payment records, ${n.outboxEvents} outbox events)`);
     });
   });
 

@@ -7,6 +7,7 @@ import type { DatabaseHandle } from "./database.js";
 import { insertBookingPage, insertEventType, insertPageMember } from "./pages-repo.js";
 import type { Database, OpenHours } from "./schema.js";
 import { rebuildReportCounts } from "./report-counts-repo.js";
+import { createLoadedTable, hasStory, LOADED_COLUMNS, seedRecords, type SeededRecords } from "./bulk-seed-records.js";
 
 /**
  * Bulk-loads generated activities for benchmarks (`bookstream seed --activities N`, `npm run bench`).
@@ -20,10 +21,10 @@ import { rebuildReportCounts } from "./report-counts-repo.js";
  * a unique or exclusion constraint (an ID collision; a live booking overlapping its host's other
  * live booking, which migration 002 forbids), and the next round tops up.
  *
- * Not written: activity history, relations, manage tokens, outbox events and the payment records
- * beside transactions. The stream and its search read none of them; these rows are data to read,
- * not to run lifecycle actions (or refunds) on. Transactions carry an amount and currency, and
- * payments their refundable rest, as the stream shows them.
+ * Beside the activities (bulk-seed-records.ts): each one's history (how it was made and the change
+ * that led to its detailed status), a payment relation and payment record per transaction, and the
+ * last 30 days' outbox events, delivered. Not written: manage tokens (no customer follows a link to
+ * bench data). Transactions carry an amount and currency, and payments their refundable rest.
  *
  * A large load (≥ 100,000 rows, more than the table holds) runs in one transaction that drops the
  * activities table's secondary indexes and foreign keys, loads, and recreates each from its saved
@@ -51,6 +52,7 @@ export interface BulkSeedResult {
   inserted: number;
   seconds: number;
   rowsPerSecond: number;
+  records: SeededRecords;
 }
 
 const DEFAULT_BATCH = 50_000;
@@ -140,6 +142,7 @@ const MIX: { type: "booking" | "package" | "transaction"; detailed: string; weig
 ];
 
 function statusOfMix(m: (typeof MIX)[number]): string {
+  if (!hasStory(m.detailed, m.type)) throw new Error(`bulk seed: no history or payment record for ${m.detailed} (bulk-seed-records.ts)`);
   if (m.type === "package") return m.detailed;
   if (m.type === "transaction") {
     if (!isTransactionType(m.detailed)) throw new Error(`bulk seed: unknown transaction type ${m.detailed}`);
@@ -183,6 +186,7 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
   const existing = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM activities`.execute(db)).rows[0].n);
   const rebuild = total >= REBUILD_INDEXES_FROM && total > existing;
   let inserted = 0;
+  let records: SeededRecords = { history: 0, relations: 0, payments: 0, outboxEvents: 0 };
   // The batch statement joins generated rows to the account's customers, pages and users: with
   // statistics the planner hashes those joins instead of looping over them.
   await sql`ANALYZE customers, event_types, booking_pages, users`.execute(db);
@@ -196,6 +200,7 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
     // A large load skips the report counts' trigger (two delta rows per booking) and counts once after.
     if (rebuild) await sql`ALTER TABLE activities DISABLE TRIGGER activities_report_counts`.execute(trx);
     await sql`CREATE TEMP TABLE bulk_seed_staging (LIKE activities INCLUDING DEFAULTS) ON COMMIT DROP`.execute(trx);
+    await createLoadedTable(trx);
     for (let emptyRounds = 0; inserted < total; ) {
       // Generate what is missing into the staging table, then move it in creation order: the heap
       // then grows the way a live table does (rows arrive as they are created), which is what the
@@ -209,9 +214,12 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
         opts.onProgress?.(inserted + generated, total);
       }
       const r = await sql`
-        INSERT INTO activities (${sql.raw(COLUMNS.join(", "))})
-        SELECT ${sql.raw(COLUMNS.join(", "))} FROM bulk_seed_staging ORDER BY created_at, id
-        ON CONFLICT DO NOTHING`.execute(trx);
+        WITH moved AS (
+          INSERT INTO activities (${sql.raw(COLUMNS.join(", "))})
+          SELECT ${sql.raw(COLUMNS.join(", "))} FROM bulk_seed_staging ORDER BY created_at, id
+          ON CONFLICT DO NOTHING
+          RETURNING ${sql.raw(LOADED_COLUMNS)})
+        INSERT INTO bulk_seed_loaded (${sql.raw(LOADED_COLUMNS)}) SELECT ${sql.raw(LOADED_COLUMNS)} FROM moved`.execute(trx);
       await sql`TRUNCATE bulk_seed_staging`.execute(trx);
       const got = Number(r.numAffectedRows ?? 0);
       inserted += got;
@@ -220,6 +228,7 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
       if (emptyRounds >= 3) throw new Error(`bulk seed: no room for more activities after ${inserted}`);
     }
     await deferred?.restore();
+    records = await seedRecords(trx, accountId);
     if (rebuild) {
       await sql`ALTER TABLE activities ENABLE TRIGGER activities_report_counts`.execute(trx);
       await rebuildReportCounts(trx, accountId);
@@ -228,8 +237,9 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
   // VACUUM sets hint bits and the visibility map now rather than on the first reads; ANALYZE
   // gives the planner statistics for the new rows.
   await sql`VACUUM (ANALYZE) activities`.execute(db);
+  await sql`ANALYZE activity_history, activity_relations, payment_records, outbox_events, outbox_deliveries`.execute(db);
   const seconds = (performance.now() - t0) / 1000;
-  return { accountId, inserted, seconds, rowsPerSecond: seconds > 0 ? Math.round(inserted / seconds) : inserted };
+  return { accountId, inserted, seconds, rowsPerSecond: seconds > 0 ? Math.round(inserted / seconds) : inserted, records };
 }
 
 /**

@@ -152,14 +152,17 @@ export class PGlitePool {
 
   private async run(sql: string, params?: readonly unknown[]): Promise<QueryResult> {
     const command = (sql.trimStart().match(/^\w+/)?.[0] ?? "").toUpperCase();
-    if (!params || params.length === 0) {
+    // A WITH statement's command is its main statement's (INSERT … for a data-modifying CTE,
+    // whose row count Kysely reads only under that name): the extended path reads it from the
+    // server's CommandComplete tag, as pg does.
+    if ((!params || params.length === 0) && command !== "WITH") {
       // The simple protocol accepts several statements (migrations, pg-boss schema).
       const results = await this.pg.exec(sql);
       const last = results[results.length - 1];
       return { command, rowCount: last?.affectedRows ?? last?.rows.length ?? 0, rows: last?.rows ?? [] };
     }
-    const r = await this.runExtended(sql, params);
-    return { command, rowCount: r.affectedRows ?? r.rows.length, rows: r.rows as any[] };
+    const r = await this.runExtended(sql, params ?? []);
+    return { command: r.command ?? command, rowCount: r.affectedRows ?? r.rows.length, rows: r.rows as any[] };
   }
 
   /** Per statement text: its parameters' types as PostgreSQL inferred them at its first run. */
@@ -178,7 +181,7 @@ export class PGlitePool {
    * allowed a generic plan, as on a PostgreSQL server. Values are serialized and rows parsed with
    * PGlite's own serializers and parsers, so results are the same as `PGlite.query`'s.
    */
-  private async runExtended(sql: string, params: readonly unknown[]): Promise<{ affectedRows?: number; rows: unknown[] }> {
+  private async runExtended(sql: string, params: readonly unknown[]): Promise<{ affectedRows?: number; rows: unknown[]; command?: string }> {
     const { serialize } = protocol;
     return this.pg.runExclusive(async () => {
       const name = preparedNameOf(sql);
@@ -216,7 +219,8 @@ export class PGlitePool {
         }
         throw err;
       }
-      return pgliteResults.parseResults(messages, this.pg.parsers)[0]!;
+      const tag = (messages.find((m) => m.name === "commandComplete") as { text?: string } | undefined)?.text;
+      return { ...pgliteResults.parseResults(messages, this.pg.parsers)[0]!, command: tag?.match(/^\w+/)?.[0] };
     });
   }
 

@@ -1,0 +1,75 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bulkSeed, type BulkSeedResult } from "../src/store/bulk-seed.js";
+import { HISTORY_SENTENCES } from "../web/src/details/history-sentence.js";
+import { ENGINES, newAccount, startTestServer, type TestServer } from "./support/harness.js";
+
+/**
+ * The bench's bulk load writes, beside its activities, what a live account would hold for them
+ * (issue 16): history that tells how each reached its detailed status, a payment relation and
+ * record per transaction, and the last 30 days' outbox events, delivered.
+ */
+const PAYMENT_ACTIONS = ["payment-captured", "payment-denied", "refund-requested", "refunded-in-paypal", "refund-failed"];
+
+describe.each(ENGINES)("bulk seed records on $name", (engine) => {
+  let server: TestServer;
+  let accountId: string;
+  let seeded: BulkSeedResult;
+  beforeAll(async () => {
+    server = await startTestServer(engine);
+    accountId = (await newAccount(server, "Bulk")).accountId;
+    await server.handle.db.insertInto("outbox_consumers").values({ name: "bulk-seed-test" }).onConflict((oc) => oc.column("name").doNothing()).execute();
+    seeded = await bulkSeed(server.handle, { activities: 3_000, accountId });
+  }, 120_000);
+  afterAll(async () => server?.close());
+
+  const rows = async <T,>(q: ReturnType<typeof sql<T>>) => (await q.execute(server.handle.db)).rows;
+
+  it("gives every activity its history: made as it began, then the change that led to its detailed status", async () => {
+    expect(seeded.inserted).toBe(3_000);
+    const stories = await rows(sql<{ id: string; type: string; detailed: string; n: number; first_from: string | null; last_to: string; chained: boolean; actions: string[]; ordered: boolean }>`
+      SELECT a.id, a.type, a.detailed_status AS detailed, count(h.id)::int AS n,
+        (array_agg(h.from_detailed_status ORDER BY h.id))[1] AS first_from,
+        (array_agg(h.to_detailed_status ORDER BY h.id))[count(h.id)] AS last_to,
+        coalesce((array_agg(h.from_detailed_status ORDER BY h.id))[2] = (array_agg(h.to_detailed_status ORDER BY h.id))[1], true) AS chained,
+        array_agg(h.action ORDER BY h.id) AS actions,
+        coalesce((array_agg(h.at ORDER BY h.id))[1] <= (array_agg(h.at ORDER BY h.id))[2], true) AS ordered
+      FROM activities a LEFT JOIN activity_history h ON h.account_id = a.account_id AND h.activity_id = a.id
+      WHERE a.account_id = ${accountId} GROUP BY a.id, a.type, a.detailed_status`);
+    expect(stories.length).toBe(3_000);
+    const known = new Set([...Object.keys(HISTORY_SENTENCES), ...PAYMENT_ACTIONS]);
+    const wrong = stories.filter((s) => s.n < 1 || s.n > 2 || s.first_from !== null || s.last_to !== s.detailed || !s.chained || !s.ordered || s.actions.some((x) => !known.has(x)));
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(seeded.records.history).toBe(stories.reduce((t, s) => t + s.n, 0));
+    // Both kinds occur: as made (Scheduled, Requested …) and changed (Completed, Canceled …).
+    expect(stories.some((s) => s.n === 1) && stories.some((s) => s.n === 2)).toBe(true);
+  });
+
+  it("relates each transaction to a booking it paid or refunded, with its payment record", async () => {
+    const txns = await rows(sql<{ id: string; rel: string | null; rel_type: string | null; rec_for: string | null; amount: string; rec_amount: string | null; kind: string | null; detailed: string }>`
+      SELECT t.id, r.from_id AS rel, b.type AS rel_type, p.for_activity_id AS rec_for, t.amount_minor::text AS amount, p.amount_minor::text AS rec_amount, p.kind, t.detailed_status AS detailed
+      FROM activities t
+      LEFT JOIN activity_relations r ON r.account_id = t.account_id AND r.to_id = t.id AND r.kind = 'payment'
+      LEFT JOIN activities b ON b.account_id = r.account_id AND b.id = r.from_id
+      LEFT JOIN payment_records p ON p.account_id = t.account_id AND p.activity_id = t.id
+      WHERE t.account_id = ${accountId} AND t.type = 'transaction'`);
+    expect(txns.length).toBeGreaterThan(300);
+    const wrong = txns.filter((t) => t.rel === null || t.rel_type !== "booking" || t.rec_for !== t.rel || t.rec_amount !== t.amount
+      || t.kind !== (t.detailed.includes("REFUND") ? "refund" : "payment"));
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(seeded.records.payments).toBe(txns.length);
+  });
+
+  it("keeps the last 30 days' changes in the outbox, delivered to every consumer", async () => {
+    const recent = await rows(sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM activities WHERE account_id = ${accountId} AND updated_at >= now() - interval '30 days'`);
+    const events = await rows(sql<{ n: number; old: number }>`
+      SELECT count(*)::int AS n, count(*) FILTER (WHERE created_at < now() - interval '31 days')::int AS old FROM outbox_events WHERE account_id = ${accountId}`);
+    expect(events[0].n).toBe(recent[0].n);
+    expect(events[0].n).toBeGreaterThan(0);
+    expect(events[0].old).toBe(0);
+    const deliveries = await rows(sql<{ status: string; n: number }>`
+      SELECT status, count(*)::int AS n FROM outbox_deliveries WHERE account_id = ${accountId} AND consumer = 'bulk-seed-test' GROUP BY status`);
+    expect(deliveries).toEqual([{ status: "delivered", n: events[0].n }]);
+  });
+});
