@@ -1,6 +1,6 @@
 import { deleteExpiredIdempotencyKeys } from "../store/idempotency-repo.js";
 import { pruneSettledEvents } from "../store/outbox-repo.js";
-import { dropSettledOutboxMonth, ensureTimePartitions, outboxMonths } from "../store/partitions-repo.js";
+import { ensureTimePartitions } from "../store/partitions-repo.js";
 import { deleteStaleFailures } from "../store/sign-in-failures-repo.js";
 import type { AppContext } from "./context.js";
 
@@ -12,20 +12,14 @@ const PRUNE_BATCH = 5_000;
 /**
  * Forgets what has outlived its use: idempotency keys past their 24 hours, sign-in failure counts
  * past their windows, and outbox events (with their delivery log rows) delivered more than the
- * retention ago — the outbox would otherwise grow by every change, forever. A month of the outbox
- * that ended before the retention and has nothing pending goes whole (its partitions dropped);
- * what is left (a month still waiting on a delivery, the default partition) is deleted row by row.
- * Also creates the coming time partitions (migration 026) before they are needed.
+ * retention ago — the outbox would otherwise grow by every change, forever. Also creates the coming
+ * history partitions (migration 026) before they are needed — on PostgreSQL; the embedded
+ * database keeps its default partition alone (see the migration for why).
  */
-export async function housekeeping(ctx: AppContext): Promise<{ idempotencyKeys: number; signInFailures: number; outboxEvents: number; outboxMonthsDropped: number; partitionsCreated: number }> {
+export async function housekeeping(ctx: AppContext): Promise<{ idempotencyKeys: number; signInFailures: number; outboxEvents: number; partitionsCreated: number }> {
   const now = ctx.clock.now();
   const before = new Date(now.getTime() - (ctx.outboxRetentionDays ?? DEFAULT_OUTBOX_RETENTION_DAYS) * 86_400_000);
-  const partitionsCreated = await ensureTimePartitions(ctx.db, now);
-  let outboxMonthsDropped = 0;
-  for (const m of await outboxMonths(ctx.db)) {
-    if (m.end.getTime() > before.getTime()) break;
-    if (await dropSettledOutboxMonth(ctx.db, m.month)) outboxMonthsDropped++;
-  }
+  const partitionsCreated = ctx.embedded ? 0 : await ensureTimePartitions(ctx.db, now);
   let outboxEvents = 0;
   for (let n = PRUNE_BATCH; n === PRUNE_BATCH;) {
     n = await pruneSettledEvents(ctx.db, before, PRUNE_BATCH);
@@ -35,7 +29,6 @@ export async function housekeeping(ctx: AppContext): Promise<{ idempotencyKeys: 
     idempotencyKeys: await deleteExpiredIdempotencyKeys(ctx.db, now),
     signInFailures: await deleteStaleFailures(ctx.db, new Date(now.getTime() - 60 * 60_000)),
     outboxEvents,
-    outboxMonthsDropped,
     partitionsCreated,
   };
 }

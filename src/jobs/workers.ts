@@ -8,6 +8,7 @@ import { refreshAllBusyTimes } from "../app/calendar/refresh-busy.js";
 import { runTrashPurge } from "../app/trash/run-trash-purge.js";
 import { foldReportCounts } from "../app/reports/fold-counts.js";
 import type { DatabaseHandle } from "../store/database.js";
+import { ensureTimePartitions } from "../store/partitions-repo.js";
 import { dispatchPending, registerConsumers, type OutboxConsumer } from "./outbox-dispatcher.js";
 
 /** The job registry: each job's name, schedule and handler in one list. */
@@ -52,6 +53,8 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
   const boss = new PgBoss({ db: { executeSql: handle.executeSql }, schema: "pgboss", supervise: true, schedule: true, migrate: true });
   boss.on("error", (err) => console.error("[jobs]", err));
   await boss.start();
+  // The coming time partitions (migration 026), before the first event of a new month needs one.
+  if (!ctx.embedded) await ensureTimePartitions(ctx.db, ctx.clock.now());
   await registerConsumers(ctx, consumers);
   for (const job of Object.values(JOBS)) {
     await boss.createQueue(job.name, { name: job.name, retryLimit: job.retryLimit, policy: "singleton" });

@@ -16,8 +16,8 @@ import type { Database } from "./schema.js";
  * - the outbox: one event per activity changed in the last 30 days (older ones retention would have
  *   pruned), delivered to every consumer registered at the time.
  *
- * The time partitions those rows fall in are created first (migration 026), so nothing lands in a
- * default partition.
+ * On PostgreSQL the history partitions those rows fall in are created first (migration 026), so
+ * nothing lands in the default partition; the embedded database keeps its default one alone.
  */
 
 /** detailed status → how it began and the change that led to it (null: it is still as made). */
@@ -98,14 +98,11 @@ export const LOADED_COLUMNS = "id, type, status, detailed_status, booking_page_i
 
 export interface SeededRecords { history: number; relations: number; payments: number; outboxEvents: number }
 
-export async function seedRecords(trx: Kysely<Database>, accountId: string): Promise<SeededRecords> {
+export async function seedRecords(trx: Kysely<Database>, accountId: string, opts: { timePartitions: boolean }): Promise<SeededRecords> {
   await sql`ANALYZE bulk_seed_loaded`.execute(trx);
   const span = (await sql<{ lo: Date | null }>`SELECT min(created_at) AS lo FROM bulk_seed_loaded`.execute(trx)).rows[0];
   if (!span.lo) return { history: 0, relations: 0, payments: 0, outboxEvents: 0 };
-  await sql`SELECT ensure_time_partitions('activity_history', 'year', ${span.lo}::timestamptz, now())`.execute(trx);
-  for (const t of ["outbox_events", "outbox_deliveries", "webhook_deliveries"]) {
-    await sql`SELECT ensure_time_partitions(${t}, 'month', now() - interval '30 days', now())`.execute(trx);
-  }
+  if (opts.timePartitions) await sql`SELECT ensure_time_partitions('activity_history', 'year', ${span.lo}::timestamptz, now())`.execute(trx);
 
   // History: the making row at created_at, the change at updated_at.
   const history = await sql`
@@ -173,8 +170,8 @@ export async function seedRecords(trx: Kysely<Database>, accountId: string): Pro
       ORDER BY l.updated_at
       RETURNING id, account_id, activity_id, created_at),
     delivered AS (
-      INSERT INTO outbox_deliveries (consumer, event_id, account_id, activity_id, status, attempts, next_attempt_at, delivered_at, last_attempt_at, event_at)
-      SELECT c.name, e.id, e.account_id, e.activity_id, 'delivered', 1, e.created_at, e.created_at, e.created_at, e.created_at
+      INSERT INTO outbox_deliveries (consumer, event_id, account_id, activity_id, status, attempts, next_attempt_at, delivered_at, last_attempt_at)
+      SELECT c.name, e.id, e.account_id, e.activity_id, 'delivered', 1, e.created_at, e.created_at, e.created_at
         FROM ev e CROSS JOIN outbox_consumers c)
     SELECT count(*)::int AS n FROM ev`.execute(trx);
 

@@ -228,7 +228,7 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
       if (emptyRounds >= 3) throw new Error(`bulk seed: no room for more activities after ${inserted}`);
     }
     await deferred?.restore();
-    records = await seedRecords(trx, accountId);
+    records = await seedRecords(trx, accountId, { timePartitions: handle.engine === "postgres" });
     if (rebuild) {
       await sql`ALTER TABLE activities ENABLE TRIGGER activities_report_counts`.execute(trx);
       await rebuildReportCounts(trx, accountId);

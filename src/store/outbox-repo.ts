@@ -26,10 +26,10 @@ export function outboxCtes(events: OutboxEventInput[]): RawBuilder<unknown>[] {
   return [
     sql`outbox_event AS (
       INSERT INTO outbox_events (account_id, activity_id, type, payload, created_at) VALUES ${sql.join(rows)}
-      RETURNING id, account_id, activity_id, created_at)`,
+      RETURNING id, account_id, activity_id)`,
     sql`outbox_delivery AS (
-      INSERT INTO outbox_deliveries (consumer, event_id, account_id, activity_id, event_at)
-      SELECT c.name, e.id, e.account_id, e.activity_id, e.created_at FROM outbox_consumers c CROSS JOIN outbox_event e)`,
+      INSERT INTO outbox_deliveries (consumer, event_id, account_id, activity_id)
+      SELECT c.name, e.id, e.account_id, e.activity_id FROM outbox_consumers c CROSS JOIN outbox_event e)`,
   ];
 }
 
@@ -68,7 +68,7 @@ const dueInOrder = (consumer: string, now: Date) => sql`
 export async function claimDeliveries(tx: Tx, consumer: string, now: Date, limit: number): Promise<ClaimedDelivery[]> {
   const r = await sql<ClaimedDelivery>`
     SELECT d.event_id, d.account_id, d.activity_id, d.attempts, e.type, e.payload, e.created_at
-    FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_id AND e.account_id = d.account_id AND e.created_at = d.event_at
+    FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_id
     WHERE ${dueInOrder(consumer, now)}
     ORDER BY d.event_id
     LIMIT ${limit}
@@ -134,8 +134,7 @@ export async function claimLeasedDeliveries(db: Db, consumer: string, now: Date,
       FOR UPDATE OF d SKIP LOCKED)
     UPDATE outbox_deliveries d SET lease_token = ${token}::uuid, next_attempt_at = ${until}
     FROM due, outbox_events e
-    WHERE d.consumer = ${consumer} AND d.event_id = due.event_id
-      AND e.id = d.event_id AND e.account_id = d.account_id AND e.created_at = d.event_at
+    WHERE d.consumer = ${consumer} AND d.event_id = due.event_id AND e.id = d.event_id
     RETURNING d.event_id, d.account_id, d.activity_id, d.attempts, e.type, e.payload, e.created_at`.execute(db);
   return r.rows.sort((a, b) => (BigInt(a.event_id) < BigInt(b.event_id) ? -1 : 1));
 }
@@ -198,8 +197,8 @@ export async function pruneSettledEvents(db: Db, before: Date, limit: number): P
     DELETE FROM outbox_events WHERE id IN (
       SELECT e.id FROM outbox_events e
       WHERE e.created_at < ${before}
-        AND NOT EXISTS (SELECT 1 FROM outbox_deliveries d WHERE d.event_id = e.id AND d.event_at = e.created_at AND d.status = 'pending')
-        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries w WHERE w.event_id = e.id AND w.event_at = e.created_at AND w.status = 'pending')
+        AND NOT EXISTS (SELECT 1 FROM outbox_deliveries d WHERE d.event_id = e.id AND d.status = 'pending')
+        AND NOT EXISTS (SELECT 1 FROM webhook_deliveries w WHERE w.event_id = e.id AND w.status = 'pending')
       ORDER BY e.id
       LIMIT ${limit})`.execute(db);
   return Number(r.numAffectedRows ?? 0);

@@ -34,19 +34,24 @@ export async function deleteEndpoint(tx: Tx, accountId: string, id: string): Pro
  * type, for many events in one statement. Runs in the outbox deliveries' transaction; the unique
  * key makes a repeat harmless.
  */
-export async function fanOutEvents(
-  tx: Tx, events: { eventId: string; accountId: string; activityId: string | null; type: string; eventAt: Date }[], now: Date,
-): Promise<number> {
+export async function fanOutEvents(tx: Tx, events: { eventId: string; accountId: string; activityId: string | null; type: string }[], now: Date): Promise<number> {
   if (events.length === 0) return 0;
-  const rows = events.map((e) => sql`(${e.eventId}::bigint, ${e.accountId}::uuid, ${e.activityId}::text, ${e.type}::text, ${e.eventAt}::timestamptz)`);
+  const rows = events.map((e) => sql`(${e.eventId}::bigint, ${e.accountId}::uuid, ${e.activityId}::text, ${e.type}::text)`);
   const r = await sql`
-    INSERT INTO webhook_deliveries (endpoint_id, event_id, account_id, activity_id, next_attempt_at, created_at, event_at)
-    SELECT w.id, x.event_id, w.account_id, x.activity_id, ${now}::timestamptz, ${now}::timestamptz, x.event_at
-    FROM (VALUES ${sql.join(rows)}) AS x (event_id, account_id, activity_id, type, event_at)
+    INSERT INTO webhook_deliveries (endpoint_id, event_id, account_id, activity_id, next_attempt_at, created_at)
+    SELECT w.id, x.event_id, w.account_id, x.activity_id, ${now}::timestamptz, ${now}::timestamptz
+    FROM (VALUES ${sql.join(rows)}) AS x (event_id, account_id, activity_id, type)
     JOIN webhook_endpoints w ON w.account_id = x.account_id AND w.enabled AND x.type = ANY (w.event_types)
     ORDER BY x.event_id
     ON CONFLICT DO NOTHING`.execute(tx);
   return Number(r.numAffectedRows ?? 0);
+}
+
+/** A one-off delivery of an existing event to one endpoint ("send test"), due now. */
+export async function insertDelivery(tx: Tx, e: { endpointId: string; eventId: string; accountId: string; activityId: string | null; now: Date }): Promise<void> {
+  await tx.insertInto("webhook_deliveries").values({
+    endpoint_id: e.endpointId, event_id: e.eventId, account_id: e.accountId, activity_id: e.activityId, next_attempt_at: e.now, created_at: e.now,
+  }).onConflict((oc) => oc.columns(["endpoint_id", "event_id", "account_id"]).doNothing()).execute();
 }
 
 export interface DueWebhook {
@@ -73,7 +78,7 @@ export async function claimDueWebhooks(db: Db, now: Date, until: Date, token: st
   const r = await sql<DueWebhook>`
     WITH due AS (
       SELECT d.endpoint_id, d.event_id
-      FROM webhook_deliveries d JOIN webhook_endpoints w ON w.account_id = d.account_id AND w.id = d.endpoint_id
+      FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
       WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND w.enabled
         -- d is its activity's first pending delivery to this endpoint (see dueInOrder in outbox-repo.ts for why not NOT EXISTS)
         AND (d.activity_id IS NULL OR d.event_id <= (
@@ -84,8 +89,7 @@ export async function claimDueWebhooks(db: Db, now: Date, until: Date, token: st
       FOR UPDATE OF d SKIP LOCKED)
     UPDATE webhook_deliveries d SET lease_token = ${token}::uuid, next_attempt_at = ${until}
     FROM due, outbox_events e, webhook_endpoints w
-    WHERE d.endpoint_id = due.endpoint_id AND d.event_id = due.event_id
-      AND e.id = d.event_id AND e.account_id = d.account_id AND e.created_at = d.event_at AND w.account_id = d.account_id AND w.id = d.endpoint_id
+    WHERE d.endpoint_id = due.endpoint_id AND d.event_id = due.event_id AND e.id = d.event_id AND w.id = d.endpoint_id
     RETURNING d.endpoint_id, d.event_id::text AS event_id, d.account_id, d.activity_id, d.attempts, e.type, e.payload, e.created_at AS event_at, d.created_at, w.url, w.secret_sealed`.execute(db);
   return r.rows;
 }
