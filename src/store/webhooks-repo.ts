@@ -47,13 +47,6 @@ export async function fanOutEvents(tx: Tx, events: { eventId: string; accountId:
   return Number(r.numAffectedRows ?? 0);
 }
 
-/** A one-off delivery of an existing event to one endpoint ("send test"), due now. */
-export async function insertDelivery(tx: Tx, e: { endpointId: string; eventId: string; accountId: string; activityId: string | null; now: Date }): Promise<void> {
-  await tx.insertInto("webhook_deliveries").values({
-    endpoint_id: e.endpointId, event_id: e.eventId, account_id: e.accountId, activity_id: e.activityId, next_attempt_at: e.now, created_at: e.now,
-  }).onConflict((oc) => oc.columns(["endpoint_id", "event_id", "account_id"]).doNothing()).execute();
-}
-
 export interface DueWebhook {
   endpoint_id: string;
   event_id: string;
