@@ -53,7 +53,7 @@ const constraintIndexes = new Set(
 const live = (
   await client.query<{ id: string }>(`
     SELECT id FROM activities WHERE account_id = $1 AND type = 'booking' AND status IN ('Scheduled', 'Rescheduled') AND trashed_at IS NULL
-     ORDER BY md5(id) LIMIT $2`, [accountId, SAMPLE * REPEAT * (indexes.length + 2)])
+     ORDER BY md5(id) LIMIT $2`, [accountId, SAMPLE * (REPEAT + 1)])
 ).rows.map((r) => r.id);
 let next = 0;
 const takeSample = () => {
