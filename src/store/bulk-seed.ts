@@ -56,7 +56,15 @@ export interface BulkSeedResult {
 }
 
 const DEFAULT_BATCH = 50_000;
-const CUSTOMERS = 5_000;
+/**
+ * The account grows with its activities, as a real one does: at least 5,000 customers and 40
+ * hosts, and one more customer per 200 activities and host per 25,000 beyond that. The hosts
+ * bound the live bookings: each has 364 days × 28 half hours ahead, and a live booking may not
+ * overlap its host's others (migration 002), so 9 % of 15,000,000 activities live on 40 hosts
+ * would not fit (1.36 million bookings for 408,000 slots); on 600 they fill about a fifth.
+ */
+const customersFor = (activities: number) => Math.max(5_000, Math.ceil(activities / 200));
+const hostsFor = (activities: number) => Math.max(40, Math.ceil(activities / 25_000));
 const REBUILD_INDEXES_FROM = 100_000;
 
 const FIRST_NAMES = [
@@ -76,18 +84,19 @@ const LAST_NAMES = [
 const EMAIL_DOMAINS = ["example.com", "example.org", "example.net", "mail.example.com", "corp.example.org"];
 const TIME_ZONES = ["Europe/Berlin", "Europe/London", "America/New_York", "America/Chicago", "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney", "Europe/Paris"];
 
-/** The account's users: an admin, a member, and more hosts (team pages spread bookings over them). */
-const HOST_COUNT = 40;
-const HOSTS: { email: string; name: string; role: "admin" | "member"; timeZone: string }[] = [
-  { email: BENCH_ADMIN_EMAIL, name: "Helena Brandt", role: "admin", timeZone: "Europe/Berlin" },
-  { email: BENCH_MEMBER_EMAIL, name: "Marcus Webb", role: "member", timeZone: "Europe/London" },
-  ...Array.from({ length: HOST_COUNT - 2 }, (_, i) => ({
-    email: `bench-host-${i + 1}@bookstream.test`,
-    name: `${FIRST_NAMES[(i * 7 + 3) % FIRST_NAMES.length]} ${LAST_NAMES[(i * 11 + 5) % LAST_NAMES.length]}`,
-    role: "member" as const,
-    timeZone: TIME_ZONES[i % TIME_ZONES.length],
-  })),
-];
+/** The account's users: an admin, a member, and `count - 2` more hosts (team pages spread bookings over them). */
+function benchHosts(count: number): { email: string; name: string; role: "admin" | "member"; timeZone: string }[] {
+  return [
+    { email: BENCH_ADMIN_EMAIL, name: "Helena Brandt", role: "admin", timeZone: "Europe/Berlin" },
+    { email: BENCH_MEMBER_EMAIL, name: "Marcus Webb", role: "member", timeZone: "Europe/London" },
+    ...Array.from({ length: count - 2 }, (_, i) => ({
+      email: `bench-host-${i + 1}@bookstream.test`,
+      name: `${FIRST_NAMES[(i * 7 + 3) % FIRST_NAMES.length]} ${LAST_NAMES[(i * 11 + 5) % LAST_NAMES.length]}`,
+      role: "member" as const,
+      timeZone: TIME_ZONES[i % TIME_ZONES.length],
+    })),
+  ];
+}
 /** Booking pages: name, owner (index into HOSTS), mode, event types. */
 const PAGES: { name: string; owner: number; mode: "automatic" | "approval"; eventTypes: string[] }[] = [
   { name: "Intro call", owner: 0, mode: "automatic", eventTypes: ["Quick chat", "Deep dive"] },
@@ -180,8 +189,9 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
   const t0 = performance.now();
 
   const accountId = opts.accountId ?? (await firstAccount(db))?.id ?? (await createBenchAccount(db));
-  await ensureHostsAndPages(db, accountId);
-  await ensureCustomers(db, accountId);
+  const held = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM activities WHERE account_id = ${accountId}`.execute(db)).rows[0].n);
+  await ensureHostsAndPages(db, accountId, hostsFor(held + total));
+  await ensureCustomers(db, accountId, customersFor(held + total));
 
   const existing = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM activities`.execute(db)).rows[0].n);
   const rebuild = total >= REBUILD_INDEXES_FROM && total > existing;
@@ -286,19 +296,24 @@ async function createBenchAccount(db: Kysely<Database>): Promise<string> {
  * Gives an account without booking pages (a new "Bench" one, or the empty account a server makes
  * on its first start) the users and pages activities are drawn from: an admin, a member and more
  * hosts (those whose e-mail is free), eight pages owned by several of them, with event types.
+ * An account with fewer than `hostCount` users gets the bench hosts it lacks (a larger load on an
+ * account seeded before).
  */
-async function ensureHostsAndPages(db: Kysely<Database>, accountId: string): Promise<void> {
+async function ensureHostsAndPages(db: Kysely<Database>, accountId: string, hostCount: number): Promise<void> {
   const pages = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM event_types WHERE account_id = ${accountId}`.execute(db)).rows[0].n;
-  if (pages > 0) return;
+  const users = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM users WHERE account_id = ${accountId}`.execute(db)).rows[0].n;
+  if (pages > 0 && users >= hostCount) return;
+  const hosts = benchHosts(hostCount);
   await db.transaction().execute(async (trx) => {
     const userIds: string[] = [];
-    for (const h of HOSTS) {
+    for (const h of hosts) {
       const existing = await findUserByEmail(trx, h.email);
       if (existing && existing.account_id !== accountId) continue;
       const id = existing?.id ?? randomUUID();
       if (!existing) await insertUser(trx, { id, account_id: accountId, email: h.email, name: h.name, role: h.role, password_hash: null, time_zone: h.timeZone });
       userIds.push(id);
     }
+    if (pages > 0) return;
     if (userIds.length === 0) throw new Error("bulk seed: the bench users' e-mails all belong to another account");
     const tag = accountId.slice(0, 6);
     for (const [i, p] of PAGES.entries()) {
@@ -306,7 +321,7 @@ async function ensureHostsAndPages(db: Kysely<Database>, accountId: string): Pro
       const owner = p.owner % userIds.length;
       const slug = `${p.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${tag}`;
       await insertBookingPage(trx, {
-        id: pageId, account_id: accountId, slug, name: p.name, owner_id: userIds[owner], time_zone: HOSTS[owner].timeZone,
+        id: pageId, account_id: accountId, slug, name: p.name, owner_id: userIds[owner], time_zone: hosts[owner].timeZone,
         duration_minutes: 30, mode: p.mode, location: i % 2 ? "Video call" : "Main office", open_hours: WEEKDAYS,
       });
       for (const name of p.eventTypes) await insertEventType(trx, { id: randomUUID(), account_id: accountId, booking_page_id: pageId, name, duration_minutes: 30 });
@@ -316,10 +331,10 @@ async function ensureHostsAndPages(db: Kysely<Database>, accountId: string): Pro
   });
 }
 
-/** Tops the account up to CUSTOMERS customers with varied names, e-mails, phones and zones. */
-async function ensureCustomers(db: Kysely<Database>, accountId: string): Promise<void> {
+/** Tops the account up to `customers` customers with varied names, e-mails, phones and zones. */
+async function ensureCustomers(db: Kysely<Database>, accountId: string, customers: number): Promise<void> {
   const have = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM customers WHERE account_id = ${accountId}`.execute(db)).rows[0].n);
-  if (have >= CUSTOMERS) return;
+  if (have >= customers) return;
   await sql`
     INSERT INTO customers (id, account_id, name, email, phone, time_zone, created_at)
     SELECT gen_random_uuid(), ${accountId}::uuid, f || ' ' || l,
@@ -336,7 +351,7 @@ async function ensureCustomers(db: Kysely<Database>, accountId: string): Promise
         (${textArray(LAST_NAMES)})[1 + floor(random() * ${LAST_NAMES.length})::int] AS l,
         (${textArray(EMAIL_DOMAINS)})[1 + floor(random() * ${EMAIL_DOMAINS.length})::int] AS d,
         (${textArray(TIME_ZONES)})[1 + floor(random() * ${TIME_ZONES.length})::int] AS z
-      FROM generate_series(${have + 1}::int, ${CUSTOMERS}::int) AS g
+      FROM generate_series(${have + 1}::int, ${customers}::int) AS g
     ) AS c`.execute(db);
 }
 
@@ -407,10 +422,12 @@ async function generateBatch(trx: Kysely<Database>, accountId: string, n: number
       ${accountId}::uuid, s.type, s.status, s.detailed,
       et.page_id,
       CASE WHEN s.type = 'booking' THEN et.id END,
-      CASE WHEN s.type = 'transaction' THEN NULL WHEN s.r_owner < 0.3 THEN et.owner_id ELSE host.id END,
+      -- Three in ten go to the page's owner, but not a live booking: the eight pages' few owners
+      -- could not hold a large account's live meetings without overlaps.
+      CASE WHEN s.type = 'transaction' THEN NULL WHEN s.r_owner < 0.3 AND s.time_kind <> 'live' THEN et.owner_id ELSE host.id END,
       cust.id, cust.name, cust.email, cust.phone, cust.time_zone, et.page_name,
       CASE WHEN s.type = 'booking' THEN et.name END,
-      CASE WHEN s.type = 'transaction' THEN NULL WHEN s.r_owner < 0.3 THEN et.owner_name ELSE host.name END,
+      CASE WHEN s.type = 'transaction' THEN NULL WHEN s.r_owner < 0.3 AND s.time_kind <> 'live' THEN et.owner_name ELSE host.name END,
       CASE WHEN s.time_kind IN ('live', 'past', 'any') THEN s.meeting END,
       CASE WHEN s.time_kind IN ('live', 'past', 'any') THEN s.meeting + interval '30 minutes' END,
       CASE WHEN s.time_kind IN ('request', 'expired') THEN jsonb_build_array(
