@@ -351,7 +351,7 @@ async function ensureCustomers(db: Kysely<Database>, accountId: string, customer
         (${textArray(LAST_NAMES)})[1 + floor(random() * ${LAST_NAMES.length})::int] AS l,
         (${textArray(EMAIL_DOMAINS)})[1 + floor(random() * ${EMAIL_DOMAINS.length})::int] AS d,
         (${textArray(TIME_ZONES)})[1 + floor(random() * ${TIME_ZONES.length})::int] AS z
-      FROM generate_series(${have + 1}::int, ${customers}::int) AS g
+      FROM generate_series(${have + 1}::bigint, ${customers}::bigint) AS g
     ) AS c`.execute(db);
 }
 
