@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { sql } from "kysely";
-import { BENCH_ADMIN_EMAIL, bulkSeed } from "../src/store/bulk-seed.js";
+import { BENCH_ADMIN_EMAIL, bulkSeed, describeSeedPhases, type BulkSeedResult } from "../src/store/bulk-seed.js";
 import { findUserByEmail } from "../src/store/accounts-repo.js";
 import { openDatabase, type DatabaseHandle, type Engine } from "../src/store/database.js";
 
@@ -14,7 +14,7 @@ export interface PreparedEngine {
   location: { dataDir: string } | { databaseUrl: string };
   accountId: string;
   activities: number;
-  seed: { reused: boolean; inserted: number; seconds: number; rowsPerSecond: number };
+  seed: { reused: boolean; inserted: number; seconds: number; rowsPerSecond: number; phases?: string };
   /** Removes what the run created (PGlite's temporary folder). */
   cleanup(): Promise<void>;
 }
@@ -93,7 +93,7 @@ export async function preparePostgres(serverUrl: string, dbName: string, activit
   }
 }
 
-const pick = (r: { inserted: number; seconds: number; rowsPerSecond: number }) => ({ inserted: r.inserted, seconds: r.seconds, rowsPerSecond: r.rowsPerSecond });
+const pick = (r: BulkSeedResult) => ({ inserted: r.inserted, seconds: r.seconds, rowsPerSecond: r.rowsPerSecond, phases: describeSeedPhases(r.phases) });
 
 async function countActivities(handle: DatabaseHandle, accountId: string): Promise<number> {
   return (await sql<{ n: number }>`SELECT count(*)::int AS n FROM activities WHERE account_id = ${accountId}`.execute(handle.db)).rows[0].n;

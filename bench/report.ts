@@ -18,7 +18,7 @@ export interface CaseResult {
 export interface EngineRun {
   engine: Engine;
   activities: number;
-  seed: { reused: boolean; inserted: number; seconds: number; rowsPerSecond: number };
+  seed: { reused: boolean; inserted: number; seconds: number; rowsPerSecond: number; phases?: string };
   iterations: number;
   results: CaseResult[];
 }
@@ -78,7 +78,7 @@ export function renderReport(runs: EngineRun[], meta: { startedAt: string; loadA
   for (const r of runs) {
     const s = r.seed.reused
       ? "reused existing data"
-      : `seeded ${r.seed.inserted.toLocaleString("en-US")} in ${r.seed.seconds.toFixed(1)} s (${r.seed.rowsPerSecond.toLocaleString("en-US")} rows/s)`;
+      : `seeded ${r.seed.inserted.toLocaleString("en-US")} in ${r.seed.seconds.toFixed(1)} s (${r.seed.rowsPerSecond.toLocaleString("en-US")} rows/s${r.seed.phases ? `: ${r.seed.phases}` : ""})`;
     lines.push(`- ${r.engine}: ${r.activities.toLocaleString("en-US")} activities in the account; ${s}; ${r.iterations} timed iterations per query`);
   }
   lines.push("", "## Latency (ms)", "");

@@ -109,7 +109,7 @@ function exportAll(t: ReportsBenchTarget): Promise<{ rows: number; bytes: number
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const databaseUrl = `${process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432"}/bookstream_bench`;
+  const databaseUrl = `${process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432"}/${process.env.BENCH_POSTGRES_DB ?? "bookstream_bench"}`;
   const server = await startServer(loadConfig({}, { port: 0, databaseUrl, demo: false, workers: false, logLevel: "silent" }), () => {});
   try {
     const token = await createApiToken(server.handle.db, BENCH_ADMIN_EMAIL, "bench");

@@ -11,6 +11,7 @@
  *   BENCH_ENGINES         pglite,postgres (default both)
  *   BENCH_POSTGRES_URL    PostgreSQL server (default postgres://postgres@127.0.0.1:5432); the data
  *                         goes into its database bookstream_bench, kept and reused between runs
+ *   BENCH_POSTGRES_DB     another database for it (a 15,000,000 run kept beside the 1,000,000 one)
  *   BENCH_ITERATIONS      timed iterations per query and series (default 500)
  *   BENCH_EXTRAS=0        skip the scheduling, browser and settings benchmarks (bench/extras.ts, bench/settings.ts)
  *   BENCH_PAYMENTS=0      skip the payments benchmark (bench/payments.ts: BENCH_PAYMENTS_BOOKINGS, BENCH_PAYMENTS_EVENTS)
@@ -44,7 +45,7 @@ const env = process.env;
 const ACTIVITIES = Number(env.BENCH_ACTIVITIES ?? 1_000_000);
 const ENGINES = (env.BENCH_ENGINES ?? "pglite,postgres").split(",").map((s) => s.trim()).filter(Boolean);
 const POSTGRES_URL = env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432";
-const POSTGRES_DB = "bookstream_bench";
+const POSTGRES_DB = env.BENCH_POSTGRES_DB ?? "bookstream_bench";
 /**
  * 500: a p95 over 200 samples is the 10th-slowest, and on a shared two-core machine a few
  * scheduling hiccups decide it (the same query's p95 moved by a third between runs); over 500 it
@@ -76,7 +77,7 @@ async function prepare(engine: Engine): Promise<PreparedEngine> {
   log(`\n== ${engine}: preparing ${ACTIVITIES.toLocaleString("en-US")} activities`);
   const prepared = engine === "pglite" ? await preparePglite(ACTIVITIES, log) : await preparePostgres(POSTGRES_URL, POSTGRES_DB, ACTIVITIES, log);
   const s = prepared.seed;
-  if (!s.reused) log(`  ${engine}: seeded ${s.inserted.toLocaleString("en-US")} activities in ${s.seconds.toFixed(1)} s (${s.rowsPerSecond.toLocaleString("en-US")} rows/s)`);
+  if (!s.reused) log(`  ${engine}: seeded ${s.inserted.toLocaleString("en-US")} activities in ${s.seconds.toFixed(1)} s (${s.rowsPerSecond.toLocaleString("en-US")} rows/s; ${s.phases})`);
   return prepared;
 }
 

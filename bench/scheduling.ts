@@ -90,6 +90,8 @@ export async function benchSlotComputation(opts: { databaseUrl?: string; members
 }
 
 export interface BookingBenchResult {
+  /** The account the run made (its own pages and hosts). */
+  accountId: string;
   clients: number;
   bookings: number;
   seconds: number;
@@ -153,7 +155,7 @@ export async function benchBookingThroughput(opts: { databaseUrl?: string; clien
       [accountId],
     );
     return {
-      clients, bookings: total - failed, seconds, bookingsPerSecond: (total - failed) / seconds, failed, doubleBookings: Number(dup.rows[0].n),
+      accountId, clients, bookings: total - failed, seconds, bookingsPerSecond: (total - failed) / seconds, failed, doubleBookings: Number(dup.rows[0].n),
       serverCpuMsPerBooking: (serverCpu.user + serverCpu.system) / 1000 / total, clientCpuMsPerBooking: load.clientCpuMs / total,
     };
   } finally {

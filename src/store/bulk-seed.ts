@@ -53,6 +53,30 @@ export interface BulkSeedResult {
   seconds: number;
   rowsPerSecond: number;
   records: SeededRecords;
+  /** Seconds per phase: where a large load's time goes (issue 16's 15,000,000 in 10 minutes). */
+  phases: SeedPhases;
+}
+
+export interface SeedPhases {
+  /** Users, pages, customers; the indexes and foreign keys dropped. */
+  setup: number;
+  /** The activities generated into the staging table. */
+  generate: number;
+  /** Moved into `activities` in creation order, through the kept unique and exclusion indexes. */
+  move: number;
+  /** The dropped indexes rebuilt and foreign keys validated. */
+  indexes: number;
+  /** History, relations, payment records, outbox (bulk-seed-records.ts). */
+  records: number;
+  /** The report counts rebuilt. */
+  counts: number;
+  /** VACUUM (ANALYZE) and the other tables' statistics. */
+  vacuum: number;
+}
+
+/** "generate 12.3 s, move 45.6 s, …" */
+export function describeSeedPhases(p: SeedPhases): string {
+  return (Object.entries(p) as [string, number][]).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(", ");
 }
 
 const DEFAULT_BATCH = 50_000;
@@ -187,6 +211,13 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
   const batch = Math.max(1, Math.floor(opts.batch ?? DEFAULT_BATCH));
   const db = handle.db;
   const t0 = performance.now();
+  const phases: SeedPhases = { setup: 0, generate: 0, move: 0, indexes: 0, records: 0, counts: 0, vacuum: 0 };
+  let lapStart = t0;
+  const lap = (phase: keyof SeedPhases) => {
+    const now = performance.now();
+    phases[phase] += (now - lapStart) / 1000;
+    lapStart = now;
+  };
 
   const accountId = opts.accountId ?? (await firstAccount(db))?.id ?? (await createBenchAccount(db));
   const held = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM activities WHERE account_id = ${accountId}`.execute(db)).rows[0].n);
@@ -211,6 +242,7 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
     if (rebuild) await sql`ALTER TABLE activities DISABLE TRIGGER activities_report_counts`.execute(trx);
     await sql`CREATE TEMP TABLE bulk_seed_staging (LIKE activities INCLUDING DEFAULTS) ON COMMIT DROP`.execute(trx);
     await createLoadedTable(trx);
+    lap("setup");
     for (let emptyRounds = 0; inserted < total; ) {
       // Generate what is missing into the staging table, then move it in creation order: the heap
       // then grows the way a live table does (rows arrive as they are created), which is what the
@@ -223,6 +255,7 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
         generated += n;
         opts.onProgress?.(inserted + generated, total);
       }
+      lap("generate");
       const r = await sql`
         WITH moved AS (
           INSERT INTO activities (${sql.raw(COLUMNS.join(", "))})
@@ -231,6 +264,7 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
           RETURNING ${sql.raw(LOADED_COLUMNS)})
         INSERT INTO bulk_seed_loaded (${sql.raw(LOADED_COLUMNS)}) SELECT ${sql.raw(LOADED_COLUMNS)} FROM moved`.execute(trx);
       await sql`TRUNCATE bulk_seed_staging`.execute(trx);
+      lap("move");
       const got = Number(r.numAffectedRows ?? 0);
       inserted += got;
       // Collisions are rare; a round that adds nothing means the hosts' calendars are full.
@@ -238,18 +272,22 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
       if (emptyRounds >= 3) throw new Error(`bulk seed: no room for more activities after ${inserted}`);
     }
     await deferred?.restore();
+    lap("indexes");
     records = await seedRecords(trx, accountId, { timePartitions: handle.engine === "postgres" });
+    lap("records");
     if (rebuild) {
       await sql`ALTER TABLE activities ENABLE TRIGGER activities_report_counts`.execute(trx);
       await rebuildReportCounts(trx, accountId);
     }
   });
+  lap("counts");
   // VACUUM sets hint bits and the visibility map now rather than on the first reads; ANALYZE
   // gives the planner statistics for the new rows.
   await sql`VACUUM (ANALYZE) activities`.execute(db);
   await sql`ANALYZE activity_history, activity_relations, payment_records, outbox_events, outbox_deliveries`.execute(db);
+  lap("vacuum");
   const seconds = (performance.now() - t0) / 1000;
-  return { accountId, inserted, seconds, rowsPerSecond: seconds > 0 ? Math.round(inserted / seconds) : inserted, records };
+  return { accountId, inserted, seconds, rowsPerSecond: seconds > 0 ? Math.round(inserted / seconds) : inserted, records, phases };
 }
 
 /**

@@ -1,0 +1,71 @@
+/**
+ * The write path on a large table (issue 16: "booking throughput ≥ 300/s with 50 clients and 0
+ * double bookings" at 15,000,000 activities) and what the report counts' trigger costs it
+ * (issue 15: the reports' pre-aggregated counts are kept by a trigger on `activities`).
+ *
+ *   npx tsx bench/write-path.ts              # PostgreSQL, the bench database (seeded when missing)
+ *
+ * Runs the booking benchmark of bench/scheduling.ts (50 HTTP clients booking free slots through
+ * the real API, then a check that no host is double-booked) in the bench database beside its
+ * seeded account, alternately with the trigger `activities_report_counts` on and off, so a drift
+ * of the machine weighs on both alike. Each run books into an account of its own; a run made with
+ * the trigger off has its account's counts rebuilt afterwards, and the trigger is back on whatever
+ * happens. Disabling a trigger locks `activities`: a bench database only, never one in use.
+ *
+ * Knobs: BENCH_ACTIVITIES (1,000,000), BENCH_WRITE_ROUNDS (3 pairs), BENCH_WRITE_BOOKINGS (2,000 per run).
+ */
+import { sql } from "kysely";
+import { preparePostgres } from "./engines.js";
+import { benchBookingThroughput, type BookingBenchResult } from "./scheduling.js";
+import { openDatabase } from "../src/store/database.js";
+import { rebuildReportCounts } from "../src/store/report-counts-repo.js";
+
+const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const POSTGRES_DB = process.env.BENCH_POSTGRES_DB ?? "bookstream_bench";
+const ACTIVITIES = Number(process.env.BENCH_ACTIVITIES ?? 1_000_000);
+const ROUNDS = Number(process.env.BENCH_WRITE_ROUNDS ?? 3);
+const BOOKINGS = Number(process.env.BENCH_WRITE_BOOKINGS ?? 2_000);
+const log = (s: string) => console.log(s);
+
+const prepared = await preparePostgres(POSTGRES_URL, POSTGRES_DB, ACTIVITIES, log);
+const databaseUrl = (prepared.location as { databaseUrl: string }).databaseUrl;
+const handle = await openDatabase({ databaseUrl });
+const total = (await sql<{ n: string }>`SELECT count(*) AS n FROM activities`.execute(handle.db)).rows[0].n;
+log(`write path on PostgreSQL: ${Number(total).toLocaleString("en-US")} activities in the table; ${ROUNDS} pairs of runs, ${BOOKINGS} bookings each, 50 clients`);
+
+const setTrigger = (on: boolean) => sql.raw(`ALTER TABLE activities ${on ? "ENABLE" : "DISABLE"} TRIGGER activities_report_counts`).execute(handle.db);
+const runs: { trigger: boolean; r: BookingBenchResult }[] = [];
+try {
+  for (let round = 0; round < ROUNDS; round++) {
+    // Alternate which goes first, so neither always runs on a warmer machine.
+    for (const trigger of round % 2 === 0 ? [true, false] : [false, true]) {
+      await setTrigger(trigger);
+      let r: BookingBenchResult;
+      try {
+        r = await benchBookingThroughput({ databaseUrl, bookings: BOOKINGS });
+      } finally {
+        await setTrigger(true);
+      }
+      if (!trigger) await rebuildReportCounts(handle.db, r.accountId);
+      runs.push({ trigger, r });
+      log(`  trigger ${trigger ? "on " : "off"}: ${r.bookingsPerSecond.toFixed(0)} bookings/s (${r.bookings} in ${r.seconds.toFixed(2)} s), failed ${r.failed}, double bookings ${r.doubleBookings}, server CPU ${r.serverCpuMsPerBooking.toFixed(2)} ms/booking`);
+    }
+  }
+} finally {
+  await setTrigger(true);
+  await handle.close();
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const of = (trigger: boolean) => runs.filter((x) => x.trigger === trigger).map((x) => x.r);
+const on = of(true);
+const off = of(false);
+const rate = (rs: BookingBenchResult[]) => median(rs.map((r) => r.bookingsPerSecond));
+const cpu = (rs: BookingBenchResult[]) => median(rs.map((r) => r.serverCpuMsPerBooking));
+const doubles = runs.reduce((n, x) => n + x.r.doubleBookings, 0);
+const failed = runs.reduce((n, x) => n + x.r.failed, 0);
+log(`\nBooking throughput at ${Number(total).toLocaleString("en-US")} activities (median of ${ROUNDS}): ` +
+  `${rate(on).toFixed(0)}/s with the report counts' trigger, ${rate(off).toFixed(0)}/s without ` +
+  `(${(((rate(off) - rate(on)) / rate(off)) * 100).toFixed(1)} % for the trigger; server CPU ${cpu(on).toFixed(2)} vs ${cpu(off).toFixed(2)} ms/booking); ` +
+  `target ≥ 300/s ${rate(on) >= 300 ? "✓" : "✗"}; ${failed} failed, ${doubles} double bookings`);
+if (doubles > 0 || failed > 0) process.exitCode = 1;
