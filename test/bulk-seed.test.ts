@@ -83,4 +83,29 @@ describe.each(ENGINES)("bulk seed records on $name", (engine) => {
       SELECT status, count(*)::int AS n FROM outbox_deliveries WHERE account_id = ${accountId} AND consumer = 'bulk-seed-test' GROUP BY status`);
     expect(deliveries).toEqual([{ status: "delivered", n: events[0].n }]);
   });
+
+  it("a load that drops and rebuilds the indexes puts back every index and foreign key of activities and history", async () => {
+    const definitions = () => rows(sql<{ def: string }>`
+      SELECT indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('activities', 'activity_history')
+      UNION ALL
+      SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+       WHERE conrelid IN ('activities'::regclass, 'activity_history'::regclass) AND contype IN ('f', 'x', 'u', 'p') AND conparentid = 0
+      ORDER BY 1`);
+    const partitionIndexes = () => rows(sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM pg_inherits p JOIN pg_index i ON i.indrelid = p.inhrelid WHERE p.inhparent = 'activity_history'::regclass`);
+    const before = await definitions();
+    const partitionsBefore = await partitionIndexes();
+    expect(before.some((d) => d.def.includes("activity_history_activity_idx"))).toBe(true);
+    const other = (await newAccount(server, "Bulk rebuilt")).accountId;
+    const r = await bulkSeed(server.handle, { activities: 500, accountId: other, rebuildIndexes: true });
+    expect(r.inserted).toBe(500);
+    expect(await definitions()).toEqual(before);
+    // Each partition has its indexes again (the parent's saved definition says ON ONLY).
+    expect(await partitionIndexes()).toEqual(partitionsBefore);
+    const made = await rows(sql<{ n: number }>`SELECT count(DISTINCT activity_id)::int AS n FROM activity_history WHERE account_id = ${other}`);
+    expect(made[0].n).toBe(500);
+    // The foreign keys are back and enforced: history naming no activity is refused.
+    await expect(sql`INSERT INTO activity_history (account_id, activity_id, at, actor_type, action, to_status, to_detailed_status, data)
+      VALUES (${other}, 'BKNG-NOSUCHACTIVITY', now(), 'system', 'complete', 'Completed', 'Completed (Set by System)', '{}'::jsonb)`.execute(server.handle.db)).rejects.toThrow(/foreign key/);
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "./schema.js";
+import { deferIndexesAndForeignKeys } from "./bulk-seed-indexes.js";
 
 /**
  * What a bulk load writes beside its activities (issue 16: "realistic history, relations, payments
@@ -98,13 +99,19 @@ export const LOADED_COLUMNS = "id, type, status, detailed_status, booking_page_i
 
 export interface SeededRecords { history: number; relations: number; payments: number; outboxEvents: number }
 
-export async function seedRecords(trx: Kysely<Database>, accountId: string, opts: { timePartitions: boolean }): Promise<SeededRecords> {
+/**
+ * `deferIndexes` (a large load): history's secondary index and foreign key are dropped for its
+ * insert and rebuilt after — at 15,000,000 activities, 26 million rows each looking up its
+ * activity's key and entering a random place of the activity index were most of this phase.
+ */
+export async function seedRecords(trx: Kysely<Database>, accountId: string, opts: { timePartitions: boolean; deferIndexes: boolean }): Promise<SeededRecords> {
   await sql`ANALYZE bulk_seed_loaded`.execute(trx);
   const span = (await sql<{ lo: Date | null }>`SELECT min(created_at) AS lo FROM bulk_seed_loaded`.execute(trx)).rows[0];
   if (!span.lo) return { history: 0, relations: 0, payments: 0, outboxEvents: 0 };
   if (opts.timePartitions) await sql`SELECT ensure_time_partitions('activity_history', 'year', ${span.lo}::timestamptz, now())`.execute(trx);
 
   // History: the making row at created_at, the change at updated_at.
+  const deferred = opts.deferIndexes ? await deferIndexesAndForeignKeys(trx, "activity_history") : undefined;
   const history = await sql`
     INSERT INTO activity_history (account_id, activity_id, at, actor_type, actor_id, actor_name, action, from_status, from_detailed_status, to_status, to_detailed_status, reason, data)
     WITH story (detailed, made_action, made_detailed, made_status, made_actor, change_action, change_actor) AS (VALUES ${storyValues()}),
@@ -129,6 +136,7 @@ export async function seedRecords(trx: Kysely<Database>, accountId: string, opts
     FROM acted a
     -- Ids in time order; an activity's change after its making even when both carry one instant.
     ORDER BY 3, a.step`.execute(trx);
+  await deferred?.restore();
 
   // Each transaction is for a booking of the load, drawn by its ID's hash.
   await sql`

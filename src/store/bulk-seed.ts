@@ -1,13 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
-import { BOOKING_STATUSES, DETAILED_STATUSES } from "../domain/lifecycle.js";
-import { isTransactionType, statusOfTransaction } from "../domain/transactions.js";
 import { findUserByEmail, firstAccount, insertAccount, insertUser } from "./accounts-repo.js";
 import type { DatabaseHandle } from "./database.js";
 import { insertBookingPage, insertEventType, insertPageMember } from "./pages-repo.js";
-import type { Database, OpenHours } from "./schema.js";
+import type { Database } from "./schema.js";
 import { rebuildReportCounts } from "./report-counts-repo.js";
-import { createLoadedTable, hasStory, LOADED_COLUMNS, seedRecords, type SeededRecords } from "./bulk-seed-records.js";
+import { createLoadedTable, LOADED_COLUMNS, seedRecords, type SeededRecords } from "./bulk-seed-records.js";
+import {
+  benchHosts, customersFor, EMAIL_DOMAINS, FIRST_NAMES, hostsFor, LAST_NAMES, mixBounds, mixValues, PAGES, TIME_ZONES, WEEKDAYS,
+} from "./bulk-seed-data.js";
+import { deferIndexesAndForeignKeys } from "./bulk-seed-indexes.js";
 
 /**
  * Bulk-loads generated activities for benchmarks (`bookstream seed --activities N`, `npm run bench`).
@@ -27,15 +29,15 @@ import { createLoadedTable, hasStory, LOADED_COLUMNS, seedRecords, type SeededRe
  * bench data). Transactions carry an amount and currency, and payments their refundable rest.
  *
  * A large load (≥ 100,000 rows, more than the table holds) runs in one transaction that drops the
- * activities table's secondary indexes and foreign keys, loads, and recreates each from its saved
- * definition (pg_indexes.indexdef, pg_get_constraintdef): index-for-index identical, and a failure
- * leaves the table untouched. That holds an exclusive lock on `activities` for the whole load (a
- * few minutes for a million rows): a benchmark tool, not something to run on a database in use.
+ * secondary indexes and foreign keys of `activities` and, for its history's insert, of
+ * `activity_history` (bulk-seed-indexes.ts), loads, and recreates each from its saved definition
+ * (pg_indexes.indexdef, pg_get_constraintdef): index-for-index identical, and a failure leaves the
+ * tables untouched. That holds an exclusive lock on both for the whole load (minutes for a million
+ * rows): a benchmark tool, not something to run on a database in use.
  * Triggers stay on (migration 002's `blocked` column is computed by one).
  */
 
-export const BENCH_ADMIN_EMAIL = "bench-admin@bookstream.test";
-export const BENCH_MEMBER_EMAIL = "bench-member@bookstream.test";
+export { BENCH_ADMIN_EMAIL, BENCH_MEMBER_EMAIL } from "./bulk-seed-data.js";
 
 export interface BulkSeedOptions {
   activities: number;
@@ -43,6 +45,8 @@ export interface BulkSeedOptions {
   accountId?: string;
   /** Rows per INSERT statement. */
   batch?: number;
+  /** Drop and rebuild the indexes and foreign keys around the load (default: from 100,000 rows). */
+  rebuildIndexes?: boolean;
   /** Called after each batch (progress). */
   onProgress?: (inserted: number, total: number) => void;
 }
@@ -80,129 +84,7 @@ export function describeSeedPhases(p: SeedPhases): string {
 }
 
 const DEFAULT_BATCH = 50_000;
-/**
- * The account grows with its activities, as a real one does: at least 5,000 customers and 40
- * hosts, and one more customer per 200 activities and host per 25,000 beyond that. The hosts
- * bound the live bookings: each has 364 days × 28 half hours ahead, and a live booking may not
- * overlap its host's others (migration 002), so 9 % of 15,000,000 activities live on 40 hosts
- * would not fit (1.36 million bookings for 408,000 slots); on 600 they fill about a fifth.
- */
-const customersFor = (activities: number) => Math.max(5_000, Math.ceil(activities / 200));
-const hostsFor = (activities: number) => Math.max(40, Math.ceil(activities / 25_000));
 const REBUILD_INDEXES_FROM = 100_000;
-
-const FIRST_NAMES = [
-  "Annette", "John", "Priya", "Mateo", "Chen", "Fatima", "Olga", "Kwame", "Sofia", "Liam", "Yuki", "Noah", "Amara", "Lucas",
-  "Ines", "Emma", "Oliver", "Charlotte", "Henry", "Amelia", "Jack", "Isla", "Leo", "Maya", "Arjun", "Zara", "Diego", "Elena",
-  "Hiroshi", "Mei", "Tariq", "Leila", "Sven", "Astrid", "Pierre", "Camille", "Giulia", "Marco", "Aleksandr", "Natalia", "Kofi",
-  "Ama", "Rafael", "Lucia", "Sean", "Niamh", "Dmitri", "Katarzyna", "Omar", "Layla", "Ravi", "Ananya", "Thomas", "Hannah",
-  "Samuel", "Grace", "Benjamin", "Chloe", "Daniel", "Ruby",
-];
-const LAST_NAMES = [
-  "Keller", "Okafor", "Novak", "Silva", "Tanaka", "Haddad", "Brennan", "Moreau", "Lindqvist", "Ortiz", "Smith", "Johnson",
-  "Williams", "Brown", "Garcia", "Martinez", "Müller", "Schmidt", "Rossi", "Bianchi", "Dubois", "Laurent", "Kowalski",
-  "Nowak", "Ivanova", "Petrov", "Nakamura", "Sato", "Kim", "Park", "Nguyen", "Tran", "Patel", "Sharma", "Mensah", "Owusu",
-  "O'Brien", "Murphy", "Jensen", "Hansen", "Fernandes", "Costa", "Yilmaz", "Demir", "Cohen", "Levi", "Andersson", "Berg",
-  "Fischer", "Weber", "Romano", "Ferrari", "Wright", "Walker", "Hughes", "Evans", "Clarke", "Lopez", "Gonzalez", "Reyes",
-];
-const EMAIL_DOMAINS = ["example.com", "example.org", "example.net", "mail.example.com", "corp.example.org"];
-const TIME_ZONES = ["Europe/Berlin", "Europe/London", "America/New_York", "America/Chicago", "America/Los_Angeles", "Asia/Tokyo", "Australia/Sydney", "Europe/Paris"];
-
-/** The account's users: an admin, a member, and `count - 2` more hosts (team pages spread bookings over them). */
-function benchHosts(count: number): { email: string; name: string; role: "admin" | "member"; timeZone: string }[] {
-  return [
-    { email: BENCH_ADMIN_EMAIL, name: "Helena Brandt", role: "admin", timeZone: "Europe/Berlin" },
-    { email: BENCH_MEMBER_EMAIL, name: "Marcus Webb", role: "member", timeZone: "Europe/London" },
-    ...Array.from({ length: count - 2 }, (_, i) => ({
-      email: `bench-host-${i + 1}@bookstream.test`,
-      name: `${FIRST_NAMES[(i * 7 + 3) % FIRST_NAMES.length]} ${LAST_NAMES[(i * 11 + 5) % LAST_NAMES.length]}`,
-      role: "member" as const,
-      timeZone: TIME_ZONES[i % TIME_ZONES.length],
-    })),
-  ];
-}
-/** Booking pages: name, owner (index into HOSTS), mode, event types. */
-const PAGES: { name: string; owner: number; mode: "automatic" | "approval"; eventTypes: string[] }[] = [
-  { name: "Intro call", owner: 0, mode: "automatic", eventTypes: ["Quick chat", "Deep dive"] },
-  { name: "Physiotherapy", owner: 1, mode: "approval", eventTypes: ["First assessment", "Follow-up session", "Sports massage"] },
-  { name: "Tax consultation", owner: 2, mode: "automatic", eventTypes: ["Tax return review", "Business advice"] },
-  { name: "Hair salon", owner: 3, mode: "automatic", eventTypes: ["Haircut", "Colouring", "Beard trim"] },
-  { name: "Language lessons", owner: 4, mode: "approval", eventTypes: ["French conversation", "Spanish grammar"] },
-  { name: "Dental clinic", owner: 5, mode: "approval", eventTypes: ["Check-up", "Cleaning", "Whitening"] },
-  { name: "Personal training", owner: 3, mode: "automatic", eventTypes: ["Strength training", "Yoga class"] },
-  { name: "Legal advice", owner: 0, mode: "approval", eventTypes: ["Contract review", "Tenancy question"] },
-];
-const WEEKDAYS: OpenHours = { mon: [["09:00", "17:00"]], tue: [["09:00", "17:00"]], wed: [["09:00", "17:00"]], thu: [["09:00", "17:00"]], fri: [["09:00", "17:00"]] };
-
-/**
- * How often each (type, status, detailed status) occurs, and the time it carries: a live meeting
- * ahead (Scheduled/Rescheduled), a finished one behind, a canceled one either side, a pending
- * request (proposed times ahead, no start), an expired one (proposed times behind), or none.
- * Most bookings are in the past, as in an account with two years of history.
- */
-type TimeKind = "live" | "past" | "any" | "request" | "expired" | "none";
-const MIX: { type: "booking" | "package" | "transaction"; detailed: string; weight: number; time: TimeKind }[] = [
-  { type: "booking", detailed: "Scheduled (By customer)", weight: 6, time: "live" },
-  { type: "booking", detailed: "Scheduled (Approved by user)", weight: 1.5, time: "live" },
-  { type: "booking", detailed: "Scheduled (Reassigned by user)", weight: 0.6, time: "live" },
-  { type: "booking", detailed: "Rescheduled (By customer)", weight: 1.2, time: "live" },
-  { type: "booking", detailed: "Rescheduled (Approved by user)", weight: 0.6, time: "live" },
-  { type: "booking", detailed: "Rescheduled (Initiated by user)", weight: 0.6, time: "live" },
-  { type: "booking", detailed: "Rescheduled (Reassigned by user)", weight: 0.3, time: "live" },
-  { type: "booking", detailed: "Requested (By customer)", weight: 3, time: "request" },
-  { type: "booking", detailed: "Requested (Initiated by user)", weight: 0.8, time: "request" },
-  { type: "booking", detailed: "Canceled (By customer)", weight: 8, time: "any" },
-  { type: "booking", detailed: "Canceled (By user)", weight: 4, time: "any" },
-  { type: "booking", detailed: "Canceled (New times requested by user)", weight: 1, time: "expired" },
-  { type: "booking", detailed: "Canceled (Reschedule requested by user)", weight: 2, time: "any" },
-  { type: "booking", detailed: "Completed (Set by System)", weight: 52, time: "past" },
-  { type: "booking", detailed: "No-show (Set by user)", weight: 3.4, time: "past" },
-  { type: "booking", detailed: "Expired (Set by System)", weight: 5, time: "expired" },
-  { type: "package", detailed: "Created", weight: 1.5, time: "none" },
-  { type: "package", detailed: "Updated", weight: 1.5, time: "none" },
-  { type: "package", detailed: "Completed", weight: 2, time: "none" },
-  // Payments and refunds (issue 11): 23.75 of 118.75, so 20 % of the activities are transactions,
-  // each with the seed's transaction type as its detailed status (domain/transactions.ts).
-  { type: "transaction", detailed: "PAYMENT (SCHEDULE)", weight: 13, time: "none" },
-  { type: "transaction", detailed: "PAYMENT (RESCHEDULE)", weight: 1.5, time: "none" },
-  { type: "transaction", detailed: "PAYMENT PENDING (SCHEDULE)", weight: 0.75, time: "none" },
-  { type: "transaction", detailed: "PAYMENT DENIED (SCHEDULE)", weight: 0.25, time: "none" },
-  { type: "transaction", detailed: "AUTOMATIC REFUND (CANCELLATION)", weight: 4.5, time: "none" },
-  { type: "transaction", detailed: "AUTOMATIC REFUND PENDING (CANCELLATION)", weight: 0.25, time: "none" },
-  { type: "transaction", detailed: "MANUAL REFUND VIA BOOKSTREAM", weight: 2.5, time: "none" },
-  { type: "transaction", detailed: "MANUAL REFUND VIA PAYPAL", weight: 0.75, time: "none" },
-  { type: "transaction", detailed: "REFUND FAILED", weight: 0.25, time: "none" },
-];
-
-function statusOfMix(m: (typeof MIX)[number]): string {
-  if (!hasStory(m.detailed, m.type)) throw new Error(`bulk seed: no history or payment record for ${m.detailed} (bulk-seed-records.ts)`);
-  if (m.type === "package") return m.detailed;
-  if (m.type === "transaction") {
-    if (!isTransactionType(m.detailed)) throw new Error(`bulk seed: unknown transaction type ${m.detailed}`);
-    return statusOfTransaction(m.detailed);
-  }
-  const s = DETAILED_STATUSES[m.detailed as keyof typeof DETAILED_STATUSES];
-  if (!s || !BOOKING_STATUSES.includes(s)) throw new Error(`bulk seed: unknown detailed status ${m.detailed}`);
-  return s;
-}
-
-/** The MIX as VALUES (bucket, type, status, detailed, time kind), bucket numbered from 1. */
-function mixValues() {
-  return sql.join(MIX.map((m, i) => sql`(${sql.lit(i + 1)}, ${sql.lit(m.type)}, ${sql.lit(statusOfMix(m))}, ${sql.lit(m.detailed)}, ${sql.lit(m.time)})`));
-}
-
-/** The MIX's cumulative lower bounds over [0, 1), for width_bucket(random(), bounds) → bucket. */
-function mixBounds() {
-  const total = MIX.reduce((s, m) => s + m.weight, 0);
-  let acc = 0;
-  const bounds = MIX.map((m) => {
-    const lo = acc / total;
-    acc += m.weight;
-    return sql.lit(lo);
-  });
-  return sql`ARRAY[${sql.join(bounds)}]::float8[]`;
-}
-
 const textArray = (items: string[]) => sql`ARRAY[${sql.join(items.map((s) => sql.lit(s)))}]::text[]`;
 
 export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): Promise<BulkSeedResult> {
@@ -225,7 +107,7 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
   await ensureCustomers(db, accountId, customersFor(held + total));
 
   const existing = Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM activities`.execute(db)).rows[0].n);
-  const rebuild = total >= REBUILD_INDEXES_FROM && total > existing;
+  const rebuild = opts.rebuildIndexes ?? (total >= REBUILD_INDEXES_FROM && total > existing);
   let inserted = 0;
   let records: SeededRecords = { history: 0, relations: 0, payments: 0, outboxEvents: 0 };
   // The batch statement joins generated rows to the account's customers, pages and users: with
@@ -241,7 +123,7 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
     await sql.raw(`SET LOCAL maintenance_work_mem = '${handle.engine === "postgres" ? "1GB" : "256MB"}'`).execute(trx);
     // A generated INSERT … SELECT gains nothing from JIT compilation (seconds per statement).
     await sql`SET LOCAL jit = off`.execute(trx);
-    const deferred = rebuild ? await deferIndexesAndForeignKeys(trx) : undefined;
+    const deferred = rebuild ? await deferIndexesAndForeignKeys(trx, "activities") : undefined;
     // A large load skips the report counts' trigger (two delta rows per booking) and counts once after.
     if (rebuild) await sql`ALTER TABLE activities DISABLE TRIGGER activities_report_counts`.execute(trx);
     await sql`CREATE TEMP TABLE bulk_seed_staging (LIKE activities INCLUDING DEFAULTS) ON COMMIT DROP`.execute(trx);
@@ -277,7 +159,7 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
     }
     await deferred?.restore();
     lap("indexes");
-    records = await seedRecords(trx, accountId, { timePartitions: handle.engine === "postgres" });
+    records = await seedRecords(trx, accountId, { timePartitions: handle.engine === "postgres", deferIndexes: rebuild });
     lap("records");
     if (rebuild) {
       await sql`ALTER TABLE activities ENABLE TRIGGER activities_report_counts`.execute(trx);
@@ -292,39 +174,6 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
   lap("vacuum");
   const seconds = (performance.now() - t0) / 1000;
   return { accountId, inserted, seconds, rowsPerSecond: seconds > 0 ? Math.round(inserted / seconds) : inserted, records, phases };
-}
-
-/**
- * Drops the activities table's secondary indexes and foreign keys (PostgreSQL's advice for a bulk
- * load: one index build and one validating join instead of a million index inserts and key
- * look-ups), returning `restore`, which recreates each from its saved definition. Kept: the
- * primary key, the exclusion constraint and the unique indexes (one live booking per customer,
- * page and start), which the load's ON CONFLICT relies on, and triggers.
- */
-async function deferIndexesAndForeignKeys(trx: Kysely<Database>): Promise<{ restore(): Promise<void> }> {
-  const indexes = (
-    await sql<{ name: string; def: string }>`
-      SELECT i.indexname AS name, i.indexdef AS def
-      FROM pg_indexes i
-      WHERE i.schemaname = current_schema() AND i.tablename = 'activities'
-        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = to_regclass(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname)))
-        AND i.indexdef NOT LIKE 'CREATE UNIQUE INDEX%'
-      ORDER BY i.indexname`.execute(trx)
-  ).rows;
-  const foreignKeys = (
-    await sql<{ name: string; def: string }>`
-      SELECT conname AS name, pg_get_constraintdef(oid) AS def
-      FROM pg_constraint WHERE conrelid = 'activities'::regclass AND contype = 'f'
-      ORDER BY conname`.execute(trx)
-  ).rows;
-  for (const fk of foreignKeys) await sql`ALTER TABLE activities DROP CONSTRAINT ${sql.id(fk.name)}`.execute(trx);
-  for (const ix of indexes) await sql`DROP INDEX ${sql.id(ix.name)}`.execute(trx);
-  return {
-    restore: async () => {
-      for (const ix of indexes) await sql.raw(ix.def).execute(trx);
-      for (const fk of foreignKeys) await sql`ALTER TABLE activities ADD CONSTRAINT ${sql.id(fk.name)} ${sql.raw(fk.def)}`.execute(trx);
-    },
-  };
 }
 
 /** The "Bench" account, with its users and pages (ensureHostsAndPages). */
