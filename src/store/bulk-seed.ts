@@ -116,10 +116,11 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
   await db.transaction().execute(async (trx) => {
     // Sorts and CTEs of a 50k-row batch in memory; index builds with room to sort.
     await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
-    // A GIN build (the search index) gathers its entries in maintenance_work_mem and merges far
-    // less with more: at 15,000,000 rows and 256 MB it took 10 of the index phase's 23 minutes
-    // (PostgreSQL 15 builds GIN on one core). The embedded database's WebAssembly heap cannot
-    // spare a gigabyte.
+    // A GIN build (the search index) gathers its entries in maintenance_work_mem and merges less
+    // with more (PostgreSQL's advice): at 15,000,000 rows and 256 MB it took 10 of the index
+    // phase's 23 minutes (one core: PostgreSQL 15 builds GIN serially). At 1,000,000 the gigabyte
+    // made no difference; at 15,000,000 it is not measured yet. The embedded database's
+    // WebAssembly heap cannot spare a gigabyte.
     await sql.raw(`SET LOCAL maintenance_work_mem = '${handle.engine === "postgres" ? "1GB" : "256MB"}'`).execute(trx);
     // A generated INSERT … SELECT gains nothing from JIT compilation (seconds per statement).
     await sql`SET LOCAL jit = off`.execute(trx);
