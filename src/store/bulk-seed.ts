@@ -119,8 +119,7 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
     // A GIN build (the search index) gathers its entries in maintenance_work_mem and merges less
     // with more (PostgreSQL's advice): at 15,000,000 rows and 256 MB it took 10 of the index
     // phase's 23 minutes (one core: PostgreSQL 15 builds GIN serially). Not yet measured like for
-    // like, at either size. The embedded database's
-    // WebAssembly heap cannot spare a gigabyte.
+    // like, at either size. The embedded database's WebAssembly heap cannot spare a gigabyte.
     await sql.raw(`SET LOCAL maintenance_work_mem = '${handle.engine === "postgres" ? "1GB" : "256MB"}'`).execute(trx);
     // A generated INSERT … SELECT gains nothing from JIT compilation (seconds per statement).
     await sql`SET LOCAL jit = off`.execute(trx);
