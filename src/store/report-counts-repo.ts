@@ -24,10 +24,19 @@ function countsOf(accountId: string, basis: TimeBasis) {
     WHERE account_id = ${accountId} AND basis = ${basis})`;
 }
 
-/** The first and last hour holding bookings (null: none with a time). */
+/**
+ * The first and last hour holding bookings (null: none with a time). Each table's min and max are
+ * taken on their own, so the counts' key (account, basis, hour, …) answers each from one end of
+ * the index; over the union of both tables the planner read every row of the account (at
+ * 15,000,000 activities, 197,000 rows: a third of the summary's time). least and greatest skip nulls.
+ */
 export async function countedHours(db: Db, accountId: string, basis: TimeBasis): Promise<{ first: Date | null; last: Date | null }> {
   const r = await sql<{ first: Date | null; last: Date | null }>`
-    SELECT min(hour) AS first, max(hour) AS last FROM ${countsOf(accountId, basis)} AS c`.execute(db);
+    SELECT
+      least((SELECT min(hour) FROM report_booking_counts WHERE account_id = ${accountId} AND basis = ${basis}),
+            (SELECT min(hour) FROM report_booking_deltas WHERE account_id = ${accountId} AND basis = ${basis})) AS first,
+      greatest((SELECT max(hour) FROM report_booking_counts WHERE account_id = ${accountId} AND basis = ${basis}),
+               (SELECT max(hour) FROM report_booking_deltas WHERE account_id = ${accountId} AND basis = ${basis})) AS last`.execute(db);
   const row = r.rows[0];
   return { first: row?.first ? new Date(row.first) : null, last: row?.last ? new Date(row.last) : null };
 }
@@ -77,7 +86,13 @@ function moneyOf(accountId: string) {
 
 /** The first and last hour holding settled money (null: none). */
 export async function countedMoneyHours(db: Db, accountId: string): Promise<{ first: Date | null; last: Date | null }> {
-  const r = await sql<{ first: Date | null; last: Date | null }>`SELECT min(hour) AS first, max(hour) AS last FROM ${moneyOf(accountId)} AS c`.execute(db);
+  // As countedHours: each table's ends on their own, from the counts' key (account, hour, …).
+  const r = await sql<{ first: Date | null; last: Date | null }>`
+    SELECT
+      least((SELECT min(hour) FROM report_revenue_counts WHERE account_id = ${accountId}),
+            (SELECT min(hour) FROM report_revenue_deltas WHERE account_id = ${accountId})) AS first,
+      greatest((SELECT max(hour) FROM report_revenue_counts WHERE account_id = ${accountId}),
+               (SELECT max(hour) FROM report_revenue_deltas WHERE account_id = ${accountId})) AS last`.execute(db);
   const row = r.rows[0];
   return { first: row?.first ? new Date(row.first) : null, last: row?.last ? new Date(row.last) : null };
 }
