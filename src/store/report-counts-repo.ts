@@ -28,7 +28,8 @@ function countsOf(accountId: string, basis: TimeBasis) {
  * The first and last hour holding bookings (null: none with a time). Each table's min and max are
  * taken on their own, so the counts' key (account, basis, hour, …) answers each from one end of
  * the index; over the union of both tables the planner read every row of the account (at
- * 15,000,000 activities, 197,000 rows: a third of the summary's time). least and greatest skip nulls.
+ * 15,000,000 activities, 197,000 rows: a third of the summary's time). least and greatest skip
+ * nulls.
  */
 export async function countedHours(db: Db, accountId: string, basis: TimeBasis): Promise<{ first: Date | null; last: Date | null }> {
   const r = await sql<{ first: Date | null; last: Date | null }>`
