@@ -49,7 +49,7 @@ export function benchHosts(count: number): { email: string; name: string; role: 
     })),
   ];
 }
-/** Booking pages: name, owner (index into HOSTS), mode, event types. */
+/** Booking pages: name, owner (index into the account's bench hosts), mode, event types. */
 export const PAGES: { name: string; owner: number; mode: "automatic" | "approval"; eventTypes: string[] }[] = [
   { name: "Intro call", owner: 0, mode: "automatic", eventTypes: ["Quick chat", "Deep dive"] },
   { name: "Physiotherapy", owner: 1, mode: "approval", eventTypes: ["First assessment", "Follow-up session", "Sports massage"] },

@@ -196,28 +196,29 @@ async function ensureHostsAndPages(db: Kysely<Database>, accountId: string, host
   if (pages > 0 && users >= hostCount) return;
   const hosts = benchHosts(hostCount);
   await db.transaction().execute(async (trx) => {
-    const userIds: string[] = [];
+    // The hosts this account holds, with their zones (a host whose e-mail is taken elsewhere is skipped).
+    const ours: { id: string; timeZone: string }[] = [];
     for (const h of hosts) {
       const existing = await findUserByEmail(trx, h.email);
       if (existing && existing.account_id !== accountId) continue;
       const id = existing?.id ?? randomUUID();
       if (!existing) await insertUser(trx, { id, account_id: accountId, email: h.email, name: h.name, role: h.role, password_hash: null, time_zone: h.timeZone });
-      userIds.push(id);
+      ours.push({ id, timeZone: h.timeZone });
     }
     if (pages > 0) return;
-    if (userIds.length === 0) throw new Error("bulk seed: the bench users' e-mails all belong to another account");
+    if (ours.length === 0) throw new Error("bulk seed: the bench users' e-mails all belong to another account");
     const tag = accountId.slice(0, 6);
     for (const [i, p] of PAGES.entries()) {
       const pageId = randomUUID();
-      const owner = p.owner % userIds.length;
+      const owner = ours[p.owner % ours.length];
       const slug = `${p.name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${tag}`;
       await insertBookingPage(trx, {
-        id: pageId, account_id: accountId, slug, name: p.name, owner_id: userIds[owner], time_zone: hosts[owner].timeZone,
+        id: pageId, account_id: accountId, slug, name: p.name, owner_id: owner.id, time_zone: owner.timeZone,
         duration_minutes: 30, mode: p.mode, location: i % 2 ? "Video call" : "Main office", open_hours: WEEKDAYS,
       });
       for (const name of p.eventTypes) await insertEventType(trx, { id: randomUUID(), account_id: accountId, booking_page_id: pageId, name, duration_minutes: 30 });
       // The member sees one more page than their own, as a viewer.
-      if (i === 0 && userIds.length > 1) await insertPageMember(trx, { account_id: accountId, booking_page_id: pageId, user_id: userIds[1], role: "viewer" });
+      if (i === 0 && ours.length > 1) await insertPageMember(trx, { account_id: accountId, booking_page_id: pageId, user_id: ours[1].id, role: "viewer" });
     }
   });
 }
