@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { foldReportCounts } from "../src/app/reports/fold-counts.js";
 import { summaryReport, type SummaryInput } from "../src/app/reports/summary-report.js";
@@ -17,6 +18,9 @@ const SHAPES: SummaryInput[] = [
   { rows: "time", interval: "day", timeBasis: "meeting", zone: "UTC" },
   { rows: "status", timeBasis: "meeting", zone: "UTC", includeTrash: false },
   { rows: "detailedStatus", columns: "time", interval: "month", timeBasis: "created", zone: "Australia/Sydney", status: ["Scheduled", "Canceled"] },
+  // Bounds on midnights UTC: every day from the daily roll-up (migration 028).
+  { rows: "time", columns: "status", interval: "month", timeBasis: "meeting", zone: "UTC" },
+  { rows: "status", columns: "detailedStatus", timeBasis: "created", zone: "America/New_York" },
   // A zone offset by half an hour: not on whole hours, so counted from the bookings.
   { rows: "time", columns: "status", interval: "day", timeBasis: "meeting", zone: "Asia/Kolkata" },
 ];
@@ -33,12 +37,17 @@ describe.each(ENGINES)("report counts ($name)", (engine) => {
   }, 120_000);
   afterAll(async () => server?.close());
 
-  /** Every shape, also with a range on whole hours, from the counts and from the bookings. */
+  /**
+   * Every shape, also with a range on whole hours (cutting its first and last day) and one on
+   * midnights UTC, from the counts and from the bookings.
+   */
   async function expectSame(ctx: AppContext = server.ctx) {
     const now = server.clock.now();
     const from = new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 - 24 * 3_600_000);
-    const to = new Date(from.getTime() + 60 * 24 * 3_600_000);
-    for (const shape of [...SHAPES, ...SHAPES.map((s) => ({ ...s, from, to }))]) {
+    const to = new Date(from.getTime() + 60 * 24 * 3_600_000 + 5 * 3_600_000);
+    const day = 24 * 3_600_000;
+    const midnights = { from: new Date(Math.floor(now.getTime() / day) * day - day), to: new Date(Math.floor(now.getTime() / day) * day + 4 * day) };
+    for (const shape of [...SHAPES, ...SHAPES.map((s) => ({ ...s, from, to })), ...SHAPES.map((s) => ({ ...s, ...midnights }))]) {
       const counted = await summaryReport(ctx, caller, shape, true);
       const live = await summaryReport(ctx, caller, shape, false);
       expect(counted, JSON.stringify(shape)).toEqual(live);
@@ -107,5 +116,17 @@ describe.each(ENGINES)("report counts ($name)", (engine) => {
     await writers;
     await Promise.all([foldReportCounts(server.ctx), foldReportCounts(server.ctx)]);
     await expectSame();
+    // Folded, the daily roll-up holds what the hours hold, day by day.
+    const rollUp = await sql<{ hours: string; days: string; mismatched: string }>`
+      SELECT (SELECT sum(n) FROM report_booking_counts WHERE account_id = ${acct.accountId}) AS hours,
+        (SELECT sum(n) FROM report_booking_days WHERE account_id = ${acct.accountId}) AS days,
+        (SELECT count(*) FROM (
+          SELECT basis, date_bin('1 day', hour, timestamptz '2000-01-01 00:00:00+00') AS day, detailed_status, in_trash, sum(n) AS n
+          FROM report_booking_counts WHERE account_id = ${acct.accountId} GROUP BY 1, 2, 3, 4
+          EXCEPT
+          SELECT basis, day, detailed_status, in_trash, sum(n) FROM report_booking_days WHERE account_id = ${acct.accountId} GROUP BY 1, 2, 3, 4) x) AS mismatched`.execute(server.handle.db);
+    expect(Number(rollUp.rows[0].hours)).toBeGreaterThan(20);
+    expect(Number(rollUp.rows[0].days)).toBe(Number(rollUp.rows[0].hours));
+    expect(Number(rollUp.rows[0].mismatched)).toBe(0);
   }, 120_000);
 });

@@ -4,12 +4,16 @@ import type { Db } from "./database.js";
 import type { Database } from "./schema.js";
 
 /**
- * The reports' kept counts: the summary's bookings (migration 022: report_booking_counts) and the
- * revenue report's money (023: report_revenue_counts), each plus its deltas not yet folded in.
+ * The reports' kept counts: the summary's bookings (migration 022: report_booking_counts by hour,
+ * 028: report_booking_days by day) and the revenue report's money (023: report_revenue_counts),
+ * each plus its deltas not yet folded in.
  * Read together in one statement, they are exact at that statement's snapshot.
  */
 
 const KEY = sql.raw("account_id, basis, hour, detailed_status, was_request, approved, rescheduled, in_trash");
+const DAY_KEY = sql.raw("account_id, basis, day, detailed_status, was_request, approved, rescheduled, in_trash");
+/** The day (midnight UTC) an hour falls in. */
+const dayOf = (hour: ReturnType<typeof sql.raw>) => sql`date_bin('1 day', ${hour}, timestamptz '2000-01-01 00:00:00+00')`;
 const MONEY_KEY = sql.raw("account_id, hour, currency, status, in_trash");
 /** Deltas taken per fold round and kind. */
 export const FOLD_ROUND = 100_000;
@@ -20,9 +24,35 @@ function countsOf(accountId: string, basis: TimeBasis) {
     SELECT hour, detailed_status, was_request, approved, rescheduled, in_trash, n FROM report_booking_counts
     WHERE account_id = ${accountId} AND basis = ${basis}
     UNION ALL
-    SELECT hour, detailed_status, was_request, approved, rescheduled, in_trash, n FROM report_booking_deltas
-    WHERE account_id = ${accountId} AND basis = ${basis})`;
+    ${deltasOf(accountId, basis)})`;
 }
+
+/**
+ * The same counts with every day not in `cut` taken from the daily roll-up (migration 028): a row
+ * per day where the hourly table has up to 24. The hours of a cut day come from the hourly table.
+ * A daily row's hour is its day's midnight (UTC), which falls in the same bucket and range as each
+ * of its hours when no bound cuts the day.
+ */
+function countsByDayOf(accountId: string, basis: TimeBasis, cut: Date[]) {
+  const cutDays = timestamps(cut);
+  return sql`(
+    SELECT day AS hour, detailed_status, was_request, approved, rescheduled, in_trash, n FROM report_booking_days
+    WHERE account_id = ${accountId} AND basis = ${basis} AND (day IS NULL OR day <> ALL(${cutDays}))
+    UNION ALL
+    SELECT h.hour, h.detailed_status, h.was_request, h.approved, h.rescheduled, h.in_trash, h.n
+    FROM unnest(${cutDays}) AS cut (day)
+    JOIN report_booking_counts h ON h.account_id = ${accountId} AND h.basis = ${basis} AND h.hour >= cut.day AND h.hour < cut.day + interval '1 day'
+    UNION ALL
+    ${deltasOf(accountId, basis)})`;
+}
+
+/** The deltas not folded yet, by the hour (UTC) each change falls in. */
+const deltasOf = (accountId: string, basis: TimeBasis) => sql`
+    SELECT hour, detailed_status, was_request, approved, rescheduled, in_trash, n FROM report_booking_deltas
+    WHERE account_id = ${accountId} AND basis = ${basis}`;
+
+const timestamps = (dates: Date[]) =>
+  dates.length ? sql`ARRAY[${sql.join(dates.map((d) => sql`${d.toISOString()}::timestamptz`))}]::timestamptz[]` : sql`'{}'::timestamptz[]`;
 
 /**
  * The first and last hour holding bookings (null: none with a time). Each table's min and max are
@@ -50,6 +80,11 @@ export interface CountsQuery {
   detailedStatus?: string[];
   from?: Date;
   to?: Date;
+  /**
+   * The UTC days a bound or the range cuts (cutDays in app/reports/counted-buckets.ts): every
+   * other day is read from the daily roll-up. Null: read every hour.
+   */
+  cutDays: Date[] | null;
 }
 
 /** The counts per time bucket (index into bounds, or null: no meeting time) and detailed status. */
@@ -59,11 +94,12 @@ export async function countedCells(db: Db, accountId: string, q: CountsQuery): P
   if (q.detailedStatus?.length) filters.push(sql`c.detailed_status IN (${sql.join(q.detailedStatus)})`);
   if (q.from) filters.push(sql`c.hour >= ${q.from}`);
   if (q.to) filters.push(sql`c.hour < ${q.to}`);
-  const bounds = sql`ARRAY[${sql.join(q.bounds.map((b) => sql`${b.toISOString()}::timestamptz`))}]::timestamptz[]`;
+  const bounds = timestamps(q.bounds);
+  const counts = q.cutDays ? countsByDayOf(accountId, q.basis, q.cutDays) : countsOf(accountId, q.basis);
   const r = await sql<{ bucket: number | null; detailed_status: string; was_request: boolean; approved: boolean; rescheduled: boolean; n: number }>`
     SELECT ${q.bounds.length ? sql`width_bucket(c.hour, ${bounds})` : sql`CASE WHEN c.hour IS NOT NULL THEN 0 END`} AS bucket, c.detailed_status,
       c.was_request, c.approved, c.rescheduled, sum(c.n) AS n
-    FROM ${countsOf(accountId, q.basis)} AS c
+    FROM ${counts} AS c
     WHERE ${sql.join(filters, sql` AND `)}
     GROUP BY 1, 2, 3, 4, 5
     HAVING sum(c.n) <> 0`.execute(db);
@@ -137,12 +173,19 @@ export async function foldReportDeltas(db: Db): Promise<{ bookings: number; mone
       WITH taken AS (
         DELETE FROM report_booking_deltas WHERE id IN (SELECT id FROM report_booking_deltas ORDER BY id LIMIT ${FOLD_ROUND} FOR UPDATE SKIP LOCKED)
         RETURNING ${KEY}, n),
+      live AS (SELECT * FROM taken t WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.account_id)),
       folded AS (
         INSERT INTO report_booking_counts (${KEY}, n)
         SELECT t.account_id, t.basis, t.hour, t.detailed_status, t.was_request, t.approved, t.rescheduled, t.in_trash, sum(t.n)
-        FROM taken t WHERE EXISTS (SELECT 1 FROM accounts a WHERE a.id = t.account_id)
+        FROM live t
         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
-        ON CONFLICT (${KEY}) DO UPDATE SET n = report_booking_counts.n + excluded.n)
+        ON CONFLICT (${KEY}) DO UPDATE SET n = report_booking_counts.n + excluded.n),
+      folded_days AS (
+        INSERT INTO report_booking_days (${DAY_KEY}, n)
+        SELECT t.account_id, t.basis, ${dayOf(sql.raw("t.hour"))}, t.detailed_status, t.was_request, t.approved, t.rescheduled, t.in_trash, sum(t.n)
+        FROM live t
+        GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+        ON CONFLICT (${DAY_KEY}) DO UPDATE SET n = report_booking_days.n + excluded.n)
       SELECT count(*) AS n FROM taken`.execute(tx);
     // A key whose bookings have all moved on keeps its row at 0 (reads skip it): the keys are
     // bounded (hours × detailed statuses × four flags) and a later booking reuses the row.
@@ -179,6 +222,13 @@ export async function rebuildReportCounts(conn: Kysely<Database>, accountId: str
       ('meeting', date_bin('1 hour', start_at, timestamptz '2000-01-01 00:00:00+00'))) AS b (basis, hour)
     WHERE account_id = ${accountId} AND type = 'booking'
     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`.execute(conn);
+  await sql`DELETE FROM report_booking_days WHERE account_id = ${accountId}`.execute(conn);
+  await sql`
+    INSERT INTO report_booking_days (${DAY_KEY}, n)
+    SELECT account_id, basis, ${dayOf(sql.raw("hour"))}, detailed_status, was_request, approved, rescheduled, in_trash, sum(n)
+    FROM report_booking_counts
+    WHERE account_id = ${accountId}
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`.execute(conn);
   await sql`DELETE FROM report_revenue_deltas WHERE account_id = ${accountId}`.execute(conn);
   await sql`DELETE FROM report_revenue_counts WHERE account_id = ${accountId}`.execute(conn);
   await sql`
@@ -188,5 +238,5 @@ export async function rebuildReportCounts(conn: Kysely<Database>, accountId: str
     FROM activities
     WHERE account_id = ${accountId} AND type = 'transaction' AND status IN ('Paid', 'Refunded') AND currency IS NOT NULL
     GROUP BY 1, 2, 3, 4, 5`.execute(conn);
-  await sql`ANALYZE report_booking_counts, report_revenue_counts`.execute(conn);
+  await sql`ANALYZE report_booking_counts, report_booking_days, report_revenue_counts`.execute(conn);
 }

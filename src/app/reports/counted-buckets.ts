@@ -38,6 +38,25 @@ export function countedBounds(hours: { first: Date | null; last: Date | null }, 
   return first && last && first <= last ? bucketStarts(first, last, interval, zone) : [];
 }
 
+export const DAY = 24 * HOUR;
+/** Beyond this many cut days (a day report in a zone whose midnight is not UTC's) the daily counts save nothing. */
+const MAX_CUT_DAYS = 400;
+
+/**
+ * The UTC days the daily counts (migration 028) cannot answer for: those a bucket start or the
+ * range's ends cut inside (not at midnight UTC). Their hours are read from the hourly counts; every
+ * other day lies wholly in one bucket and wholly in or out of the range. Null: too many to be
+ * worth it (read every hour instead). Ascending, no duplicates.
+ */
+export function cutDays(bounds: Date[], from?: Date, to?: Date): Date[] | null {
+  const days = new Set<number>();
+  for (const at of [...bounds, from, to]) {
+    if (at && at.getTime() % DAY !== 0) days.add(Math.floor(at.getTime() / DAY) * DAY);
+  }
+  if (days.size > MAX_CUT_DAYS) return null;
+  return [...days].sort((a, b) => a - b).map((ms) => new Date(ms));
+}
+
 /** The first day ("YYYY-MM-DD") of bucket `bucket` (1-based, as width_bucket gives) in the zone. */
 export const bucketDay = (bounds: Date[], bucket: number | null, zone: string): string | null =>
   bucket === null || bucket < 1 ? null : DateTime.fromJSDate(bounds[bucket - 1], { zone }).toISODate();

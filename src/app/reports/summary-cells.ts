@@ -4,14 +4,14 @@ import { countedCells, countedHours } from "../../store/report-counts-repo.js";
 import { summaryCells, type SummaryQuery } from "../../store/reports-repo.js";
 import type { AppContext } from "../context.js";
 import { readerOf } from "../context.js";
-import { bucketDay, countedBounds, onWholeHours } from "./counted-buckets.js";
+import { bucketDay, countedBounds, cutDays, onWholeHours } from "./counted-buckets.js";
 import type { ResolvedReport } from "./report-scope.js";
 
 const COUNTED_DIMENSIONS = new Set<SummaryDimension | null>(["time", "status", "detailedStatus", null]);
 
 /**
- * The summary's cells, from the kept counts when they can answer (report_booking_counts: by hour,
- * detailed status and Trash, for an admin, without free text or filters beyond statuses, with a
+ * The summary's cells, from the kept counts when they can answer (report_booking_counts and
+ * report_booking_days: by hour and by day, detailed status and Trash, for an admin, without free text or filters beyond statuses, with a
  * range and zone buckets on whole hours — every zone whose offsets are whole hours), otherwise
  * read from the bookings themselves. Both give the same cells; test/report-counts.test.ts holds
  * them to it, also while bookings change.
@@ -34,7 +34,9 @@ async function countedSummary(ctx: AppContext, r: ResolvedReport, q: SummaryQuer
     if (!b) return null;
     bounds = b;
   }
-  const rows = await countedCells(readerOf(ctx), r.scope.accountId, { basis: q.timeBasis, bounds, includeTrash: f.includeTrash, detailedStatus: detailed, from: f.from, to: f.to });
+  const rows = await countedCells(readerOf(ctx), r.scope.accountId, {
+    basis: q.timeBasis, bounds, includeTrash: f.includeTrash, detailedStatus: detailed, from: f.from, to: f.to, cutDays: cutDays(bounds, f.from, f.to),
+  });
   const dayOf = (bucket: number | null) => bucketDay(bounds, bucket, q.zone);
   const keyOf = (d: SummaryDimension | null, row: (typeof rows)[number]): string | null =>
     d === null ? null : d === "time" ? dayOf(row.bucket) : d === "status" ? (statusOf(row.detailedStatus as DetailedStatus) ?? row.detailedStatus) : row.detailedStatus;
