@@ -60,16 +60,26 @@ export async function trashedIdsOf(conn: Conn, accountId: string, limit: number)
   return rows.map((r) => r.id);
 }
 
-/** Trashed activities whose 30 days are over, any account (the scheduled purge's work list; activities_trash_due_idx). */
-export async function dueForPurge(conn: Conn, cutoff: Date, limit: number, after?: DueKey): Promise<(DueKey & { account_id: string })[]> {
-  let q = conn
-    .selectFrom("activities")
-    .select(["id", "account_id", "trashed_at"])
-    .where("trashed_at", "is not", null)
-    .where("trashed_at", "<=", cutoff);
-  if (after) q = q.where(sql<boolean>`(trashed_at, id) > (${after.trashed_at}, ${after.id})`);
-  const rows = await q.orderBy("trashed_at").orderBy("id").limit(limit).execute();
-  return rows.map((r) => ({ id: r.id, account_id: r.account_id, trashed_at: r.trashed_at! }));
+/**
+ * Trashed activities whose 30 days are over, any account (the scheduled purge's work list), read
+ * in the order of activities_trash_due_key_idx (trashed_at, id) from where the last round ended.
+ * Sorting is switched off for the statement: with statistics older than a large move to the Trash
+ * (the embedded database has no autovacuum to refresh them) the planner took the Trash for one row,
+ * read it through another Trash index and sorted all of it for every round — 100,000 due rows made
+ * each round of 1,000 take 130 ms there, holding every request up. In key order it reads 1,000.
+ */
+export async function dueForPurge(db: Db, cutoff: Date, limit: number, after?: DueKey): Promise<(DueKey & { account_id: string })[]> {
+  return db.transaction().execute(async (tx) => {
+    await sql`SET LOCAL enable_sort = off`.execute(tx);
+    let q = tx
+      .selectFrom("activities")
+      .select(["id", "account_id", "trashed_at"])
+      .where("trashed_at", "is not", null)
+      .where("trashed_at", "<=", cutoff);
+    if (after) q = q.where(sql<boolean>`(trashed_at, id) > (${after.trashed_at}, ${after.id})`);
+    const rows = await q.orderBy("trashed_at").orderBy("id").limit(limit).execute();
+    return rows.map((r) => ({ id: r.id, account_id: r.account_id, trashed_at: r.trashed_at! }));
+  });
 }
 
 /** Where a round of the purge's work list ended (the next starts after it). */
