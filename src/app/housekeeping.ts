@@ -2,6 +2,7 @@ import { deleteExpiredIdempotencyKeys } from "../store/idempotency-repo.js";
 import { pruneSettledEvents } from "../store/outbox-repo.js";
 import { ensureTimePartitions } from "../store/partitions-repo.js";
 import { deleteStaleFailures } from "../store/sign-in-failures-repo.js";
+import { analyzeChangedTables } from "../store/statistics-repo.js";
 import type { AppContext } from "./context.js";
 
 /** Outbox events kept after they were delivered, unless OUTBOX_RETENTION_DAYS says otherwise. */
@@ -14,9 +15,11 @@ const PRUNE_BATCH = 5_000;
  * past their windows, and outbox events (with their delivery log rows) delivered more than the
  * retention ago — the outbox would otherwise grow by every change, forever. Also creates the coming
  * history partitions (migration 026) before they are needed — on PostgreSQL; the embedded
- * database keeps its default partition alone (see the migration for why).
+ * database keeps its default partition alone (see the migration for why). On the embedded
+ * database, which has no autovacuum, it also analyzes the tables that changed enough
+ * (store/statistics-repo.ts), last, after its own deletions.
  */
-export async function housekeeping(ctx: AppContext): Promise<{ idempotencyKeys: number; signInFailures: number; outboxEvents: number; partitionsCreated: number }> {
+export async function housekeeping(ctx: AppContext): Promise<{ idempotencyKeys: number; signInFailures: number; outboxEvents: number; partitionsCreated: number; analyzed: string[] }> {
   const now = ctx.clock.now();
   const before = new Date(now.getTime() - (ctx.outboxRetentionDays ?? DEFAULT_OUTBOX_RETENTION_DAYS) * 86_400_000);
   const partitionsCreated = ctx.embedded ? 0 : await ensureTimePartitions(ctx.db, now);
@@ -25,10 +28,8 @@ export async function housekeeping(ctx: AppContext): Promise<{ idempotencyKeys: 
     n = await pruneSettledEvents(ctx.db, before, PRUNE_BATCH);
     outboxEvents += n;
   }
-  return {
-    idempotencyKeys: await deleteExpiredIdempotencyKeys(ctx.db, now),
-    signInFailures: await deleteStaleFailures(ctx.db, new Date(now.getTime() - 60 * 60_000)),
-    outboxEvents,
-    partitionsCreated,
-  };
+  const idempotencyKeys = await deleteExpiredIdempotencyKeys(ctx.db, now);
+  const signInFailures = await deleteStaleFailures(ctx.db, new Date(now.getTime() - 60 * 60_000));
+  const analyzed = ctx.embedded ? await analyzeChangedTables(ctx.db) : [];
+  return { idempotencyKeys, signInFailures, outboxEvents, partitionsCreated, analyzed };
 }
