@@ -11,8 +11,9 @@ const COUNTED_DIMENSIONS = new Set<SummaryDimension | null>(["time", "status", "
 
 /**
  * The summary's cells, from the kept counts when they can answer (report_booking_counts and
- * report_booking_days: by hour and by day, detailed status and Trash, for an admin, without free text or filters beyond statuses, with a
- * range and zone buckets on whole hours — every zone whose offsets are whole hours), otherwise
+ * report_booking_days: by hour and by day, detailed status and Trash, for an admin, without free
+ * text or filters beyond statuses, with a range and zone buckets on whole hours — every zone whose
+ * offsets are whole hours), otherwise
  * read from the bookings themselves. Both give the same cells; test/report-counts.test.ts holds
  * them to it, also while bookings change.
  */
