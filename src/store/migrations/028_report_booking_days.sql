@@ -5,7 +5,8 @@
 -- not UTC's) is read from the hourly rows instead, so every zone on whole hours stays exact.
 --
 -- The fold job writes both tables in the same statement from the same deltas, so a report reading
--- the days, the hours and the deltas in one statement sees each change exactly once.
+-- the days, the hours and the deltas in one statement sees each change exactly once. Workers of an
+-- earlier version fold into the hours alone: stop them before this migration runs.
 CREATE TABLE report_booking_days (
   account_id uuid NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
   basis text NOT NULL CHECK (basis IN ('created', 'meeting')),
