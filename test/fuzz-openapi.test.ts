@@ -158,9 +158,9 @@ async function paymentFixtures(server: TestServer, paypal: PayPalPeer, acct: Tes
 async function webhookFixtures(server: TestServer, acct: TestAccount) {
   const ep = await client(server.url, acct.admin.token).post("/api/v1/webhook-endpoints", { url: `${server.url}/api/health`, eventTypes: ["activity.created"] });
   expect(ep.status, JSON.stringify(ep.body)).toBe(201);
-  const event = await server.handle.db.selectFrom("outbox_events").select(["id", "activity_id"]).where("account_id", "=", acct.accountId).orderBy("id", "desc").executeTakeFirstOrThrow();
+  const event = await server.handle.db.selectFrom("outbox_events").select(["id", "activity_id", "created_at"]).where("account_id", "=", acct.accountId).orderBy("id", "desc").executeTakeFirstOrThrow();
   const now = server.clock.now();
-  await server.handle.db.insertInto("webhook_deliveries").values({ endpoint_id: ep.body.item.id, event_id: event.id, account_id: acct.accountId, activity_id: event.activity_id, next_attempt_at: now, created_at: now }).execute();
+  await server.handle.db.insertInto("webhook_deliveries").values({ endpoint_id: ep.body.item.id, event_id: event.id, account_id: acct.accountId, activity_id: event.activity_id, next_attempt_at: now, created_at: now, event_at: event.created_at }).execute();
   return { endpointId: ep.body.item.id as string, eventId: String(event.id) };
 }
 

@@ -45,8 +45,9 @@ describe.each(ENGINES)("history partitions on $name", (engine) => {
 
   it.runIf(engine.name === "postgres")("writes each change's history in its year's partition, made ahead by housekeeping; a year already in the default partition keeps its rows there", async () => {
     const year = server.clock.now().getUTCFullYear();
-    // The workers make this year's partition and the next one's when they start; here, housekeeping.
-    expect((await housekeeping(server.ctx)).partitionsCreated).toBe(2);
+    // The workers make this year's partition and the next one's when they start; here, housekeeping
+    // (which also makes the outbox's months: test/outbox-partitions.test.ts).
+    expect((await housekeeping(server.ctx)).partitionsCreated).toBeGreaterThanOrEqual(2);
     expect(await partitionsOf()).toEqual([`activity_history_${year}`, `activity_history_${year + 1}`, "activity_history_default"]);
     expect((await housekeeping(server.ctx)).partitionsCreated).toBe(0);
     const acct = await newAccount(server);
@@ -58,7 +59,8 @@ describe.each(ENGINES)("history partitions on $name", (engine) => {
     server.clock.moveTo(new Date(Date.UTC(year + 3, 5, 1)));
     const late = await book(server, acct.autoPage.slug, slotIn(48));
     expect(await partitionOfHistory(late.id)).toEqual(["activity_history_default"]);
-    expect((await housekeeping(server.ctx)).partitionsCreated).toBe(1);
+    expect((await housekeeping(server.ctx)).partitionsCreated).toBeGreaterThanOrEqual(1);
+    expect(await partitionsOf()).toEqual([`activity_history_${year}`, `activity_history_${year + 1}`, `activity_history_${year + 4}`, "activity_history_default"]);
     expect(await exists(`activity_history_${year + 3}`)).toBe(false);
     expect(await exists(`activity_history_${year + 4}`)).toBe(true);
     // Both bookings' histories read back whole, across partitions.

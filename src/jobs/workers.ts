@@ -53,7 +53,7 @@ export async function startWorkers(ctx: AppContext, handle: DatabaseHandle, cons
   const boss = new PgBoss({ db: { executeSql: handle.executeSql }, schema: "pgboss", supervise: true, schedule: true, migrate: true });
   boss.on("error", (err) => console.error("[jobs]", err));
   await boss.start();
-  // This year's and next year's history partitions (migration 026), before a new year's first change needs one.
+  // The coming history years and outbox months (migrations 026, 029), before their first rows need them.
   if (!ctx.embedded) await ensureTimePartitions(ctx.db, ctx.clock.now());
   await registerConsumers(ctx, consumers);
   for (const job of Object.values(JOBS)) {

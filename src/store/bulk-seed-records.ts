@@ -17,8 +17,8 @@ import { deferIndexesAndForeignKeys } from "./bulk-seed-indexes.js";
  * - the outbox: one event per activity changed in the last 30 days (older ones retention would have
  *   pruned), delivered to every consumer registered at the time.
  *
- * On PostgreSQL the history partitions those rows fall in are created first (migration 026), so
- * nothing lands in the default partition; the embedded database keeps its default one alone.
+ * On PostgreSQL the time partitions those rows fall in are created first (migrations 026 and
+ * 029), so nothing lands in a default partition; the embedded database keeps its default ones alone.
  */
 
 /** detailed status → how it began and the change that led to it (null: it is still as made). */
@@ -109,7 +109,12 @@ export async function seedRecords(trx: Kysely<Database>, accountId: string, opts
   await sql`ANALYZE bulk_seed_loaded`.execute(trx);
   const span = (await sql<{ lo: Date | null }>`SELECT min(created_at) AS lo FROM bulk_seed_loaded`.execute(trx)).rows[0];
   if (!span.lo) return { history: 0, relations: 0, payments: 0, outboxEvents: 0 };
-  if (opts.timePartitions) await sql`SELECT ensure_time_partitions('activity_history', 'year', ${span.lo}::timestamptz, now())`.execute(trx);
+  if (opts.timePartitions) {
+    await sql`SELECT ensure_time_partitions('activity_history', 'year', ${span.lo}::timestamptz, now())`.execute(trx);
+    for (const t of ["outbox_events", "outbox_deliveries", "webhook_deliveries"]) {
+      await sql`SELECT ensure_time_partitions(${t}, 'month', now() - interval '30 days', now())`.execute(trx);
+    }
+  }
 
   // History: the making row at created_at, the change at updated_at.
   const deferred = opts.deferIndexes ? await deferIndexesAndForeignKeys(trx, "activity_history") : undefined;
@@ -179,8 +184,8 @@ export async function seedRecords(trx: Kysely<Database>, accountId: string, opts
       ORDER BY l.updated_at
       RETURNING id, account_id, activity_id, created_at),
     delivered AS (
-      INSERT INTO outbox_deliveries (consumer, event_id, account_id, activity_id, status, attempts, next_attempt_at, delivered_at, last_attempt_at)
-      SELECT c.name, e.id, e.account_id, e.activity_id, 'delivered', 1, e.created_at, e.created_at, e.created_at
+      INSERT INTO outbox_deliveries (consumer, event_id, account_id, activity_id, status, attempts, next_attempt_at, delivered_at, last_attempt_at, event_at)
+      SELECT c.name, e.id, e.account_id, e.activity_id, 'delivered', 1, e.created_at, e.created_at, e.created_at, e.created_at
         FROM ev e CROSS JOIN outbox_consumers c)
     SELECT count(*)::int AS n FROM ev`.execute(trx);
 

@@ -57,7 +57,7 @@ export async function listDeliveryLog(db: Db, f: DeliveryFilter): Promise<Delive
     SELECT d.consumer, NULL::uuid AS endpoint_id, d.consumer AS key, d.event_id, d.activity_id, e.type, e.payload->>'action' AS action,
       d.status, d.attempts, d.next_attempt_at, d.last_attempt_at, d.delivered_at, d.last_error, NULL::integer AS last_status,
       d.lease_token IS NOT NULL AS leased, e.created_at AS event_at
-    FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_id
+    FROM outbox_deliveries d JOIN outbox_events e ON e.id = d.event_id AND e.account_id = d.account_id AND e.created_at = d.event_at
     WHERE d.account_id = ${f.accountId}::uuid AND d.consumer <> ${FAN_OUT_CONSUMER}
       ${f.consumer ? sql`AND d.consumer = ${f.consumer}` : sql``}
       ${f.activityId ? sql`AND d.activity_id = ${f.activityId}` : sql``}
@@ -66,7 +66,7 @@ export async function listDeliveryLog(db: Db, f: DeliveryFilter): Promise<Delive
     SELECT 'webhooks' AS consumer, w.endpoint_id, 'webhooks:' || w.endpoint_id::text AS key, w.event_id, w.activity_id, e.type, e.payload->>'action' AS action,
       w.status, w.attempts, w.next_attempt_at, w.last_attempt_at, w.delivered_at, w.last_error, w.last_status,
       w.lease_token IS NOT NULL AS leased, e.created_at AS event_at
-    FROM webhook_deliveries w JOIN outbox_events e ON e.id = w.event_id
+    FROM webhook_deliveries w JOIN outbox_events e ON e.id = w.event_id AND e.account_id = w.account_id AND e.created_at = w.event_at
     WHERE w.account_id = ${f.accountId}::uuid
       ${f.endpointId ? sql`AND w.endpoint_id = ${f.endpointId}::uuid` : sql``}
       ${f.activityId ? sql`AND w.activity_id = ${f.activityId}` : sql``}

@@ -127,6 +127,8 @@ export interface OutboxDeliveriesTable {
   status: Generated<"pending" | "delivered" | "failed">; attempts: Generated<number>;
   next_attempt_at: DefaultedTimestamp; last_error: string | null; delivered_at: Timestamp | null;
   lease_token: string | null; last_attempt_at: Timestamp | null;
+  /** Its event's created_at: the partition key (migration 026). */
+  event_at: Timestamp;
 }
 export interface SavedFiltersTable {
   id: string; account_id: string; user_id: string; name: string;
@@ -276,6 +278,8 @@ export interface WebhookDeliveriesTable {
   status: Generated<"pending" | "delivered" | "failed">; attempts: Generated<number>; next_attempt_at: Timestamp;
   lease_token: string | null; last_attempt_at: Timestamp | null; last_status: number | null; last_error: string | null;
   delivered_at: Timestamp | null; created_at: Timestamp;
+  /** Its event's created_at: the partition key (migration 026). */
+  event_at: Timestamp;
 }
 // Connected calendars (migration 013).
 export interface CalendarConnectionsTable {

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Db, Tx } from "./database.js";
+import { mergingMonthsInOrder } from "./outbox-repo.js";
 import type { WebhookEndpointsTable } from "./schema.js";
 import type { Selectable } from "kysely";
 
@@ -34,13 +35,15 @@ export async function deleteEndpoint(tx: Tx, accountId: string, id: string): Pro
  * type, for many events in one statement. Runs in the outbox deliveries' transaction; the unique
  * key makes a repeat harmless.
  */
-export async function fanOutEvents(tx: Tx, events: { eventId: string; accountId: string; activityId: string | null; type: string }[], now: Date): Promise<number> {
+export async function fanOutEvents(
+  tx: Tx, events: { eventId: string; accountId: string; activityId: string | null; type: string; eventAt: Date }[], now: Date,
+): Promise<number> {
   if (events.length === 0) return 0;
-  const rows = events.map((e) => sql`(${e.eventId}::bigint, ${e.accountId}::uuid, ${e.activityId}::text, ${e.type}::text)`);
+  const rows = events.map((e) => sql`(${e.eventId}::bigint, ${e.accountId}::uuid, ${e.activityId}::text, ${e.type}::text, ${e.eventAt}::timestamptz)`);
   const r = await sql`
-    INSERT INTO webhook_deliveries (endpoint_id, event_id, account_id, activity_id, next_attempt_at, created_at)
-    SELECT w.id, x.event_id, w.account_id, x.activity_id, ${now}::timestamptz, ${now}::timestamptz
-    FROM (VALUES ${sql.join(rows)}) AS x (event_id, account_id, activity_id, type)
+    INSERT INTO webhook_deliveries (endpoint_id, event_id, account_id, activity_id, next_attempt_at, created_at, event_at)
+    SELECT w.id, x.event_id, w.account_id, x.activity_id, ${now}::timestamptz, ${now}::timestamptz, x.event_at
+    FROM (VALUES ${sql.join(rows)}) AS x (event_id, account_id, activity_id, type, event_at)
     JOIN webhook_endpoints w ON w.account_id = x.account_id AND w.enabled AND x.type = ANY (w.event_types)
     ORDER BY x.event_id
     ON CONFLICT DO NOTHING`.execute(tx);
@@ -68,10 +71,10 @@ export interface DueWebhook {
  * several workers share the work; the lease (token, until `until`) keeps others off it.
  */
 export async function claimDueWebhooks(db: Db, now: Date, until: Date, token: string, limit: number): Promise<DueWebhook[]> {
-  const r = await sql<DueWebhook>`
+  const r = await db.transaction().execute((tx) => mergingMonthsInOrder(tx, () => sql<DueWebhook>`
     WITH due AS (
-      SELECT d.endpoint_id, d.event_id
-      FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id
+      SELECT d.endpoint_id, d.event_id, d.account_id, d.event_at, w.url, w.secret_sealed
+      FROM webhook_deliveries d JOIN webhook_endpoints w ON w.account_id = d.account_id AND w.id = d.endpoint_id
       WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND w.enabled
         -- d is its activity's first pending delivery to this endpoint (see dueInOrder in outbox-repo.ts for why not NOT EXISTS)
         AND (d.activity_id IS NULL OR d.event_id <= (
@@ -81,9 +84,13 @@ export async function claimDueWebhooks(db: Db, now: Date, until: Date, token: st
       LIMIT ${limit}
       FOR UPDATE OF d SKIP LOCKED)
     UPDATE webhook_deliveries d SET lease_token = ${token}::uuid, next_attempt_at = ${until}
-    FROM due, outbox_events e, webhook_endpoints w
-    WHERE d.endpoint_id = due.endpoint_id AND d.event_id = due.event_id AND e.id = d.event_id AND w.id = d.endpoint_id
-    RETURNING d.endpoint_id, d.event_id::text AS event_id, d.account_id, d.activity_id, d.attempts, e.type, e.payload, e.created_at AS event_at, d.created_at, w.url, w.secret_sealed`.execute(db);
+    FROM due, outbox_events e
+    -- The whole key from "due" alone (the endpoint's columns ride along in it), so each month's primary
+    -- key finds the row: joined to the endpoints here too, the planner on a fresh month's statistics
+    -- looked the rows up by endpoint and filtered 10,000 for each (150 ms a claim).
+    WHERE d.endpoint_id = due.endpoint_id AND d.event_id = due.event_id AND d.account_id = due.account_id AND d.event_at = due.event_at
+      AND e.id = d.event_id AND e.account_id = d.account_id AND e.created_at = d.event_at
+    RETURNING d.endpoint_id, d.event_id::text AS event_id, d.account_id, d.activity_id, d.attempts, e.type, e.payload, e.created_at AS event_at, d.created_at, due.url, due.secret_sealed`.execute(tx)));
   return r.rows;
 }
 

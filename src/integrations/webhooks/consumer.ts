@@ -28,7 +28,7 @@ export function webhooksConsumer(ctx: AppContext): OutboxConsumer {
     batchSize: 200,
     async handleBatch(ds, tx) {
       const wanted = ds.filter((d) => isWebhookEventType(d.type));
-      await fanOutEvents(tx, wanted.map((d) => ({ eventId: d.event_id, accountId: d.account_id, activityId: d.activity_id, type: d.type })), ctx.clock.now());
+      await fanOutEvents(tx, wanted.map((d) => ({ eventId: d.event_id, accountId: d.account_id, activityId: d.activity_id, type: d.type, eventAt: d.created_at })), ctx.clock.now());
     },
   };
 }

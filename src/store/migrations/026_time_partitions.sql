@@ -11,6 +11,7 @@
 -- deliveries of all partitions in order, and over monthly partitions the planner chose to sort
 -- every due row rather than read each partition's index in order (the webhook sender fell from
 -- ~730 to ~150 deliveries/s, bench/webhooks.ts); retention deletes its delivered rows instead.
+-- (Migration 029 partitions it, with claims that read the partitions in order.)
 
 CREATE FUNCTION ensure_time_partitions(parent text, unit text, from_at timestamptz, to_at timestamptz) RETURNS integer
 LANGUAGE plpgsql AS $$
