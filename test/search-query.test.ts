@@ -317,8 +317,11 @@ describe("searchCondition: compiled SQL", () => {
     });
   });
 
-  it("matches a phrase with phraseto_tsquery", () => {
-    expect(compile('"ann lee"')).toEqual({ where: `"activities"."search" @@ phraseto_tsquery('simple', $1)`, parameters: ["ann lee"] });
+  it("asks the index for a phrase's word pairs, then checks the phrase itself with phraseto_tsquery", () => {
+    expect(compile('"ann lee"')).toEqual({
+      where: `("activities"."search" @@ activity_search_phrase_pairs($1) and ts_match_vq("activities"."search", phraseto_tsquery('simple', $2)))`,
+      parameters: ["ann lee", "ann lee"],
+    });
   });
 
   it("matches a pasted ID list with one IN", () => {
