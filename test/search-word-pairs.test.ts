@@ -82,7 +82,7 @@ describe.each(ENGINES)("search word pairs on $name", (engine) => {
       ["Emma Ferrari emma.ferrari.12@example.org", "Ferrari emma.ferrari.12@example.org", true],
     ];
     const got = await phraseMatches(cases.map(([doc, phrase]) => [doc, phrase]));
-    expect(got.map(([plain, paired]) => [plain, paired])).toEqual(cases.map(([, , want]) => [want, want]));
+    expect(got).toEqual(cases.map(([, , want]) => [want, want]));
   });
 
   it("a word's prefix search matches as it did without the pairs", async () => {
