@@ -84,12 +84,14 @@ describe.each(ENGINES)("bulk seed records on $name", (engine) => {
     expect(deliveries).toEqual([{ status: "delivered", n: events[0].n }]);
   });
 
-  it("a load that drops and rebuilds the indexes puts back every index and foreign key of activities and history", async () => {
+  it("a load that drops and rebuilds the indexes puts back every index and foreign key of activities, history, relations and payment records", async () => {
     const definitions = () => rows(sql<{ def: string }>`
-      SELECT indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN ('activities', 'activity_history')
+      SELECT indexdef AS def FROM pg_indexes WHERE schemaname = current_schema()
+         AND tablename IN ('activities', 'activity_history', 'activity_relations', 'payment_records')
       UNION ALL
-      SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
-       WHERE conrelid IN ('activities'::regclass, 'activity_history'::regclass) AND contype IN ('f', 'x', 'u', 'p') AND conparentid = 0
+      SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated FROM pg_constraint
+       WHERE conrelid IN ('activities'::regclass, 'activity_history'::regclass, 'activity_relations'::regclass, 'payment_records'::regclass)
+         AND contype IN ('f', 'x', 'u', 'p') AND conparentid = 0
       ORDER BY 1`);
     const partitionIndexes = () => rows(sql<{ n: number }>`
       SELECT count(*)::int AS n FROM pg_inherits p JOIN pg_index i ON i.indrelid = p.inhrelid WHERE p.inhparent = 'activity_history'::regclass`);
@@ -107,5 +109,9 @@ describe.each(ENGINES)("bulk seed records on $name", (engine) => {
     // The foreign keys are back and enforced: history naming no activity is refused.
     await expect(sql`INSERT INTO activity_history (account_id, activity_id, at, actor_type, action, to_status, to_detailed_status, data)
       VALUES (${other}, 'BKNG-NOSUCHACTIVITY', now(), 'system', 'complete', 'Completed', 'Completed (Set by System)', '{}'::jsonb)`.execute(server.handle.db)).rejects.toThrow(/foreign key/);
+    await expect(sql`INSERT INTO activity_relations (account_id, from_id, to_id, kind)
+      VALUES (${other}, 'BKNG-NOSUCHACTIVITY', 'TXN-NOSUCHONE', 'payment')`.execute(server.handle.db)).rejects.toThrow(/foreign key/);
+    const paid = await rows(sql<{ n: number }>`SELECT count(*)::int AS n FROM payment_records WHERE account_id = ${other}`);
+    expect(paid[0].n).toBeGreaterThan(0);
   }, 120_000);
 });

@@ -9,7 +9,9 @@ import type { Database } from "./schema.js";
  * `activities`), and triggers. A partitioned table's index is recreated on the table and every
  * partition (its saved definition says ON ONLY, which would build none).
  */
-export async function deferIndexesAndForeignKeys(trx: Kysely<Database>, table: "activities" | "activity_history"): Promise<{ restore(): Promise<void> }> {
+export type DeferrableTable = "activities" | "activity_history" | "activity_relations" | "payment_records";
+
+export async function deferIndexesAndForeignKeys(trx: Kysely<Database>, table: DeferrableTable): Promise<{ restore(): Promise<void> }> {
   const indexes = (
     await sql<{ name: string; def: string }>`
       SELECT i.indexname AS name, i.indexdef AS def

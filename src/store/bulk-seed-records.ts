@@ -100,8 +100,8 @@ export const LOADED_COLUMNS = "id, type, status, detailed_status, booking_page_i
 export interface SeededRecords { history: number; relations: number; payments: number; outboxEvents: number }
 
 /**
- * `deferIndexes` (a large load): history's secondary index and foreign key are dropped for its
- * insert and rebuilt after. At 15,000,000 activities with both kept, the history insert (26
+ * `deferIndexes` (a large load): history's, relations' and payment records' secondary indexes and
+ * foreign keys are dropped for their inserts and rebuilt after. At 15,000,000 activities with both kept, the history insert (26
  * million rows, each looking up its activity's key and entering a random place of the activity
  * index) took 24 of this phase's 39 minutes.
  */
@@ -144,6 +144,11 @@ export async function seedRecords(trx: Kysely<Database>, accountId: string, opts
     ORDER BY 3, a.step`.execute(trx);
   await deferred?.restore();
 
+  // Relations and payment records: their foreign keys to `activities` (two and three a row) are
+  // checked row by row during an insert, each a look-up in the activities' key; re-added after,
+  // each is validated by one join. Their unique keys stay (the relations' ON CONFLICT uses them).
+  const deferredRelations = opts.deferIndexes ? await deferIndexesAndForeignKeys(trx, "activity_relations") : undefined;
+  const deferredPayments = opts.deferIndexes ? await deferIndexesAndForeignKeys(trx, "payment_records") : undefined;
   // Each transaction is for a booking of the load, drawn by its ID's hash.
   await sql`
     CREATE TEMP TABLE bulk_seed_paid_for ON COMMIT DROP AS
@@ -171,6 +176,8 @@ export async function seedRecords(trx: Kysely<Database>, accountId: string, opts
       r.state, l.created_at, l.updated_at
     FROM bulk_seed_loaded l JOIN rec r ON r.detailed = l.detailed_status JOIN bulk_seed_paid_for p ON p.transaction_id = l.id
     WHERE l.amount_minor > 0`.execute(trx);
+  await deferredRelations?.restore();
+  await deferredPayments?.restore();
 
   // The outbox as retention leaves it: the last 30 days' changes, delivered.
   const events = await sql`
