@@ -41,7 +41,8 @@ export async function runExtraBenches(t: ExtraTargets, log: (line: string) => vo
     const booking = await benchBookingThroughput({ databaseUrl: e.databaseUrl });
     log(
       `  booking: ${booking.bookingsPerSecond.toFixed(0)} bookings/s (${booking.bookings} in ${booking.seconds.toFixed(1)} s), failed ${booking.failed}, double bookings ${booking.doubleBookings}; ` +
-        `CPU per booking: server ${booking.serverCpuMsPerBooking.toFixed(2)} ms, load generator ${booking.clientCpuMsPerBooking.toFixed(2)} ms`,
+        `CPU per booking: server ${booking.serverCpuMsPerBooking.toFixed(2)} ms, load generator ${booking.clientCpuMsPerBooking.toFixed(2)} ms` +
+        (booking.machineCpuMsPerBooking === null ? "" : `, the whole machine ${booking.machineCpuMsPerBooking.toFixed(2)} ms`),
     );
     const pg = e.engine === "postgres";
     lines.push(

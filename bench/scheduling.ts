@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { AppContext } from "../src/app/context.js";
 import { getSlots } from "../src/app/get-slots.js";
@@ -101,6 +102,23 @@ export interface BookingBenchResult {
   /** CPU per booking of the server process (API and its database client) and of the load generator. */
   serverCpuMsPerBooking: number;
   clientCpuMsPerBooking: number;
+  /**
+   * Busy CPU of the whole machine per booking (Linux /proc/stat; null elsewhere): what is left
+   * after the server and the load generator is PostgreSQL's (and the kernel's) share.
+   */
+  machineCpuMsPerBooking: number | null;
+}
+
+/** Busy milliseconds of all CPUs since boot (user + nice + system + irq + softirq + steal), or null off Linux. */
+function machineBusyMs(): number | null {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+    const [user, nice, system, , , irq, softirq, steal] = fields;
+    // USER_HZ is 100 on every Linux architecture Node runs on.
+    return (user + nice + system + irq + softirq + (steal ?? 0)) * 10;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -144,8 +162,10 @@ export async function benchBookingThroughput(opts: { databaseUrl?: string; clien
     const warmup = await runLoadClient({ ...plan, first: total, count: BOOKING_WARMUP });
     if (warmup.failed > 0) throw new Error(`booking bench: ${warmup.failed} of the ${BOOKING_WARMUP} warm-up bookings failed: ${JSON.stringify(warmup.statuses)}`);
     const cpu0 = process.cpuUsage();
+    const machine0 = machineBusyMs();
     const load = await runLoadClient({ ...plan, first: 0, count: total });
     const serverCpu = process.cpuUsage(cpu0);
+    const machine1 = machineBusyMs();
     const failed = load.failed;
     const seconds = load.seconds;
     const dup = await handle.executeSql(
@@ -157,6 +177,7 @@ export async function benchBookingThroughput(opts: { databaseUrl?: string; clien
     return {
       accountId, clients, bookings: total - failed, seconds, bookingsPerSecond: (total - failed) / seconds, failed, doubleBookings: Number(dup.rows[0].n),
       serverCpuMsPerBooking: (serverCpu.user + serverCpu.system) / 1000 / total, clientCpuMsPerBooking: load.clientCpuMs / total,
+      machineCpuMsPerBooking: machine0 !== null && machine1 !== null ? (machine1 - machine0) / total : null,
     };
   } finally {
     await app.close();

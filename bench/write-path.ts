@@ -33,6 +33,9 @@ const handle = await openDatabase({ databaseUrl });
 const total = (await sql<{ n: string }>`SELECT count(*) AS n FROM activities`.execute(handle.db)).rows[0].n;
 log(`write path on PostgreSQL: ${Number(total).toLocaleString("en-US")} activities in the table; ${ROUNDS} pairs of runs, ${BOOKINGS} bookings each, 50 clients`);
 
+/** The machine's busy CPU per booking beyond the server and the load generator: PostgreSQL's share, mostly. */
+const restOfMachine = (r: BookingBenchResult) =>
+  r.machineCpuMsPerBooking === null ? "" : `, the rest of the machine (PostgreSQL, the kernel) ${(r.machineCpuMsPerBooking - r.serverCpuMsPerBooking - r.clientCpuMsPerBooking).toFixed(2)} ms/booking`;
 const setTrigger = (on: boolean) => sql.raw(`ALTER TABLE activities ${on ? "ENABLE" : "DISABLE"} TRIGGER activities_report_counts`).execute(handle.db);
 const runs: { trigger: boolean; r: BookingBenchResult }[] = [];
 try {
@@ -48,7 +51,7 @@ try {
       }
       if (!trigger) await rebuildReportCounts(handle.db, r.accountId);
       runs.push({ trigger, r });
-      log(`  trigger ${trigger ? "on " : "off"}: ${r.bookingsPerSecond.toFixed(0)} bookings/s (${r.bookings} in ${r.seconds.toFixed(2)} s), failed ${r.failed}, double bookings ${r.doubleBookings}, server CPU ${r.serverCpuMsPerBooking.toFixed(2)} ms/booking`);
+      log(`  trigger ${trigger ? "on " : "off"}: ${r.bookingsPerSecond.toFixed(0)} bookings/s (${r.bookings} in ${r.seconds.toFixed(2)} s), failed ${r.failed}, double bookings ${r.doubleBookings}, server CPU ${r.serverCpuMsPerBooking.toFixed(2)} ms/booking${restOfMachine(r)}`);
     }
   }
 } finally {
