@@ -6,11 +6,12 @@
  *   npx tsx bench/write-path.ts              # PostgreSQL, the bench database (seeded when missing)
  *
  * Runs the booking benchmark of bench/scheduling.ts (50 HTTP clients booking free slots through
- * the real API, then a check that no host is double-booked) in the bench database beside its
- * seeded account, alternately with the trigger `activities_report_counts` on and off, so a drift
- * of the machine weighs on both alike. Each run books into an account of its own; a run made with
- * the trigger off has its account's counts rebuilt afterwards, and the trigger is back on whatever
- * happens. Disabling a trigger locks `activities`: a bench database only, never one in use.
+ * the real API, then a check that no host is double-booked) in the bench database's seeded
+ * account, alternately with the trigger `activities_report_counts` on and off, so a drift of the
+ * machine weighs on both alike. Each run adds ten hosts with a page each to that account and books
+ * them; a run made with the trigger off has the account's counts rebuilt afterwards, and the
+ * trigger is back on whatever happens. Disabling a trigger locks `activities`: a bench database
+ * only, never one in use.
  *
  * Knobs: BENCH_ACTIVITIES (1,000,000), BENCH_WRITE_ROUNDS (3 pairs), BENCH_WRITE_BOOKINGS (2,000 per run).
  */
@@ -45,7 +46,7 @@ try {
       await setTrigger(trigger);
       let r: BookingBenchResult;
       try {
-        r = await benchBookingThroughput({ databaseUrl, bookings: BOOKINGS });
+        r = await benchBookingThroughput({ databaseUrl, bookings: BOOKINGS, intoAccountId: prepared.accountId });
       } finally {
         await setTrigger(true);
       }

@@ -84,6 +84,25 @@ describe.each(ENGINES)("bulk seed records on $name", (engine) => {
     expect(deliveries).toEqual([{ status: "delivered", n: events[0].n }]);
   });
 
+  it("busy time of an account the statistics have not seen reads the live-bookings index by account, host and time (migration 031)", async () => {
+    // After ANALYZE the seeded account is all the planner knows: any other is estimated at one row,
+    // and at 15M the account-leading stream indexes then looked as cheap as this one.
+    await sql`ANALYZE activities`.execute(server.handle.db);
+    const fresh = await newAccount(server, "Unseen");
+    const from = new Date(Date.now() + 86_400_000);
+    const to = new Date(from.getTime() + 86_400_000);
+    // The shape of busyQuery's activities part (src/store/scheduling-repo.ts).
+    const plan = (
+      await sql<{ "QUERY PLAN": string }>`
+        EXPLAIN SELECT owner_id, blocked FROM activities
+         WHERE account_id = ${fresh.accountId} AND owner_id IN (${fresh.admin.id}) AND type = 'booking'
+           AND status IN ('Scheduled', 'Rescheduled') AND start_at < ${to}::timestamptz + interval '12 hours'
+           AND end_at > ${from}::timestamptz - interval '12 hours' AND blocked && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')`.execute(server.handle.db)
+    ).rows.map((r) => r["QUERY PLAN"]).join("\n");
+    expect(plan).toMatch(/activities_owner_live_idx/);
+    expect(plan).toMatch(/Index Cond: \(\(account_id = '[^']+'::uuid\) AND \(owner_id = '[^']+'::uuid\) AND \(start_at < /);
+  });
+
   it("a load that drops and rebuilds the indexes puts back every index and foreign key of activities, history, relations and payment records", async () => {
     const definitions = () => rows(sql<{ def: string }>`
       SELECT indexdef AS def FROM pg_indexes WHERE schemaname = current_schema()
