@@ -30,6 +30,7 @@ const log = (s: string) => console.log(s);
 
 const prepared = await preparePostgres(POSTGRES_URL, POSTGRES_DB, ACTIVITIES, log);
 const databaseUrl = (prepared.location as { databaseUrl: string }).databaseUrl;
+if (!prepared.seed.reused) log(`  seeded ${prepared.seed.inserted.toLocaleString("en-US")} activities in ${prepared.seed.seconds.toFixed(1)} s (${prepared.seed.phases ?? "phases not kept"})`);
 const handle = await openDatabase({ databaseUrl });
 const total = (await sql<{ n: string }>`SELECT count(*) AS n FROM activities`.execute(handle.db)).rows[0].n;
 log(`write path on PostgreSQL: ${Number(total).toLocaleString("en-US")} activities in the table; ${ROUNDS} pairs of runs, ${BOOKINGS} bookings each, 50 clients`);
