@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bulkSeed, type BulkSeedResult } from "../src/store/bulk-seed.js";
+import { busyQuery } from "../src/store/scheduling-repo.js";
 import { HISTORY_SENTENCES } from "../web/src/details/history-sentence.js";
 import { ENGINES, newAccount, startTestServer, type TestServer } from "./support/harness.js";
 
@@ -91,14 +92,9 @@ describe.each(ENGINES)("bulk seed records on $name", (engine) => {
     const fresh = await newAccount(server, "Unseen");
     const from = new Date(Date.now() + 86_400_000);
     const to = new Date(from.getTime() + 86_400_000);
-    // The shape of busyQuery's activities part (src/store/scheduling-repo.ts).
-    const plan = (
-      await sql<{ "QUERY PLAN": string }>`
-        EXPLAIN SELECT owner_id, blocked FROM activities
-         WHERE account_id = ${fresh.accountId} AND owner_id IN (${fresh.admin.id}) AND type = 'booking'
-           AND status IN ('Scheduled', 'Rescheduled') AND start_at < ${to}::timestamptz + interval '12 hours'
-           AND end_at > ${from}::timestamptz - interval '12 hours' AND blocked && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')`.execute(server.handle.db)
-    ).rows.map((r) => r["QUERY PLAN"]).join("\n");
+    // The busy-time read itself (with its holds and calendar parts), as each booking runs it.
+    const busy = busyQuery(server.handle.db, fresh.accountId, [fresh.admin.id], from, to, { holds: true }).compile();
+    const plan = (await server.handle.executeSql(`EXPLAIN ${busy.sql}`, [...busy.parameters])).rows.map((r) => r["QUERY PLAN"]).join("\n");
     expect(plan).toMatch(/activities_owner_live_idx/);
     expect(plan).toMatch(/Index Cond: \(\(account_id = '[^']+'::uuid\) AND \(owner_id = '[^']+'::uuid\) AND \(start_at < /);
   });

@@ -101,9 +101,9 @@ export interface SeededRecords { history: number; relations: number; payments: n
 
 /**
  * `deferIndexes` (a large load): history's, relations' and payment records' secondary indexes and
- * foreign keys are dropped for their inserts and rebuilt after. At 15,000,000 activities with both kept, the history insert (26
- * million rows, each looking up its activity's key and entering a random place of the activity
- * index) took 24 of this phase's 39 minutes.
+ * foreign keys are dropped for their inserts and rebuilt after. At 15,000,000 activities with
+ * history's kept, its insert (26 million rows, each looking up its activity's key and entering a
+ * random place of the activity index) took 24 of this phase's 39 minutes.
  */
 export async function seedRecords(trx: Kysely<Database>, accountId: string, opts: { timePartitions: boolean; deferIndexes: boolean }): Promise<SeededRecords> {
   await sql`ANALYZE bulk_seed_loaded`.execute(trx);

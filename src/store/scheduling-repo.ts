@@ -161,7 +161,7 @@ export async function deleteOverride(tx: Tx, accountId: string, userId: string, 
  * core works in): row-by-row transfer and timestamp parsing cost more than the query itself, most
  * of all on PGlite.
  */
-function busyQuery(conn: Conn, accountId: string, hostIds: string[], from: Date, to: Date, opts: BusyOptions) {
+export function busyQuery(conn: Conn, accountId: string, hostIds: string[], from: Date, to: Date, opts: BusyOptions) {
   const range = sql`tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')`;
   let q = conn
     .selectFrom("activities")
