@@ -99,6 +99,31 @@ describe.each(ENGINES)("bulk seed records on $name", (engine) => {
     expect(plan).toMatch(/Index Cond: \(\(account_id = '[^']+'::uuid\) AND \(owner_id = '[^']+'::uuid\) AND \(start_at < /);
   });
 
+  it("busy time planned once for every value (a booking's generic plan) still reads an index by account and host, not the whole account", async () => {
+    await sql`ANALYZE activities`.execute(server.handle.db);
+    const host = (await rows(sql<{ owner_id: string }>`SELECT owner_id FROM activities WHERE account_id = ${accountId} AND owner_id IS NOT NULL LIMIT 1`))[0].owner_id;
+    const from = new Date(Date.now() + 86_400_000);
+    const to = new Date(from.getTime() + 86_400_000);
+    const busy = busyQuery(server.handle.db, accountId, [host], from, to, { holds: true }).compile();
+    const literal = (v: unknown) => `'${v instanceof Date ? v.toISOString() : String(v)}'`;
+    // One connection: the prepared statement and the setting are the session's.
+    const plan = await server.handle.db.connection().execute(async (conn) => {
+      await sql.raw(`PREPARE busy_generic AS ${busy.sql}`).execute(conn);
+      try {
+        await sql`SET plan_cache_mode = force_generic_plan`.execute(conn);
+        const explained = await sql.raw<{ "QUERY PLAN": string }>(`EXPLAIN EXECUTE busy_generic(${busy.parameters.map(literal).join(", ")})`).execute(conn);
+        return explained.rows.map((r) => r["QUERY PLAN"]).join("\n");
+      } finally {
+        await sql`RESET plan_cache_mode`.execute(conn);
+        await sql`DEALLOCATE busy_generic`.execute(conn);
+      }
+    });
+    // A generic plan proves a partial index's predicate only from literals (the live-booking
+    // condition is written as such): with it as parameters this read went through every activity of the host.
+    expect(plan).toMatch(/Index Cond: \(\(account_id = \$1\) AND \(owner_id = \$2\)/);
+    expect(plan).toMatch(/using activities_(owner_live_idx|no_double_booking) on activities\b/);
+  });
+
   it("a load that drops and rebuilds the indexes puts back every index and foreign key of activities, history, relations and payment records", async () => {
     const definitions = () => rows(sql<{ def: string }>`
       SELECT indexdef AS def FROM pg_indexes WHERE schemaname = current_schema()

@@ -24,6 +24,7 @@ import type { Tx } from "../store/database.js";
 import { enqueueEvents } from "../store/outbox-repo.js";
 import { claimIdempotencyKey } from "../store/idempotency-repo.js";
 import { requestScope } from "./request-scope.js";
+import { withGenericPlans } from "../store/prepared.js";
 import { insertManageToken } from "../store/pages-repo.js";
 import type { RelationKind } from "../store/schema.js";
 import type { AppContext } from "./context.js";
@@ -242,13 +243,16 @@ export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
  * Runs `work` in one transaction and wakes the outbox dispatcher after it commits. When the
  * request carries an Idempotency-Key (request-scope.ts), the first such transaction claims it:
  * the change and the claim commit together, so a retry can never do the change twice.
+ * `genericPlans`: every statement of `work` has a plan that cannot depend on its values
+ * (withGenericPlans says why that matters on the booking path).
  */
-export async function inTransaction<T>(ctx: AppContext, work: (tx: Tx) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(ctx: AppContext, work: (tx: Tx) => Promise<T>, opts: { genericPlans?: boolean } = {}): Promise<T> {
   const claim = requestScope.getStore()?.idempotency;
-  const result = await ctx.db.transaction().execute(async (tx) => {
+  const run = () => ctx.db.transaction().execute(async (tx) => {
     if (claim && !claim.claimed) await claimIdempotencyKey(tx, claim, ctx.clock.now(), IDEMPOTENCY_TTL_MS);
     return work(tx);
   });
+  const result = await (opts.genericPlans ? withGenericPlans(run) : run());
   if (claim) claim.claimed = true;
   ctx.onEventsCommitted?.();
   return result;

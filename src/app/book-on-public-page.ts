@@ -51,5 +51,5 @@ export async function bookOnPublicPage(ctx: AppContext, slug: string, input: Pub
     });
     const view = presentManageView(activity, page, await customerActionsFor(tx, activity), page.event_types, page.other_pages);
     return { activityId: activity.id, accountId: page.account_id, manageLink: manageLink(ctx, manageToken), manageToken, view };
-  });
+  }, { genericPlans: true });
 }

@@ -60,5 +60,5 @@ export async function requestOnPublicPage(ctx: AppContext, slug: string, input: 
       },
     });
     return { activityId: activity.id, accountId: page.account_id, manageLink: manageLink(ctx, manageToken), manageToken };
-  });
+  }, { genericPlans: true });
 }

@@ -3,7 +3,7 @@ import pg from "pg";
 import { PGlitePool } from "./pglite-pool.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { migrate } from "./migrate.js";
-import { preparedNameOf } from "./prepared.js";
+import { beginText, preparedNameOf } from "./prepared.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
@@ -109,12 +109,20 @@ async function openPostgres(url: string, max: number, readOnly?: { applicationNa
   };
 }
 
-/** A client that runs the texts marked by executePrepared as named (prepared) statements. */
+/**
+ * A client that runs the texts marked by executePrepared as named (prepared) statements, and
+ * begins a transaction run under withGenericPlans with its plan setting.
+ */
 class PreparingClient extends pg.Client {
   query(...args: any[]): any {
     const [text, values] = args;
     const name = args.length === 2 && typeof text === "string" ? preparedNameOf(text) : undefined;
     if (name) return super.query({ name, text, values });
+    if (args.length === 2 && (text === "begin" || (typeof text === "string" && text.startsWith("start transaction")))) {
+      const begin = beginText(text);
+      // Two statements answer with two results; Kysely reads the begin's, which says nothing.
+      if (begin !== text) return (super.query(begin, values) as unknown as Promise<pg.QueryResult[]>).then((results) => results[0]);
+    }
     return (super.query as (...a: any[]) => any)(...args);
   }
 }

@@ -8,7 +8,12 @@ import type { OpenHours } from "./schema.js";
 /** Availability, team hosts, busy time, holds and round-robin counts: the SQL behind scheduling. */
 type Conn = Db | Tx;
 
-const LIVE = ["Scheduled", "Rescheduled"];
+/**
+ * A live booking, in the words of the live-bookings index's predicate (migration 031) and as
+ * literals: a generic plan (a booking's transaction asks for one, see withGenericPlans) cannot use
+ * a partial index whose predicate it would have to prove from parameters.
+ */
+const LIVE_BOOKING = sql<boolean>`type = 'booking' AND status IN ('Scheduled', 'Rescheduled')`;
 /** The widest buffer a page may have (migration 002): busy reads look this far around a range. */
 const MAX_BUFFER = "12 hours";
 
@@ -168,8 +173,7 @@ export function busyQuery(conn: Conn, accountId: string, hostIds: string[], from
     .select(["owner_id", "blocked"])
     .where("account_id", "=", accountId)
     .where("owner_id", "in", hostIds)
-    .where("type", "=", "booking")
-    .where("status", "in", LIVE)
+    .where(LIVE_BOOKING)
     .where("start_at", "<", sql<Date>`${to}::timestamptz + ${MAX_BUFFER}::interval`)
     .where("end_at", ">", sql<Date>`${from}::timestamptz - ${MAX_BUFFER}::interval`)
     .where(sql<boolean>`blocked && ${range}`);
@@ -260,8 +264,7 @@ export async function countLiveBookings(conn: Conn, accountId: string, hostIds: 
     .select(["owner_id", sql<number>`count(*)::int`.as("n")])
     .where("account_id", "=", accountId)
     .where("owner_id", "in", hostIds)
-    .where("type", "=", "booking")
-    .where("status", "in", LIVE)
+    .where(LIVE_BOOKING)
     .where("start_at", ">=", from);
   if (to) q = q.where("start_at", "<", to);
   for (const r of await q.groupBy("owner_id").execute()) counts.set(r.owner_id!, Number(r.n));
