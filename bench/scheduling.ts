@@ -138,13 +138,15 @@ export interface BookingBenchOptions {
    * small account beside it is one the planner's statistics do not know (README "Running at scale").
    */
   intoAccountId?: string;
+  /** The server's connections to PostgreSQL (default 20). */
+  poolSize?: number;
 }
 
 export async function benchBookingThroughput(opts: BookingBenchOptions = {}): Promise<BookingBenchResult> {
   tuneRuntimeForServer();
   const clients = opts.clients ?? 50;
   const total = opts.bookings ?? 2000;
-  const handle: DatabaseHandle = await openDatabase({ databaseUrl: opts.databaseUrl, poolSize: 20 });
+  const handle: DatabaseHandle = await openDatabase({ databaseUrl: opts.databaseUrl, poolSize: opts.poolSize ?? 20 });
   const ctx: AppContext = { db: handle.db, clock: systemClock, publicUrl: "http://bench.test" };
   // As a production server runs (BOOKSTREAM_VALIDATE_RESPONSES unset).
   const app = await buildHttpApp(ctx, { logLevel: "silent", webDist: "/nonexistent", validateResponses: false });

@@ -13,7 +13,8 @@
  * trigger is back on whatever happens. Disabling a trigger locks `activities`: a bench database
  * only, never one in use.
  *
- * Knobs: BENCH_ACTIVITIES (1,000,000), BENCH_WRITE_ROUNDS (3 pairs), BENCH_WRITE_BOOKINGS (2,000 per run).
+ * Knobs: BENCH_ACTIVITIES (1,000,000), BENCH_WRITE_ROUNDS (3 pairs; 0 only seeds), BENCH_WRITE_BOOKINGS
+ * (2,000 per run), BENCH_WRITE_POOL (the server's connections, default 20).
  */
 import { sql } from "kysely";
 import { preparePostgres } from "./engines.js";
@@ -26,6 +27,7 @@ const POSTGRES_DB = process.env.BENCH_POSTGRES_DB ?? "bookstream_bench";
 const ACTIVITIES = Number(process.env.BENCH_ACTIVITIES ?? 1_000_000);
 const ROUNDS = Number(process.env.BENCH_WRITE_ROUNDS ?? 3);
 const BOOKINGS = Number(process.env.BENCH_WRITE_BOOKINGS ?? 2_000);
+const POOL = process.env.BENCH_WRITE_POOL ? Number(process.env.BENCH_WRITE_POOL) : undefined;
 const log = (s: string) => console.log(s);
 
 const prepared = await preparePostgres(POSTGRES_URL, POSTGRES_DB, ACTIVITIES, log);
@@ -47,7 +49,7 @@ try {
       await setTrigger(trigger);
       let r: BookingBenchResult;
       try {
-        r = await benchBookingThroughput({ databaseUrl, bookings: BOOKINGS, intoAccountId: prepared.accountId });
+        r = await benchBookingThroughput({ databaseUrl, bookings: BOOKINGS, intoAccountId: prepared.accountId, poolSize: POOL });
       } finally {
         await setTrigger(true);
       }
@@ -61,6 +63,10 @@ try {
   await handle.close();
 }
 
+if (runs.length === 0) {
+  log("no runs (BENCH_WRITE_ROUNDS=0): the database is seeded and left as it is");
+  process.exit(0);
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const of = (trigger: boolean) => runs.filter((x) => x.trigger === trigger).map((x) => x.r);
 const on = of(true);

@@ -64,7 +64,7 @@ export async function bookOnBehalf(ctx: AppContext, caller: Caller, input: BookO
     // The consumer creates the Event after commit; it finds the relation here instead of matching by e-mail.
     if (record) await saveSalesforceEvent(tx, caller.accountId, activity.id, { who_id: record.whoId, what_id: record.whatId });
     return { activityId: activity.id, manageLink: manageLink(ctx, manageToken) };
-  }, { genericPlans: true });
+  });
 }
 
 /** An existing customer record (customerId), or the details entered on the spot. */

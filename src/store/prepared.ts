@@ -44,7 +44,8 @@ const genericPlans = new AsyncLocalStorage<true>();
  * round trip. For transactions made only of fixed-shape reads and writes by key, where the plan
  * cannot depend on the values: the booking write path. PostgreSQL's own choice kept re-planning
  * the schedule read on every booking (its generic estimate of a time range never beats a custom
- * plan's), 15% of the database's CPU per booking. The setting ends with the transaction.
+ * plan's), 15% of the database's CPU per booking. The setting ends with the transaction. The
+ * embedded database keeps its own choice (no such client there: its `begin` is the pool's).
  */
 export function withGenericPlans<T>(work: () => Promise<T>): Promise<T> {
   return genericPlans.run(true, work);
