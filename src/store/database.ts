@@ -118,11 +118,9 @@ class PreparingClient extends pg.Client {
     const [text, values] = args;
     const name = args.length === 2 && typeof text === "string" ? preparedNameOf(text) : undefined;
     if (name) return super.query({ name, text, values });
-    if (args.length === 2 && (text === "begin" || (typeof text === "string" && text.startsWith("start transaction")))) {
-      const begin = beginText(text);
-      // Two statements answer with two results; Kysely reads the begin's, which says nothing.
-      if (begin !== text) return (super.query(begin, values) as unknown as Promise<pg.QueryResult[]>).then((results) => results[0]);
-    }
+    const begin = args.length === 2 && typeof text === "string" ? beginText(text) : text;
+    // Two statements answer with two results; Kysely reads the begin's, which says nothing.
+    if (begin !== text) return (super.query(begin, values) as unknown as Promise<pg.QueryResult[]>).then((results) => results[0]);
     return (super.query as (...a: any[]) => any)(...args);
   }
 }

@@ -51,7 +51,11 @@ export function withGenericPlans<T>(work: () => Promise<T>): Promise<T> {
   return genericPlans.run(true, work);
 }
 
-/** What the PostgreSQL client sends for a transaction's `begin` (Kysely's text), given the scope it runs in. */
+/**
+ * What the PostgreSQL client sends for a statement's text: a transaction's start (Kysely's `begin`
+ * or `start transaction …`) under withGenericPlans gets the setting; anything else is unchanged.
+ */
 export function beginText(text: string): string {
-  return genericPlans.getStore() ? `${text}; SET LOCAL plan_cache_mode = force_generic_plan` : text;
+  const begins = text === "begin" || text.startsWith("start transaction");
+  return begins && genericPlans.getStore() ? `${text}; SET LOCAL plan_cache_mode = force_generic_plan` : text;
 }
