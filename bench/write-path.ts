@@ -14,7 +14,9 @@
  * only, never one in use.
  *
  * Knobs: BENCH_ACTIVITIES (1,000,000), BENCH_WRITE_ROUNDS (3 pairs; 0 only seeds), BENCH_WRITE_BOOKINGS
- * (2,000 per run), BENCH_WRITE_POOL (the server's connections, default 20).
+ * (2,000 per run), BENCH_WRITE_POOL (the server's connections; default the server's own, 10).
+ * BENCH_POSTGRES_URL may name a Unix socket (postgres://root@localhost/postgres?host=/var/run/postgresql):
+ * a server on the database's machine would connect so; the header says which was used.
  */
 import { sql } from "kysely";
 import { preparePostgres } from "./engines.js";
@@ -35,7 +37,8 @@ const databaseUrl = (prepared.location as { databaseUrl: string }).databaseUrl;
 if (!prepared.seed.reused) log(`  seeded ${prepared.seed.inserted.toLocaleString("en-US")} activities in ${prepared.seed.seconds.toFixed(1)} s (${prepared.seed.phases ?? "phases not kept"})`);
 const handle = await openDatabase({ databaseUrl });
 const total = (await sql<{ n: string }>`SELECT count(*) AS n FROM activities`.execute(handle.db)).rows[0].n;
-log(`write path on PostgreSQL: ${Number(total).toLocaleString("en-US")} activities in the table; ${ROUNDS} pairs of runs, ${BOOKINGS} bookings each, 50 clients`);
+const via = new URL(databaseUrl).searchParams.get("host")?.startsWith("/") ? "a Unix socket" : "TCP";
+log(`write path on PostgreSQL: ${Number(total).toLocaleString("en-US")} activities in the table; ${ROUNDS} pairs of runs, ${BOOKINGS} bookings each, 50 clients; the server's pool ${POOL ?? "10 (its default)"}, over ${via}`);
 
 /** The machine's busy CPU per booking beyond the server and the load generator: PostgreSQL's share, mostly. */
 const restOfMachine = (r: BookingBenchResult) =>

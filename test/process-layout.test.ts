@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import http from "node:http";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -89,6 +90,26 @@ describe.skipIf(!url)("several processes on one PostgreSQL", () => {
       await expect.poll(() => live.events.filter((e) => e.event === "activity").map((e) => JSON.parse(e.data).id), { timeout: 15_000 }).toContain(id);
     } finally {
       live.close();
+    }
+  });
+
+  it("connects over PostgreSQL's Unix socket when DATABASE_URL names one (README: a server on the database's machine)", async (t) => {
+    const tcp = new URL(schema.url);
+    const socketDir = "/var/run/postgresql";
+    if (!fs.existsSync(`${socketDir}/.s.PGSQL.${tcp.port || 5432}`)) return t.skip();
+    const viaSocket = new URL(schema.url);
+    viaSocket.searchParams.set("host", socketDir);
+    const server = await startServer(configOf({ BOOKSTREAM_WORKERS: "0", DATABASE_URL: viaSocket.href }), () => undefined);
+    try {
+      const r = await client(server.url).get("/api/v1/public/pages/no-such-page");
+      expect(r.status).toBe(404);
+      // A Unix-socket session has no server address; a TCP one has 127.0.0.1.
+      const addr = await server.handle.executeSql("SELECT inet_server_addr() AS addr");
+      expect(addr.rows[0].addr).toBeNull();
+      const ours = await apiA.handle.executeSql("SELECT inet_server_addr() AS addr");
+      expect(ours.rows[0].addr).not.toBeNull();
+    } finally {
+      await server.stop();
     }
   });
 

@@ -11,7 +11,8 @@ import { ENGINES, createFileSchema } from "./support/harness.js";
  * the phrase, that must find exactly the rows the plain phrase search finds (no row lost because
  * a pair was missing, none gained), and a word's prefix search must match as it did without the
  * pairs. Checked here against to_tsvector itself, on generated texts from awkward words: names
- * with hyphens and apostrophes, e-mails, phone pieces, IDs, accents.
+ * with hyphens and apostrophes, e-mails, phone pieces, IDs, accents. Migration 032 made the function
+ * PL/pgSQL (its plan kept per session): its vectors must equal migration 030's.
  */
 const WORDS = [
   "Emma", "emma", "Ferrari", "ferrari", "Anne-Marie", "O'Brien", "Müller", "Lee", "lee", "Ann", "ann", "follow-up", "Intro", "call",
@@ -100,6 +101,40 @@ describe.each(ENGINES)("search word pairs on $name", (engine) => {
       }),
       { numRuns: 20 },
     );
+  });
+
+  it("migration 032's PL/pgSQL function gives the vectors migration 030's SQL body gave", async () => {
+    // The stored vectors were made by the SQL body and are not recomputed: the two must agree.
+    await handle.db.transaction().execute(async (trx) => {
+      await sql`
+        CREATE FUNCTION pg_temp.search_vector_030(doc text) RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT AS $$
+          WITH v AS (SELECT to_tsvector('simple'::regconfig, doc) AS v),
+          w AS (SELECT u.lexeme, p FROM v, unnest(v.v) AS u, unnest(u.positions) AS p WHERE u.lexeme !~ '[0-9@]')
+          SELECT v.v || array_to_tsvector(coalesce(
+            (SELECT array_agg(DISTINCT ' ' || a.lexeme || ' ' || b.lexeme) FROM w AS a JOIN w AS b ON b.p = a.p + 1), '{}'))
+          FROM v
+        $$`.execute(trx);
+      let paired = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(text, { minLength: 50, maxLength: 50 }), async (docs) => {
+          const rows = (
+            await sql<{ doc: string; now: string; then: string }>`
+              SELECT c.doc, activity_search_vector(c.doc)::text AS now, pg_temp.search_vector_030(c.doc)::text AS then
+                FROM unnest(${docs}::text[]) AS c(doc)`.execute(trx)
+          ).rows;
+          for (const r of rows) expect(r.now, JSON.stringify(r.doc)).toBe(r.then);
+          paired += rows.filter((r) => r.now.includes("' ")).length;
+        }),
+        { numRuns: 20 },
+      );
+      expect(paired, "the generated texts must make word pairs, or the check proves little").toBeGreaterThan(200);
+      const language = (
+        await sql<{ lanname: string }>`
+          SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang WHERE p.proname = 'activity_search_vector'`.execute(trx)
+      ).rows;
+      // PL/pgSQL keeps its query's plan per session; a SQL body is planned in every statement (PostgreSQL 15).
+      expect(language).toEqual([{ lanname: "plpgsql" }]);
+    });
   });
 
   it("the planner takes the phrase's pair to the index, as a constant", async () => {
