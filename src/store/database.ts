@@ -3,7 +3,7 @@ import pg from "pg";
 import { PGlitePool } from "./pglite-pool.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { migrate } from "./migrate.js";
-import { beginText, preparedNameOf } from "./prepared.js";
+import { mayTravelWithBegin, preparedNameOf, transactionStartText } from "./prepared.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
@@ -110,20 +110,72 @@ async function openPostgres(url: string, max: number, readOnly?: { applicationNa
 }
 
 /**
- * A client that runs the texts marked by executePrepared as named (prepared) statements, and
- * begins a transaction run under withGenericPlans with its plan setting.
+ * A client that runs the texts marked by executePrepared as named (prepared) statements, begins a
+ * transaction run under withGenericPlans with its plan setting, and saves each transaction that
+ * opens with a read a round trip: its BEGIN is held back and written to the socket together with
+ * that read (pg's pipeline mode, for those two statements only). On the booking path that is one
+ * round trip of five; each costs both processes a wake-up, which on a small machine is most of
+ * what a short statement costs.
  */
 class PreparingClient extends pg.Client {
+  /** A transaction's start not sent yet: it goes with the transaction's first statement. */
+  private heldBegin: string | undefined;
+
   query(...args: any[]): any {
     const [text, values] = args;
-    const name = args.length === 2 && typeof text === "string" ? preparedNameOf(text) : undefined;
+    if (args.length !== 2 || typeof text !== "string") return (super.query as (...a: any[]) => any)(...args);
+    const begin = transactionStartText(text);
+    if (begin !== undefined) {
+      this.heldBegin = begin;
+      return Promise.resolve(NOTHING_SENT);
+    }
+    const held = this.heldBegin;
+    this.heldBegin = undefined;
+    if (held === undefined) return this.send(text, values);
+    // A transaction that ends before any statement: there is nothing to commit or roll back.
+    if (text === "commit" || text === "rollback") return Promise.resolve(NOTHING_SENT);
+    return this.afterBegin(held, text, values);
+  }
+
+  /** pg types `pipeline` as read-only; the client reads it on every query, so it may change between queries. */
+  private setPipeline(on: boolean) {
+    (this as { pipeline: boolean }).pipeline = on;
+  }
+
+  private send(text: string, values: unknown[]): Promise<pg.QueryResult> {
+    const name = preparedNameOf(text);
     if (name) return super.query({ name, text, values });
-    const begin = args.length === 2 && typeof text === "string" ? beginText(text) : text;
-    // Two statements answer with two results; Kysely reads the begin's, which says nothing.
-    if (begin !== text) return (super.query(begin, values) as unknown as Promise<pg.QueryResult[]>).then((results) => results[0]);
-    return (super.query as (...a: any[]) => any)(...args);
+    return super.query(text, values);
+  }
+
+  private async afterBegin(begin: string, text: string, values: unknown[]): Promise<pg.QueryResult> {
+    if (!mayTravelWithBegin(text)) {
+      await super.query(begin);
+      return this.send(text, values);
+    }
+    // Pipeline mode sends each query as it is issued; corked, both leave in one write. It stays on
+    // until both are answered (pg reads their answers in order), then the client is as before.
+    this.setPipeline(true);
+    const socket = this.connection.stream;
+    socket.cork();
+    let begun: Promise<unknown>;
+    let first: Promise<pg.QueryResult>;
+    try {
+      begun = super.query(begin);
+      first = this.send(text, values);
+    } finally {
+      socket.uncork();
+    }
+    const [b, f] = await Promise.allSettled([begun, first]);
+    this.setPipeline(false);
+    if (b.status === "rejected") throw b.reason;
+    if (f.status === "rejected") throw f.reason;
+    return f.value;
   }
 }
+
+/** What Kysely gets for a statement held back or skipped: no rows, nothing affected. */
+const NOTHING_SENT = { command: "", rowCount: null, rows: [], fields: [], oid: 0 } as unknown as pg.QueryResult;
 
 async function openPGlite(dataDir: string | undefined): Promise<DatabaseHandle> {
   const unlock = dataDir ? await lockDataDir(dataDir) : undefined;

@@ -52,10 +52,20 @@ export function withGenericPlans<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * What the PostgreSQL client sends for a statement's text: a transaction's start (Kysely's `begin`
- * or `start transaction …`) under withGenericPlans gets the setting; anything else is unchanged.
+ * What the PostgreSQL client sends to start a transaction, or undefined when `text` starts none.
+ * A start is Kysely's `begin` or `start transaction …`; under withGenericPlans it carries the setting.
  */
-export function beginText(text: string): string {
-  const begins = text === "begin" || text.startsWith("start transaction");
-  return begins && genericPlans.getStore() ? `${text}; SET LOCAL plan_cache_mode = force_generic_plan` : text;
+export function transactionStartText(text: string): string | undefined {
+  if (text !== "begin" && !text.startsWith("start transaction")) return undefined;
+  return genericPlans.getStore() ? `${text}; SET LOCAL plan_cache_mode = force_generic_plan` : text;
+}
+
+/**
+ * Whether a transaction's first statement may be sent in the same write as its BEGIN, without
+ * waiting for the BEGIN's answer: a plain read (SELECT). Each goes with its own Sync, so should the
+ * BEGIN fail, the statement would still run, in a transaction of its own: harmless for a read,
+ * not for a write (a write first waits for its BEGIN).
+ */
+export function mayTravelWithBegin(text: string): boolean {
+  return /^\s*select\b/i.test(text);
 }

@@ -1,0 +1,91 @@
+import net from "node:net";
+import { sql } from "kysely";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { openDatabase, type DatabaseHandle } from "../src/store/database.js";
+import { withGenericPlans } from "../src/store/prepared.js";
+import { createFileSchema } from "./support/harness.js";
+
+/**
+ * A transaction that opens with a read sends its BEGIN in the same write as that read (the
+ * PostgreSQL client, database.ts): one round trip fewer, on the booking path one of five. What
+ * must hold: the read runs inside the transaction, a write never goes before its BEGIN is
+ * answered, an error leaves the connection as usable as before, and a transaction without
+ * statements sends nothing. PostgreSQL only: the embedded database has no socket.
+ */
+describe.skipIf(!process.env.TEST_DATABASE_URL)("a transaction's BEGIN on PostgreSQL", () => {
+  let schema: Awaited<ReturnType<typeof createFileSchema>>;
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    schema = await createFileSchema(process.env.TEST_DATABASE_URL!);
+    // One connection and no server beside it: every socket write in this file is that connection's.
+    handle = await openDatabase({ databaseUrl: schema.url, poolSize: 1, migrate: false });
+    await sql`SELECT 1`.execute(handle.db);
+  });
+  afterAll(async () => {
+    await handle?.close();
+    await schema?.drop();
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  /** Counts the writes handed to sockets from now on (each a system call: Node writes a corked batch at once). */
+  function socketWrites(): () => number {
+    const single = vi.spyOn(net.Socket.prototype as any, "_write");
+    const batched = vi.spyOn(net.Socket.prototype as any, "_writev");
+    return () => single.mock.calls.length + batched.mock.calls.length;
+  }
+  const ids = (rows: { id: string }[]) => rows[0].id;
+
+  it("sends a BEGIN with the transaction's first read, which runs inside the transaction", async () => {
+    const writes = socketWrites();
+    const [first, second] = await handle.db.transaction().execute(async (tx) => [
+      ids((await sql<{ id: string }>`SELECT txid_current()::text AS id`.execute(tx)).rows),
+      ids((await sql<{ id: string }>`SELECT txid_current()::text AS id`.execute(tx)).rows),
+    ]);
+    // [BEGIN + first read], second read, COMMIT.
+    expect(writes()).toBe(3);
+    expect(first).toBe(second);
+    // Under withGenericPlans the BEGIN's setting is in force for the first read already.
+    const mode = await withGenericPlans(() =>
+      handle.db.transaction().execute(async (tx) => (await sql<{ m: string }>`SELECT current_setting('plan_cache_mode') AS m`.execute(tx)).rows[0].m),
+    );
+    expect(mode).toBe("force_generic_plan");
+    expect((await sql<{ m: string }>`SELECT current_setting('plan_cache_mode') AS m`.execute(handle.db)).rows[0].m).toBe("auto");
+  });
+
+  it("sends a write only after its BEGIN is answered, and rolls it back with the transaction", async () => {
+    await sql`CREATE TEMP TABLE IF NOT EXISTS begin_probe (n int)`.execute(handle.db);
+    const writes = socketWrites();
+    await expect(
+      handle.db.transaction().execute(async (tx) => {
+        await sql`INSERT INTO begin_probe VALUES (1)`.execute(tx);
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    // BEGIN, INSERT, ROLLBACK: three round trips.
+    expect(writes()).toBe(3);
+    expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM begin_probe`.execute(handle.db)).rows[0].n).toBe(0);
+  });
+
+  it("a failed first read fails the transaction; the connection then works as before", async () => {
+    await expect(handle.db.transaction().execute(async (tx) => sql`SELECT 1 / 0`.execute(tx))).rejects.toThrow(/division by zero/);
+    const status = await handle.db.transaction().execute(async (tx) => {
+      const a = ids((await sql<{ id: string }>`SELECT txid_current()::text AS id`.execute(tx)).rows);
+      const b = ids((await sql<{ id: string }>`SELECT txid_current()::text AS id`.execute(tx)).rows);
+      return a === b;
+    });
+    expect(status).toBe(true);
+    // Outside a transaction, each statement is its own again.
+    const outside = [
+      ids((await sql<{ id: string }>`SELECT txid_current()::text AS id`.execute(handle.db)).rows),
+      ids((await sql<{ id: string }>`SELECT txid_current()::text AS id`.execute(handle.db)).rows),
+    ];
+    expect(outside[0]).not.toBe(outside[1]);
+  });
+
+  it("a transaction that ends before any statement sends nothing", async () => {
+    const writes = socketWrites();
+    await handle.db.transaction().execute(async () => undefined);
+    await expect(handle.db.transaction().execute(async () => Promise.reject(new Error("no")))).rejects.toThrow("no");
+    expect(writes()).toBe(0);
+  });
+});
