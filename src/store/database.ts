@@ -123,7 +123,12 @@ class PreparingClient extends pg.Client {
 
   query(...args: any[]): any {
     const [text, values] = args;
-    if (args.length !== 2 || typeof text !== "string") return (super.query as (...a: any[]) => any)(...args);
+    if (args.length !== 2 || typeof text !== "string") {
+      // Kysely sends (text, values) only; a cursor or callback query here would run outside the
+      // transaction whose BEGIN is held back, so that is refused rather than reordered.
+      if (this.heldBegin !== undefined) throw new Error("PreparingClient: a transaction's first statement must be (text, values)");
+      return (super.query as (...a: any[]) => any)(...args);
+    }
     const begin = transactionStartText(text);
     if (begin !== undefined) {
       this.heldBegin = begin;
