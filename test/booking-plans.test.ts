@@ -1,5 +1,6 @@
+import net from "node:net";
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { inTransaction } from "../src/app/activity-writes.js";
 import { bookOnPublicPage } from "../src/app/book-on-public-page.js";
 import type { AppContext } from "../src/app/context.js";
@@ -54,5 +55,57 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("a booking's plans on PostgreSQL
     // A failed booking rolls the setting back with everything else.
     await expect(bookOnPublicPage(ctx, acct.autoPage.slug, { start: new Date(start), customer: customer() })).rejects.toMatchObject({ code: "slot_unavailable" });
     expect(await setting()).toBe("auto");
+  });
+
+  describe("its round trips", () => {
+    afterEach(() => vi.restoreAllMocks());
+    /** Writes to sockets from now on: with one connection and the test's own calls awaited, each is a round trip. */
+    function socketWrites(): () => number {
+      const single = vi.spyOn(net.Socket.prototype as any, "_write");
+      const batched = vi.spyOn(net.Socket.prototype as any, "_writev");
+      return () => single.mock.calls.length + batched.mock.calls.length;
+    }
+
+    it("are three: the BEGIN with the page read, the schedule read, the insert with the COMMIT", async () => {
+      const acct = await newAccount(server);
+      const [warm, start] = futureSlots(server, 2);
+      // The first booking on this connection prepares its statements; the second is the steady state.
+      await bookOnPublicPage(ctx, acct.autoPage.slug, { start: new Date(warm), customer: customer(0) });
+      const writes = socketWrites();
+      const booked = await bookOnPublicPage(ctx, acct.autoPage.slug, { start: new Date(start), customer: customer(1) });
+      expect(writes()).toBe(3);
+      // Committed when it answered: another connection sees it, with its history and outbox event.
+      const seen = await sql<{ history: number; events: number }>`
+        SELECT (SELECT count(*)::int FROM activity_history WHERE activity_id = ${booked.activityId}) AS history,
+          (SELECT count(*)::int FROM outbox_events WHERE activity_id = ${booked.activityId}) AS events
+        FROM activities WHERE id = ${booked.activityId}`.execute(server.ctx.db);
+      expect(seen.rows).toEqual([{ history: 1, events: 1 }]);
+    });
+
+    it("a booking refused by its insert (the exclusion constraint, at the COMMIT's side) leaves nothing behind", async () => {
+      const acct = await newAccount(server);
+      const [taken, wanted, next] = futureSlots(server, 3);
+      const first = await bookOnPublicPage(ctx, acct.autoPage.slug, { start: new Date(taken), customer: customer(7) });
+      const pid = (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(single.db)).rows[0].pid;
+      const history = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM activity_history WHERE account_id = ${acct.accountId}`.execute(server.ctx.db)).rows[0].n;
+      const before = await history();
+      // Another transaction moves the first booking onto the wanted time and holds it uncommitted:
+      // the second booking's checks read the committed schedule (free), its insert then waits on
+      // that row and, once the mover commits, fails on the no-double-booking constraint.
+      let second!: Promise<unknown>;
+      await server.ctx.db.transaction().execute(async (tx) => {
+        await sql`UPDATE activities SET start_at = ${new Date(wanted)}, end_at = ${new Date(wanted)}::timestamptz + (end_at - start_at) WHERE id = ${first.activityId}`.execute(tx);
+        second = bookOnPublicPage(ctx, acct.autoPage.slug, { start: new Date(wanted), customer: customer(8) }).then(() => "booked", (e: unknown) => e);
+        for (let waiting = false; !waiting; ) {
+          await new Promise((r) => setTimeout(r, 20));
+          waiting = (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_locks WHERE pid = ${pid} AND NOT granted`.execute(server.ctx.db)).rows[0].n > 0;
+        }
+      });
+      expect(await second).toMatchObject({ code: "slot_unavailable" });
+      expect(await history()).toBe(before);
+      expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM customers WHERE account_id = ${acct.accountId} AND name = 'Customer 8'`.execute(server.ctx.db)).rows[0].n).toBe(0);
+      // The connection carries on: the next booking goes through.
+      await expect(bookOnPublicPage(ctx, acct.autoPage.slug, { start: new Date(next), customer: customer(9) })).resolves.toMatchObject({ activityId: expect.any(String) });
+    });
   });
 });

@@ -2,7 +2,7 @@ import net from "node:net";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../src/store/database.js";
-import { withGenericPlans } from "../src/store/prepared.js";
+import { asLastStatement, withGenericPlans } from "../src/store/prepared.js";
 import { createFileSchema } from "./support/harness.js";
 
 /**
@@ -10,7 +10,9 @@ import { createFileSchema } from "./support/harness.js";
  * PostgreSQL client, database.ts): one round trip fewer, on the booking path one of five. What
  * must hold: the read runs inside the transaction, a write never goes before its BEGIN is
  * answered, an error leaves the connection as usable as before, and a transaction without
- * statements sends nothing. PostgreSQL only: the embedded database has no socket.
+ * statements sends nothing. Likewise a statement marked as its transaction's last (asLastStatement)
+ * carries the COMMIT: what it wrote is committed when it answers, its failure or the COMMIT's rolls
+ * everything back, and nothing may follow it. PostgreSQL only: the embedded database has no socket.
  */
 describe.skipIf(!process.env.TEST_DATABASE_URL)("a transaction's BEGIN on PostgreSQL", () => {
   let schema: Awaited<ReturnType<typeof createFileSchema>>;
@@ -87,5 +89,79 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("a transaction's BEGIN on Postgr
     await handle.db.transaction().execute(async () => undefined);
     await expect(handle.db.transaction().execute(async () => Promise.reject(new Error("no")))).rejects.toThrow("no");
     expect(writes()).toBe(0);
+  });
+
+  describe("a statement marked as the transaction's last", () => {
+    const count = async (table: string) => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table)}`.execute(handle.db)).rows[0].n;
+    beforeAll(async () => {
+      // Deferred: a duplicate passes its statement and fails at COMMIT.
+      await sql`CREATE TABLE last_probe (n int UNIQUE DEFERRABLE INITIALLY DEFERRED, CHECK (n >= 0))`.execute(handle.db);
+    });
+    afterEach(async () => {
+      await sql`TRUNCATE last_probe`.execute(handle.db);
+    });
+
+    it("goes with the COMMIT in one write, and is committed when it answers", async () => {
+      const writes = socketWrites();
+      const txids = await handle.db.transaction().execute(async (tx) => {
+        const first = ids((await sql<{ id: string }>`SELECT txid_current()::text AS id`.execute(tx)).rows);
+        const last = await asLastStatement(() => sql<{ id: string }>`INSERT INTO last_probe VALUES (1) RETURNING txid_current()::text AS id`.execute(tx));
+        return [first, ids(last.rows)];
+      });
+      // [BEGIN + read], [INSERT + COMMIT]; Kysely's own commit sends nothing.
+      expect(writes()).toBe(2);
+      expect(txids[0]).toBe(txids[1]);
+      expect(await count("last_probe")).toBe(1);
+      // The connection is back to its usual self: a transaction after it commits on its own.
+      await handle.db.transaction().execute(async (tx) => sql`INSERT INTO last_probe VALUES (2)`.execute(tx));
+      expect(await count("last_probe")).toBe(2);
+    });
+
+    it("a failed last statement rolls back the whole transaction, with the statement's error", async () => {
+      await expect(
+        handle.db.transaction().execute(async (tx) => {
+          await sql`INSERT INTO last_probe VALUES (1)`.execute(tx);
+          await asLastStatement(() => sql`INSERT INTO last_probe VALUES (-1)`.execute(tx));
+        }),
+      ).rejects.toThrow(/check constraint/);
+      expect(await count("last_probe")).toBe(0);
+      expect(await sql<{ ok: number }>`SELECT 1 AS ok`.execute(handle.db).then((r) => r.rows[0].ok)).toBe(1);
+    });
+
+    it("a failed COMMIT fails the statement's caller and keeps nothing", async () => {
+      let answered = false;
+      await expect(
+        handle.db.transaction().execute(async (tx) => {
+          await sql`INSERT INTO last_probe VALUES (1)`.execute(tx);
+          await asLastStatement(() => sql`INSERT INTO last_probe VALUES (1)`.execute(tx));
+          answered = true;
+        }),
+      ).rejects.toThrow(/duplicate key/);
+      expect(answered).toBe(false);
+      expect(await count("last_probe")).toBe(0);
+    });
+
+    it("refuses a statement after it, and says the transaction was committed", async () => {
+      await expect(
+        handle.db.transaction().execute(async (tx) => {
+          await sql`SELECT 1`.execute(tx);
+          await asLastStatement(() => sql`INSERT INTO last_probe VALUES (1)`.execute(tx));
+          await sql`INSERT INTO last_probe VALUES (2)`.execute(tx);
+        }),
+      ).rejects.toThrow(/committed with its last statement/);
+      expect(await count("last_probe")).toBe(1);
+    });
+
+    it("outside a transaction, or as a transaction's first statement, runs as usual", async () => {
+      let writes = socketWrites();
+      await asLastStatement(() => sql`INSERT INTO last_probe VALUES (1)`.execute(handle.db));
+      expect(writes()).toBe(1);
+      vi.restoreAllMocks();
+      writes = socketWrites();
+      // Its BEGIN is answered first (a write waits for it), then it, then Kysely's COMMIT.
+      await handle.db.transaction().execute(async (tx) => asLastStatement(() => sql`INSERT INTO last_probe VALUES (2)`.execute(tx)));
+      expect(writes()).toBe(3);
+      expect(await count("last_probe")).toBe(2);
+    });
   });
 });

@@ -24,7 +24,7 @@ import type { Tx } from "../store/database.js";
 import { enqueueEvents } from "../store/outbox-repo.js";
 import { claimIdempotencyKey } from "../store/idempotency-repo.js";
 import { requestScope } from "./request-scope.js";
-import { withGenericPlans } from "../store/prepared.js";
+import { asLastStatement, withGenericPlans } from "../store/prepared.js";
 import { insertManageToken } from "../store/pages-repo.js";
 import type { RelationKind } from "../store/schema.js";
 import type { AppContext } from "./context.js";
@@ -165,6 +165,11 @@ export interface CreateArgs {
   data?: Record<string, unknown>;
   /** Find or create this customer (by e-mail) in the booking's own statement, for fields.customer_id. */
   newCustomer?: CustomerInput;
+  /**
+   * The caller runs no statement after createBooking in its transaction: the booking's statement
+   * may then carry the COMMIT (asLastStatement), when createBooking itself has nothing to add.
+   */
+  lastInTransaction?: boolean;
 }
 
 /** Creates a booking in its starting detailed status, with history, relation, manage link and event. */
@@ -183,7 +188,7 @@ export async function createBooking(tx: Tx, ctx: AppContext, args: CreateArgs): 
   const manageToken = newManageToken();
   const activity = { ...row, version: 1, page_owner_id: null, page_slug: null, page_location: null } as ActivityRow;
   const event: OutboxEvent = { type: "activity.created", activity: snapshot(activity), origin: args.origin, actor: args.actor.type, relatedTo: args.relatedFrom?.id ?? null };
-  const { customerId } = await insertActivityWithRecords(tx, {
+  const insert = () => insertActivityWithRecords(tx, {
     activity: row,
     customer: args.newCustomer && customerRecord(args.accountId, args.newCustomer),
     history: {
@@ -202,7 +207,11 @@ export async function createBooking(tx: Tx, ctx: AppContext, args: CreateArgs): 
     relation: args.relatedFrom && { fromId: args.relatedFrom.id, kind: args.relatedFrom.kind },
     manageTokenHash: manageToken.hash,
     events: [{ accountId: args.accountId, activityId: row.id, type: event.type, payload: event as unknown as Record<string, unknown>, at: now }],
-  }).catch(slotTaken(row));
+  });
+  // A replacement is linked to its package and a request's times held after the insert; anything
+  // else creates nothing more here.
+  const last = args.lastInTransaction === true && args.relatedFrom === undefined && row.status !== "Requested";
+  const { customerId } = await (last ? asLastStatement(insert) : insert()).catch(slotTaken(row));
   activity.customer_id = customerId;
   if (args.relatedFrom?.kind === "rescheduled_as") await linkReplacementToPackage(tx, args.accountId, args.relatedFrom.id, row.id, now);
   await placeHolds(tx, row);

@@ -3,7 +3,7 @@ import pg from "pg";
 import { PGlitePool } from "./pglite-pool.js";
 import { lockDataDir } from "./data-dir-lock.js";
 import { migrate } from "./migrate.js";
-import { mayTravelWithBegin, preparedNameOf, transactionStartText } from "./prepared.js";
+import { isLastStatement, mayTravelWithBegin, preparedNameOf, transactionStartText } from "./prepared.js";
 import type { Database } from "./schema.js";
 
 export type Db = Kysely<Database>;
@@ -113,30 +113,43 @@ async function openPostgres(url: string, max: number, readOnly?: { applicationNa
  * A client that runs the texts marked by executePrepared as named (prepared) statements, begins a
  * transaction run under withGenericPlans with its plan setting, and saves each transaction that
  * opens with a read a round trip: its BEGIN is held back and written to the socket together with
- * that read (pg's pipeline mode, for those two statements only). On the booking path that is one
- * round trip of five; each costs both processes a wake-up, which on a small machine is most of
+ * that read (pg's pipeline mode, for those two statements only); likewise a statement marked as
+ * its transaction's last (asLastStatement) travels with the COMMIT. On the booking path that is two
+ * round trips of five; each costs both processes a wake-up, which on a small machine is most of
  * what a short statement costs.
  */
 class PreparingClient extends pg.Client {
   /** A transaction's start not sent yet: it goes with the transaction's first statement. */
   private heldBegin: string | undefined;
+  /**
+   * The transaction ended with a statement marked by asLastStatement (its COMMIT went along):
+   * "committed", or "ended" when the statement or the COMMIT failed and so rolled it back. Kysely's
+   * own commit or rollback then has nothing left to send.
+   */
+  private endedAhead: "committed" | "ended" | undefined;
 
   query(...args: any[]): any {
     const [text, values] = args;
     if (args.length !== 2 || typeof text !== "string") {
       // Kysely sends (text, values) only; a cursor or callback query here would run outside the
       // transaction whose BEGIN is held back, so that is refused rather than reordered.
-      if (this.heldBegin !== undefined) throw new Error("PreparingClient: a transaction's first statement must be (text, values)");
+      if (this.heldBegin !== undefined || this.endedAhead !== undefined) throw new Error("PreparingClient: a transaction's statements must be (text, values)");
       return (super.query as (...a: any[]) => any)(...args);
     }
     const begin = transactionStartText(text);
     if (begin !== undefined) {
       this.heldBegin = begin;
+      this.endedAhead = undefined;
       return Promise.resolve(NOTHING_SENT);
     }
+    if (this.endedAhead !== undefined) return this.afterEndedAhead(text);
     const held = this.heldBegin;
     this.heldBegin = undefined;
-    if (held === undefined) return this.send(text, values);
+    if (held === undefined) {
+      // Only inside a transaction block, whose earlier statements have all been answered.
+      if (isLastStatement() && this.getTransactionStatus() === "T") return this.withCommit(text, values);
+      return this.send(text, values);
+    }
     // A transaction that ends before any statement: there is nothing to commit or roll back.
     if (text === "commit" || text === "rollback") return Promise.resolve(NOTHING_SENT);
     return this.afterBegin(held, text, values);
@@ -153,29 +166,64 @@ class PreparingClient extends pg.Client {
     return super.query(text, values);
   }
 
-  private async afterBegin(begin: string, text: string, values: unknown[]): Promise<pg.QueryResult> {
-    if (!mayTravelWithBegin(text)) {
-      await super.query(begin);
-      return this.send(text, values);
-    }
+  /** Sends `first` and `second` in one write (pipeline mode, each with its own Sync) and waits for both answers. */
+  private async together<A, B>(first: () => Promise<A>, second: () => Promise<B>): Promise<[PromiseSettledResult<A>, PromiseSettledResult<B>]> {
     // Pipeline mode sends each query as it is issued; corked, both leave in one write. It stays on
     // until both are answered (pg reads their answers in order), then the client is as before.
     this.setPipeline(true);
     const socket = this.connection.stream;
     socket.cork();
-    let begun: Promise<unknown>;
-    let first: Promise<pg.QueryResult>;
+    let a: Promise<A>;
+    let b: Promise<B>;
     try {
-      begun = super.query(begin);
-      first = this.send(text, values);
+      a = first();
+      b = second();
     } finally {
       socket.uncork();
     }
-    const [b, f] = await Promise.allSettled([begun, first]);
+    const settled = await Promise.allSettled([a, b]);
     this.setPipeline(false);
+    return settled;
+  }
+
+  private async afterBegin(begin: string, text: string, values: unknown[]): Promise<pg.QueryResult> {
+    if (!mayTravelWithBegin(text)) {
+      await super.query(begin);
+      return this.send(text, values);
+    }
+    const [b, f] = await this.together(() => super.query(begin), () => this.send(text, values));
     if (b.status === "rejected") throw b.reason;
     if (f.status === "rejected") throw f.reason;
     return f.value;
+  }
+
+  /**
+   * The transaction's last statement and its COMMIT in one write. A failed statement leaves the
+   * transaction failed, and the COMMIT after its Sync then rolls it back (answering ROLLBACK).
+   */
+  private async withCommit(text: string, values: unknown[]): Promise<pg.QueryResult> {
+    const [s, c] = await this.together(() => this.send(text, values), () => super.query("commit"));
+    this.endedAhead = "ended";
+    if (s.status === "rejected") throw s.reason;
+    if (c.status === "rejected") throw c.reason;
+    if (c.value.command !== "COMMIT") throw new Error(`PreparingClient: the transaction's COMMIT answered ${c.value.command}`);
+    this.endedAhead = "committed";
+    return s.value;
+  }
+
+  /** What comes after a transaction ended with its last statement: Kysely's commit or rollback, or a mistake. */
+  private afterEndedAhead(text: string): Promise<pg.QueryResult> {
+    if (text !== "commit" && text !== "rollback") {
+      throw new Error("PreparingClient: a statement after the one marked as its transaction's last (the transaction has ended)");
+    }
+    const ended = this.endedAhead;
+    this.endedAhead = undefined;
+    if (text === "rollback" && ended === "committed") {
+      // The work failed after its last statement, which had committed: say so rather than pretend
+      // it was undone (asLastStatement's callers do nothing after it that can fail).
+      return Promise.reject(new Error("PreparingClient: the transaction was committed with its last statement and cannot be rolled back"));
+    }
+    return Promise.resolve(NOTHING_SENT);
   }
 }
 

@@ -69,3 +69,25 @@ export function transactionStartText(text: string): string | undefined {
 export function mayTravelWithBegin(text: string): boolean {
   return /^\s*select\b/i.test(text);
 }
+
+const lastStatement = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `work`, whose one statement is its transaction's last: the PostgreSQL client writes the
+ * COMMIT to the socket together with it, and answers once both are answered, so the booking path
+ * saves the COMMIT's own round trip. The caller promises that nothing follows in the transaction
+ * (the client refuses a statement after it), and that what it does after the statement cannot fail
+ * for a reason that should undo it: the transaction is committed by then. Should the statement
+ * fail, the COMMIT that follows it rolls the transaction back (PostgreSQL ends a failed
+ * transaction so), and the statement's error is what `work` sees; should the COMMIT fail (a
+ * serialization failure, a deferred constraint), its error is. Outside a transaction, and on the
+ * embedded database, the statement runs as usual and the transaction commits as usual.
+ */
+export function asLastStatement<T>(work: () => Promise<T>): Promise<T> {
+  return lastStatement.run(true, work);
+}
+
+/** Whether the statement being sent was marked by asLastStatement (the PostgreSQL client asks). */
+export function isLastStatement(): boolean {
+  return lastStatement.getStore() === true;
+}
