@@ -22,9 +22,12 @@ describe.each(ENGINES)("bulk seed records on $name", (engine) => {
     server = await startTestServer(engine);
     accountId = (await newAccount(server, "Bulk")).accountId;
     await server.handle.db.insertInto("outbox_consumers").values({ name: "bulk-seed-test" }).onConflict((oc) => oc.column("name").doNothing()).execute();
-    seedStart = new Date();
+    // The seed's "now" is the database's (SQL now()): a PostgreSQL server keeps its own clock, which
+    // is not this process's under faketime.
+    const databaseNow = async () => (await sql<{ t: Date }>`SELECT clock_timestamp() AS t`.execute(server.handle.db)).rows[0].t;
+    seedStart = await databaseNow();
     seeded = await bulkSeed(server.handle, { activities: 3_000, accountId });
-    seedEnd = new Date();
+    seedEnd = await databaseNow();
   }, 120_000);
   afterAll(async () => server?.close());
 
