@@ -1,4 +1,3 @@
-import net from "node:net";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { inTransaction } from "../src/app/activity-writes.js";
@@ -6,6 +5,7 @@ import { bookOnPublicPage } from "../src/app/book-on-public-page.js";
 import type { AppContext } from "../src/app/context.js";
 import { openDatabase, type DatabaseHandle } from "../src/store/database.js";
 import { customer, futureSlots, newAccount, startTestServer, type TestServer } from "./support/harness.js";
+import { socketWrites } from "./support/socket-writes.js";
 
 /**
  * A booking's transaction asks PostgreSQL for generic plans (withGenericPlans): its statements are
@@ -59,12 +59,6 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("a booking's plans on PostgreSQL
 
   describe("its round trips", () => {
     afterEach(() => vi.restoreAllMocks());
-    /** Writes to sockets from now on: with one connection and the test's own calls awaited, each is a round trip. */
-    function socketWrites(): () => number {
-      const single = vi.spyOn(net.Socket.prototype as any, "_write");
-      const batched = vi.spyOn(net.Socket.prototype as any, "_writev");
-      return () => single.mock.calls.length + batched.mock.calls.length;
-    }
 
     it("are three: the BEGIN with the page read, the schedule read, the insert with the COMMIT", async () => {
       const acct = await newAccount(server);

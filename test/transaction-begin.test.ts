@@ -1,9 +1,9 @@
-import net from "node:net";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../src/store/database.js";
 import { asLastStatement, withGenericPlans } from "../src/store/prepared.js";
 import { createFileSchema } from "./support/harness.js";
+import { socketWrites } from "./support/socket-writes.js";
 
 /**
  * A transaction that opens with a read sends its BEGIN in the same write as that read (the
@@ -29,12 +29,6 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)("a transaction's BEGIN on Postgr
   });
   afterEach(() => vi.restoreAllMocks());
 
-  /** Counts the writes handed to sockets from now on (each a system call: Node writes a corked batch at once). */
-  function socketWrites(): () => number {
-    const single = vi.spyOn(net.Socket.prototype as any, "_write");
-    const batched = vi.spyOn(net.Socket.prototype as any, "_writev");
-    return () => single.mock.calls.length + batched.mock.calls.length;
-  }
   const ids = (rows: { id: string }[]) => rows[0].id;
 
   it("sends a BEGIN with the transaction's first read, which runs inside the transaction", async () => {
