@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sql } from "kysely";
+import { CompiledQuery, sql, type RootOperationNode } from "kysely";
 import { parseSearchQuery } from "../src/domain/search-query.js";
 import { activityColumns } from "../src/store/activities-repo.js";
 import { searchCondition } from "../src/store/activity-search.js";
@@ -93,12 +93,19 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
     return (await b.orderBy(order as any).limit(limit + 1).offset(i * limit).execute()).map((r) => r.id);
   }
 
-  /** The statements each queryStream call ran: "walk" (in order, or within a window) or "all matches" (sorted). */
+  /**
+   * The statements each queryStream call ran: "walk" (in order, or within a window), "estimate"
+   * (the planner's count of the matches, nothing read) or "all matches" (sorted); `statements`
+   * keeps them to explain.
+   */
   let shapes: string[] = [];
+  let statements: RootOperationNode[] = [];
   const recording = () =>
     handle.db.withPlugin({
       transformQuery: ({ node }) => {
-        shapes.push(JSON.stringify(node).includes("interval '0 seconds'") ? "all matches" : "walk");
+        const text = JSON.stringify(node);
+        shapes.push(text.includes('"ExplainNode"') ? "estimate" : text.includes("interval '0 seconds'") ? "all matches" : "walk");
+        statements.push(node);
         return node;
       },
       transformResult: async ({ result }) => result,
@@ -110,6 +117,7 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
     const firstPageShapes: string[][] = [];
     for (let i = 0; i < pages; i++) {
       shapes = [];
+      statements = [];
       const got = await queryStream(recording(), scope, f, q ? parseSearchQuery(q) : null, 50, cursor, sort);
       firstPageShapes.push(shapes);
       const want = await plainPage(scope, f, q, 50, i, sort);
@@ -238,6 +246,66 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
       await expectSamePages(trash(), { createdFrom: new Date(now - 500 * DAY), createdTo: new Date(now - 400 * DAY) }, null, 3, "trashed");
       const rare = (await sql<{ name: string }>`SELECT customer_name AS name FROM activities WHERE account_id = ${accountId} AND trashed_at > now() - interval '30 days' ORDER BY id LIMIT 1`.execute(handle.db)).rows[0].name;
       expect((await expectSamePages(trash(), {}, `"${rare}"`, 2, "trashed")).seen).toBeGreaterThan(0);
+    });
+  });
+
+  describe("a creation range behind fresh changes (issue 16: 'created a year ago' at 15M)", () => {
+    /** The plan (EXPLAIN ANALYZE) of the walk the last queryStream call ran first. */
+    async function planOfFirstWalk() {
+      const compiled = handle.db.getExecutor().compileQuery(statements[0], { queryId: "explain" } as any);
+      const r = await handle.db.executeQuery(CompiledQuery.raw(`EXPLAIN (ANALYZE, FORMAT JSON) ${compiled.sql}`, [...compiled.parameters]));
+      const cell = Object.values(r.rows[0] as object)[0];
+      const nodes: Record<string, unknown>[] = [];
+      const visit = (n: any) => {
+        nodes.push(n);
+        for (const child of n.Plans ?? []) visit(child);
+      };
+      visit((typeof cell === "string" ? JSON.parse(cell) : cell)[0].Plan);
+      return nodes;
+    }
+
+    it("the window of a range reads the stream index alone, and walks on past an empty window instead of collecting the range", async () => {
+      const db = handle.db;
+      // The older half of the account by creation: thousands of rows, too many to collect cheaply.
+      const middle = (
+        await sql<{ at: Date }>`SELECT created_at AS at FROM activities WHERE account_id = ${accountId} AND trashed_at IS NULL
+          ORDER BY created_at LIMIT 1 OFFSET (SELECT count(*) / 2 FROM activities WHERE account_id = ${accountId} AND trashed_at IS NULL)`.execute(db)
+      ).rows[0].at;
+      const f = { createdTo: new Date(middle) };
+      // Fresh changes on top of the stream: 3,000 to rows created later, then (just below them) 60
+      // to rows in the range. The first window holds none of the range; a longer walk finds a page.
+      await sql`
+        WITH newer AS (SELECT id, row_number() OVER (ORDER BY id) AS i FROM activities
+                        WHERE account_id = ${accountId} AND trashed_at IS NULL AND created_at >= ${middle} LIMIT 3000),
+             older AS (SELECT id, row_number() OVER (ORDER BY id) AS i FROM activities
+                        WHERE account_id = ${accountId} AND trashed_at IS NULL AND created_at < ${middle} LIMIT 60),
+             top AS (SELECT max(updated_at) AS at FROM activities)
+        UPDATE activities a SET updated_at = top.at + interval '1 hour' - x.i * interval '1 second'
+          FROM (SELECT id, i FROM newer UNION ALL SELECT id, 3000 + i FROM older) x, top
+         WHERE a.id = x.id`.execute(db);
+      await sql`VACUUM (ANALYZE) activities`.execute(db);
+
+      const r = await expectSamePages(admin(), f, null, 3);
+      expect(r.shapes).toEqual(["walk", "walk"]);
+      expect(r.seen).toBe(150);
+      // Read again (it filled the buffers), the first walk is an index-only scan of the stream
+      // index that fetched no table row: the range's times and trashed_at are in the index.
+      await queryStream(recording(), admin(), f, null, 50);
+      const scans = (await planOfFirstWalk()).filter((n) => n["Relation Name"] === "activities");
+      expect(scans.map((n) => [n["Node Type"], n["Index Name"], n["Heap Fetches"]])).toEqual([["Index Only Scan", "activities_stream_idx", 0], expect.anything()]);
+    });
+
+    it("a range holding only the stream's last row: walked as far as the floor allows, then, the estimate being small, collected", async () => {
+      const last = (
+        await sql<{ at: Date }>`SELECT created_at AS at FROM activities WHERE account_id = ${accountId} AND trashed_at IS NULL
+          ORDER BY updated_at, id LIMIT 1`.execute(handle.db)
+      ).rows[0].at;
+      const f = { createdFrom: new Date(last), createdTo: new Date(new Date(last).getTime() + 1) };
+      const r = await expectSamePages(admin(), f, null, 1);
+      // 2,000 rows, then 8,000 more (the floor, MAX_WINDOW, is 20,000); 32,000 more would pass it,
+      // and a walk may pass it only by half of the planner's estimate of the matches (a handful).
+      expect(r.shapes).toEqual(["walk", "walk", "estimate", "all matches"]);
+      expect(r.seen).toBeGreaterThan(0);
     });
   });
 

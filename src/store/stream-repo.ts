@@ -130,7 +130,10 @@ export async function queryStream(db: Db, scope: StreamScope, f: StreamFilters, 
  *   1. The matches among the next STREAM_WINDOW rows of the stream. A window is a prefix of the
  *      stream, so n matches in it are the first n matches overall.
  *   2. Fewer: those are all the window's matches, and the rest of the page follows the last of
- *      them. If the rate seen says a walk of at most MAX_WINDOW rows finds the rest, walk that far.
+ *      them. If the rate seen says a walk of at most MAX_WINDOW rows in all finds the rest, walk
+ *      that far. When indexed columns alone decide a match (a date range, lists; no free text),
+ *      a walk reads the index only, so it goes on further — four times as far when the window
+ *      held none — for as long as it stays cheaper than step 3 (walkBudget).
  *   3. Otherwise the matches are rare: collect them all through their own index (GIN for text, a
  *      btree for a range), sort them, take what is missing (pageOfRareMatches).
  * "The stream" a window walks is an index range in the plan's order: the account's rows, or one
@@ -151,6 +154,8 @@ export const MAX_WINDOW = 20_000;
 type Where = ReturnType<typeof conditions>;
 type Condition = (eb: ExpressionBuilder<any, "activities">) => Expression<SqlBool>;
 type ListColumn = "type" | "status" | "detailed_status" | "booking_page_id" | "event_type_id" | "owner_id" | "customer_id";
+/** What a window of a plain plan reads: the stream index's key and INCLUDE columns (migration 033). */
+const INDEXED_COLUMNS = ["id", "account_id", "updated_at", "created_at", "start_at", "trashed_at"] as const;
 
 /** One read of the stream in one order. */
 interface Plan {
@@ -161,6 +166,13 @@ interface Plan {
   certain: boolean;
   /** The index range in `order` that the windows walk (see above); the full `where` filters it. */
   stream: Condition;
+  /**
+   * Set when indexed columns alone decide a match (no free text, no member's scope): the columns
+   * `where` reads. A window then selects only those, which the stream index holds (migration 033),
+   * so walking it reads no table rows; and the planner's estimate of the matches (histograms for
+   * ranges, common values for lists) is good enough to price collecting them instead.
+   */
+  columns?: readonly string[];
 }
 
 /** The list filters, each backed by an index on (account_id, column, updated_at DESC, id DESC). */
@@ -198,6 +210,7 @@ function planFor(scope: StreamScope, f: StreamFilters, search: SearchNode | null
         where,
         certain: plain && !meeting && !f.startFrom && !f.startTo && !f.createdFrom && !f.createdTo && lists.length <= 1,
         stream: one ? (eb) => eb.and([account(eb), eb(`activities.${one[0]}`, "=", value as any)]) : account,
+        columns: plain ? [...INDEXED_COLUMNS, ...lists.map(([column]) => column)] : undefined,
       };
     }
     case "created_at":
@@ -215,6 +228,7 @@ function planFor(scope: StreamScope, f: StreamFilters, search: SearchNode | null
         stream: byStart
           ? (eb) => eb.and([prefix(eb), eb("activities.start_at", "is not", null), ...startRange(eb, f)])
           : (eb) => eb.and([prefix(eb), ...createdRange(eb, f)]),
+        columns: plain ? [...INDEXED_COLUMNS, ...lists.map(([column]) => column)] : undefined,
       };
     }
   }
@@ -296,18 +310,50 @@ async function pageInIndexOrder(db: Db, plan: Plan, n: number, from?: Key): Prom
 }
 
 async function pageOfUncertainMatches(db: Db, plan: Plan, n: number, from?: Key): Promise<StreamRow[]> {
-  const first = await pageWithinWindow(db, plan, n, STREAM_WINDOW, from);
-  if (first.length >= n) return first;
-  // Those are all the matches in the window; the rest of the page comes after the last of them.
-  const missing = n - first.length;
-  const rest = first.length > 0 ? keyIn(plan.order, first[first.length - 1]) : from;
-  // At the rate the window showed, a walk of `walk` rows should find the rest twice over.
-  const walk = first.length === 0 ? Infinity : Math.ceil((2 * missing * STREAM_WINDOW) / first.length);
-  if (walk <= MAX_WINDOW) {
-    const more = await pageWithinWindow(db, plan, missing, walk, rest);
-    if (more.length >= missing) return [...first, ...more];
+  let found = await pageWithinWindow(db, plan, n, STREAM_WINDOW, from);
+  // Rows of the stream walked so far (from the cursor on), and how far a walk may go in all.
+  let walked = STREAM_WINDOW;
+  let budget = MAX_WINDOW;
+  let priced = false;
+  while (found.length < n) {
+    // Those are all the matches walked so far; the rest of the page comes after the last of them.
+    const missing = n - found.length;
+    // At the rate seen, a walk of `next` rows should find the rest twice over. None seen yet: a
+    // window of free text stops here (its matches may be anywhere); one of indexed columns walks
+    // four times as far, while that stays cheaper than collecting (see walkBudget).
+    const next = found.length > 0 ? Math.ceil((2 * missing * walked) / found.length) : plan.columns ? 4 * walked : Infinity;
+    if (walked + next > budget && plan.columns && !priced) {
+      budget = await walkBudget(db, plan, from);
+      priced = true;
+    }
+    if (walked + next > budget) break;
+    const rest = found.length > 0 ? keyIn(plan.order, found[found.length - 1]) : from;
+    found = [...found, ...(await pageWithinWindow(db, plan, missing, next, rest))];
+    walked += next;
   }
-  return [...first, ...(await pageOfRareMatches(db, plan, missing, rest))];
+  if (found.length >= n) return found;
+  const rest = found.length > 0 ? keyIn(plan.order, found[found.length - 1]) : from;
+  return [...found, ...(await pageOfRareMatches(db, plan, n - found.length, rest))];
+}
+
+/**
+ * How many rows of the stream a plan of indexed columns may walk before collecting its matches.
+ * Collecting reads each match's index entry and sorts them all. A walk reads one index entry a
+ * row: in the default order without a list filter the stream index alone (migration 033); along a
+ * list's index, or by creation or meeting time, a table row too, as collecting then does for each
+ * match (to filter or sort on what its index lacks). So walking on pays while it reads fewer rows
+ * than the matches it would collect: up to half the planner's estimate of them (if it still falls
+ * short, the page costs at most half again what collecting alone would). That keeps "created a
+ * year ago" cheap at 15,000,000 activities once fresh changes cover the stream's first windows:
+ * tens of thousands of rows walked instead of ~900,000 matches collected and sorted.
+ */
+async function walkBudget(db: Db, plan: Plan, from?: Key): Promise<number> {
+  let q = db.selectFrom("activities").select("activities.id").where(plan.where as any);
+  if (from) q = q.where(after(plan.order, from));
+  const [row] = await q.explain("json");
+  const cell = Object.values(row)[0];
+  const tree = (typeof cell === "string" ? JSON.parse(cell) : cell) as { Plan: { "Plan Rows": number } }[];
+  return Math.max(MAX_WINDOW, Math.floor(tree[0].Plan["Plan Rows"] / 2));
 }
 
 /** The full rows of the IDs `ids` selects (at most n), in the plan's order. */
@@ -319,7 +365,9 @@ async function rowsOf(db: Db, plan: Plan, ids: (eb: ExpressionBuilder<Database, 
 /** The matches among the next `size` rows of the plan's stream. */
 function pageWithinWindow(db: Db, plan: Plan, n: number, size: number, from?: Key) {
   return rowsOf(db, plan, (eb) => {
-    let window = eb.selectFrom("activities").selectAll().where(plan.stream as any);
+    const streamRows = eb.selectFrom("activities").where(plan.stream as any);
+    // A plain plan's window reads only what its conditions need, all in the index: no table rows.
+    let window = plan.columns ? (streamRows.select(plan.columns.map((c) => `activities.${c}` as any)) as unknown as ReturnType<typeof streamRows.selectAll>) : streamRows.selectAll();
     if (from) window = window.where(after(plan.order, from));
     window = inOrder(window, plan.order).limit(size);
     // The outer query's conditions apply to the window's rows (the alias makes "activities.*" refer to them).
