@@ -144,7 +144,8 @@ export async function queryStream(db: Db, scope: StreamScope, f: StreamFilters, 
 /** Rows of the stream read first when the planner cannot know how many match. */
 export const STREAM_WINDOW = 2_000;
 /**
- * The longest walk along the stream before collecting the matches through their own index instead.
+ * The longest walk along the stream before collecting the matches through their own index instead
+ * (for free text; conditions on indexed columns may walk further, see walkBudget).
  * Walking to n matches reads ~n / rate rows, collecting them all ~rate × the account's rows: for
  * pages of 50 in a million activities the two cross near a rate of 0.7% (a ~7,000-row walk). Walks
  * are sized at twice the estimate, so this keeps walking down to a rate of about 0.5%.
@@ -318,10 +319,13 @@ async function pageOfUncertainMatches(db: Db, plan: Plan, n: number, from?: Key)
   while (found.length < n) {
     // Those are all the matches walked so far; the rest of the page comes after the last of them.
     const missing = n - found.length;
-    // At the rate seen, a walk of `next` rows should find the rest twice over. None seen yet: a
-    // window of free text stops here (its matches may be anywhere); one of indexed columns walks
-    // four times as far, while that stays cheaper than collecting (see walkBudget).
-    const next = found.length > 0 ? Math.ceil((2 * missing * walked) / found.length) : plan.columns ? 4 * walked : Infinity;
+    // At the rate seen, a walk of `next` rows should find the rest twice over; at least as far as
+    // walked so far, so a run of unlucky walks ends in a few steps (a walk stops at its last match
+    // needed, so a long one costs nothing when the matches come early). None seen yet: a window of
+    // free text stops here (its matches may be anywhere); one of indexed columns walks four times
+    // as far, while that stays cheaper than collecting (see walkBudget).
+    const rate = found.length / walked;
+    const next = rate > 0 ? Math.max(walked, Math.ceil((2 * missing) / rate)) : plan.columns ? 4 * walked : Infinity;
     if (walked + next > budget && plan.columns && !priced) {
       budget = await walkBudget(db, plan, from);
       priced = true;
