@@ -132,8 +132,7 @@ export async function queryStream(db: Db, scope: StreamScope, f: StreamFilters, 
  *   2. Fewer: those are all the window's matches, and the rest of the page follows the last of
  *      them. If the rate seen says a walk of at most MAX_WINDOW rows in all finds the rest, walk
  *      that far. When indexed columns alone decide a match (a date range, lists; no free text),
- *      a walk reads the index only, so it goes on further — four times as far when the window
- *      held none — for as long as it stays cheaper than step 3 (walkBudget).
+ *      it walks on, in one walk, as far as that stays cheaper than step 3 (walkBudget).
  *   3. Otherwise the matches are rare: collect them all through their own index (GIN for text, a
  *      btree for a range), sort them, take what is missing (pageOfRareMatches).
  * "The stream" a window walks is an index range in the plan's order: the account's rows, or one
@@ -316,21 +315,23 @@ async function pageOfUncertainMatches(db: Db, plan: Plan, n: number, from?: Key)
   let walked = STREAM_WINDOW;
   let budget = MAX_WINDOW;
   let priced = false;
-  while (found.length < n) {
+  while (found.length < n && walked < budget) {
     // Those are all the matches walked so far; the rest of the page comes after the last of them.
     const missing = n - found.length;
     // At the rate seen, a walk of `next` rows should find the rest twice over; at least as far as
-    // walked so far, so a run of unlucky walks ends in a few steps (a walk stops at its last match
-    // needed, so a long one costs nothing when the matches come early). None seen yet: a window of
-    // free text stops here (its matches may be anywhere); one of indexed columns walks four times
-    // as far, while that stays cheaper than collecting (see walkBudget).
+    // walked so far, so a run of unlucky walks ends in a few steps. None seen: no guess.
     const rate = found.length / walked;
-    const next = rate > 0 ? Math.max(walked, Math.ceil((2 * missing) / rate)) : plan.columns ? 4 * walked : Infinity;
-    if (walked + next > budget && plan.columns && !priced) {
+    let next = rate > 0 ? Math.max(walked, Math.ceil((2 * missing) / rate)) : Infinity;
+    if (walked + next > budget) {
+      // Free text stops here: its matches may be anywhere. Indexed columns walk on as far as that
+      // stays cheaper than collecting (walkBudget), in one walk: a walk stops at the last match
+      // it needs, so going the whole way costs nothing more when the matches come early.
+      if (!plan.columns || priced) break;
       budget = await walkBudget(db, plan, from);
       priced = true;
+      next = budget - walked;
+      if (next <= 0) break;
     }
-    if (walked + next > budget) break;
     const rest = found.length > 0 ? keyIn(plan.order, found[found.length - 1]) : from;
     found = [...found, ...(await pageWithinWindow(db, plan, missing, next, rest))];
     walked += next;
@@ -349,7 +350,7 @@ async function pageOfUncertainMatches(db: Db, plan: Plan, n: number, from?: Key)
  * than the matches it would collect: up to half the planner's estimate of them (if it still falls
  * short, the page costs at most half again what collecting alone would). That keeps "created a
  * year ago" cheap at 15,000,000 activities once fresh changes cover the stream's first windows:
- * tens of thousands of rows walked instead of ~900,000 matches collected and sorted.
+ * ~17,000 rows walked instead of ~900,000 matches collected and sorted (167 → 35 ms p95; README).
  */
 async function walkBudget(db: Db, plan: Plan, from?: Key): Promise<number> {
   let q = db.selectFrom("activities").select("activities.id").where(plan.where as any);
