@@ -83,6 +83,12 @@ async function pick(db: Db, accountId: string): Promise<Picks> {
   };
 }
 
+/** "Created a year ago": 30 days from 365 days before today's UTC midnight. */
+export function createdAYearAgo(now: Date): { createdFrom: Date; createdTo: Date } {
+  const createdFrom = new Date(Math.floor(now.getTime() / DAY) * DAY - 365 * DAY);
+  return { createdFrom, createdTo: new Date(createdFrom.getTime() + 30 * DAY) };
+}
+
 export async function buildCases(db: Db, accountId: string, now: Date): Promise<BenchCase[]> {
   const p = await pick(db, accountId);
   const scope = { accountId };
@@ -110,8 +116,7 @@ export async function buildCases(db: Db, accountId: string, now: Date): Promise<
   const weekFrom = new Date(Math.floor(now.getTime() / DAY) * DAY);
   const weekTo = new Date(weekFrom.getTime() + 7 * DAY);
   const monthFrom = new Date(weekFrom.getTime() - 30 * DAY);
-  const yearAgoFrom = new Date(weekFrom.getTime() - 365 * DAY);
-  const yearAgoTo = new Date(yearAgoFrom.getTime() + 30 * DAY);
+  const { createdFrom: yearAgoFrom, createdTo: yearAgoTo } = createdAYearAgo(now);
   const or5 = p.fiveIds.join(" OR ");
 
   return [

@@ -1,8 +1,8 @@
 /**
  * The "created a year ago" page alone (issue 16), as its SQL path runs in `npm run bench`: the
  * first page 120 times (the last 100 timed), then pages 1–5, each with the statements it ran
- * ("walk" along the stream, "estimate" — the planner's count, nothing read — or "all" matches
- * collected and sorted). For A/B runs on one large database without the whole bench:
+ * ("walk", "estimate" or "all matches": test/support/stream-statements.ts). For A/B runs on one
+ * large database without the whole bench:
  *
  *   BENCH_POSTGRES_DB=bookstream_bench_15m npx tsx bench/year-ago-page.ts
  *
@@ -13,6 +13,8 @@ import { sql } from "kysely";
 import { BENCH_ADMIN_EMAIL } from "../src/store/bulk-seed.js";
 import { openDatabase } from "../src/store/database.js";
 import { queryStream, type StreamCursor } from "../src/store/stream-repo.js";
+import { streamStatementKind } from "../test/support/stream-statements.js";
+import { createdAYearAgo } from "./cases.js";
 
 const server = new URL(process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
 server.pathname = `/${process.env.BENCH_POSTGRES_DB ?? "bookstream_bench"}`;
@@ -21,18 +23,14 @@ const db = handle.db;
 const admin = (await sql<{ account_id: string }>`SELECT account_id FROM users WHERE email = ${BENCH_ADMIN_EMAIL}`.execute(db)).rows[0];
 if (!admin) throw new Error(`${server.pathname.slice(1)} is not a bench database (no ${BENCH_ADMIN_EMAIL})`);
 const scope = { accountId: admin.account_id };
-// The bench's range (bench/cases.ts): 30 days from 365 days before today's UTC midnight.
-const DAY = 86_400_000;
-const today = Math.floor(Date.now() / DAY) * DAY;
-const filters = { createdFrom: new Date(today - 365 * DAY), createdTo: new Date(today - 335 * DAY) };
+const filters = createdAYearAgo(new Date());
 const index = (await sql<{ def: string }>`SELECT indexdef AS def FROM pg_indexes WHERE indexname = 'activities_stream_idx'`.execute(db)).rows[0]?.def;
 console.log(`stream index: ${index ?? "none"}`);
 
 let shapes: string[] = [];
 const recording = db.withPlugin({
   transformQuery: ({ node }) => {
-    const text = JSON.stringify(node);
-    shapes.push(text.includes('"ExplainNode"') ? "estimate" : text.includes("interval '0 seconds'") ? "all" : "walk");
+    shapes.push(streamStatementKind(node));
     return node;
   },
   transformResult: async ({ result }) => result,

@@ -5,6 +5,7 @@ import { activityColumns } from "../src/store/activities-repo.js";
 import { searchCondition } from "../src/store/activity-search.js";
 import { bulkSeed, BENCH_MEMBER_EMAIL } from "../src/store/bulk-seed.js";
 import { openDatabase, type DatabaseHandle } from "../src/store/database.js";
+import { streamStatementKind } from "./support/stream-statements.js";
 import { queryStream, STREAM_WINDOW, type StreamCursor, type StreamFilters, type StreamScope, type StreamSort } from "../src/store/stream-repo.js";
 
 /**
@@ -93,18 +94,13 @@ describe("queryStream returns the plain query's pages, whatever shape it takes",
     return (await b.orderBy(order as any).limit(limit + 1).offset(i * limit).execute()).map((r) => r.id);
   }
 
-  /**
-   * The statements each queryStream call ran: "walk" (in order, or within a window), "estimate"
-   * (the planner's count of the matches, nothing read) or "all matches" (sorted); `statements`
-   * keeps them to explain.
-   */
+  /** The kinds of the statements each queryStream call ran (streamStatementKind); `statements` keeps them to explain. */
   let shapes: string[] = [];
   let statements: RootOperationNode[] = [];
   const recording = () =>
     handle.db.withPlugin({
       transformQuery: ({ node }) => {
-        const text = JSON.stringify(node);
-        shapes.push(text.includes('"ExplainNode"') ? "estimate" : text.includes("interval '0 seconds'") ? "all matches" : "walk");
+        shapes.push(streamStatementKind(node));
         statements.push(node);
         return node;
       },

@@ -195,6 +195,7 @@ function planFor(scope: StreamScope, f: StreamFilters, search: SearchNode | null
   const where: Where = meeting ? (eb) => eb.and([all(eb), eb("activities.start_at", meeting === "scheduled" ? "is not" : "is", null)]) : all;
   const lists = INDEXED_LISTS.filter(([, key]) => (f[key] as string[] | undefined)?.length);
   const plain = (!search || matchesOnlyIds(search)) && !scope.member;
+  const columns = plain ? [...INDEXED_COLUMNS, ...lists.map(([column]) => column)] : undefined;
   if (scope.trash) return trashPlanFor(scope.accountId, f, order, where, plain && lists.length === 0 && meeting !== "unscheduled");
   // `trashed_at IS NULL` here too: the windows walk the partial indexes of migration 019.
   const account: Condition = (eb) => eb.and([eb("activities.account_id", "=", scope.accountId), eb("activities.trashed_at", "is", null)]);
@@ -210,7 +211,7 @@ function planFor(scope: StreamScope, f: StreamFilters, search: SearchNode | null
         where,
         certain: plain && !meeting && !f.startFrom && !f.startTo && !f.createdFrom && !f.createdTo && lists.length <= 1,
         stream: one ? (eb) => eb.and([account(eb), eb(`activities.${one[0]}`, "=", value as any)]) : account,
-        columns: plain ? [...INDEXED_COLUMNS, ...lists.map(([column]) => column)] : undefined,
+        columns,
       };
     }
     case "created_at":
@@ -228,7 +229,7 @@ function planFor(scope: StreamScope, f: StreamFilters, search: SearchNode | null
         stream: byStart
           ? (eb) => eb.and([prefix(eb), eb("activities.start_at", "is not", null), ...startRange(eb, f)])
           : (eb) => eb.and([prefix(eb), ...createdRange(eb, f)]),
-        columns: plain ? [...INDEXED_COLUMNS, ...lists.map(([column]) => column)] : undefined,
+        columns,
       };
     }
   }
@@ -311,12 +312,13 @@ async function pageInIndexOrder(db: Db, plan: Plan, n: number, from?: Key): Prom
 
 async function pageOfUncertainMatches(db: Db, plan: Plan, n: number, from?: Key): Promise<StreamRow[]> {
   let found = await pageWithinWindow(db, plan, n, STREAM_WINDOW, from);
+  // Where the rest of the page starts: after the last match found (all matches walked so far are found).
+  const afterLast = () => (found.length > 0 ? keyIn(plan.order, found[found.length - 1]) : from);
   // Rows of the stream walked so far (from the cursor on), and how far a walk may go in all.
   let walked = STREAM_WINDOW;
   let budget = MAX_WINDOW;
   let priced = false;
   while (found.length < n && walked < budget) {
-    // Those are all the matches walked so far; the rest of the page comes after the last of them.
     const missing = n - found.length;
     // At the rate seen, a walk of `next` rows should find the rest twice over; at least as far as
     // walked so far, so a run of unlucky walks ends in a few steps. None seen: no guess.
@@ -332,13 +334,10 @@ async function pageOfUncertainMatches(db: Db, plan: Plan, n: number, from?: Key)
       next = budget - walked;
       if (next <= 0) break;
     }
-    const rest = found.length > 0 ? keyIn(plan.order, found[found.length - 1]) : from;
-    found = [...found, ...(await pageWithinWindow(db, plan, missing, next, rest))];
+    found = [...found, ...(await pageWithinWindow(db, plan, missing, next, afterLast()))];
     walked += next;
   }
-  if (found.length >= n) return found;
-  const rest = found.length > 0 ? keyIn(plan.order, found[found.length - 1]) : from;
-  return [...found, ...(await pageOfRareMatches(db, plan, n - found.length, rest))];
+  return found.length >= n ? found : [...found, ...(await pageOfRareMatches(db, plan, n - found.length, afterLast()))];
 }
 
 /**
