@@ -78,6 +78,8 @@ dbFlags(program.command("seed").description("bulk-load generated activities into
       console.log(`Seeded ${r.inserted} activities into account ${r.accountId} in ${((Date.now() - t0) / 1000).toFixed(1)} s ` +
         `(with ${n.history} history rows, ${n.relations} relations, ${n.payments} payment records, ${n.outboxEvents} outbox events)`);
       console.log(`Phases: ${describeSeedPhases(r.phases)}`);
+      // Over several connections: what ran when (the longest task bounds the rest).
+      for (const t of r.tasks ?? []) console.log(`  ${t.start.toFixed(1).padStart(7)}–${t.end.toFixed(1).padEnd(7)} s  ${t.name}`);
     });
   });
 

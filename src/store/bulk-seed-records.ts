@@ -84,14 +84,17 @@ function recordValues() {
   return sql.join(Object.entries(PAYMENT_RECORD).map(([detailed, [kind, purpose, state]]) => sql`(${sql.lit(detailed)}, ${sql.lit(kind)}, ${sql.lit(purpose)}, ${sql.lit(state)})`));
 }
 
-/** The temporary table the activities' load fills with what the records need (ON COMMIT DROP). */
-export async function createLoadedTable(trx: Kysely<Database>): Promise<void> {
+/**
+ * The table the activities' load fills with what the records need: temporary (ON COMMIT DROP) for a
+ * load in one transaction, unlogged for one over several connections (bulk-seed-parallel.ts drops it).
+ */
+export async function createLoadedTable(trx: Kysely<Database>, table: "temporary" | "unlogged" = "temporary"): Promise<void> {
   await sql`
-    CREATE TEMP TABLE bulk_seed_loaded (
+    CREATE ${sql.raw(table === "temporary" ? "TEMP" : "UNLOGGED")} TABLE bulk_seed_loaded (
       id text, type text, status text, detailed_status text, booking_page_id uuid, owner_id uuid, owner_name text,
       customer_name text, created_at timestamptz, updated_at timestamptz, created_by text, reason text,
       amount_minor bigint, currency text, refundable_minor bigint
-    ) ON COMMIT DROP`.execute(trx);
+    ) ${sql.raw(table === "temporary" ? "ON COMMIT DROP" : "")}`.execute(trx);
 }
 
 /** Columns of `bulk_seed_loaded`, in order, as the activities' INSERT … RETURNING names them. */
@@ -106,25 +109,53 @@ export interface SeededRecords { history: number; relations: number; payments: n
  * random place of the activity index) took 24 of this phase's 39 minutes.
  */
 export async function seedRecords(trx: Kysely<Database>, accountId: string, opts: { timePartitions: boolean; deferIndexes: boolean }): Promise<SeededRecords> {
+  if (!(await prepareRecords(trx, opts))) return { history: 0, relations: 0, payments: 0, outboxEvents: 0 };
+  const deferred = opts.deferIndexes ? await deferIndexesAndForeignKeys(trx, "activity_history") : undefined;
+  const history = await insertHistory(trx, accountId);
+  await deferred?.restore();
+  // Relations and payment records: their foreign keys to `activities` (two and three a row) are
+  // checked row by row during an insert, each a look-up in the activities' key; re-added after,
+  // each is validated by one join. Their unique keys stay (the relations' ON CONFLICT uses them).
+  const deferredRelations = opts.deferIndexes ? await deferIndexesAndForeignKeys(trx, "activity_relations") : undefined;
+  const deferredPayments = opts.deferIndexes ? await deferIndexesAndForeignKeys(trx, "payment_records") : undefined;
+  const paid = await insertRelationsAndPayments(trx, accountId);
+  await deferredRelations?.restore();
+  await deferredPayments?.restore();
+  const outboxEvents = await insertOutbox(trx, accountId);
+  return { history, ...paid, outboxEvents };
+}
+
+/**
+ * Statistics for the load's rows and, on PostgreSQL, the time partitions its history and outbox
+ * rows fall in. False when the load holds no rows.
+ */
+export async function prepareRecords(trx: Kysely<Database>, opts: { timePartitions: boolean }): Promise<boolean> {
   await sql`ANALYZE bulk_seed_loaded`.execute(trx);
   const span = (await sql<{ lo: Date | null }>`SELECT min(created_at) AS lo FROM bulk_seed_loaded`.execute(trx)).rows[0];
-  if (!span.lo) return { history: 0, relations: 0, payments: 0, outboxEvents: 0 };
+  if (!span.lo) return false;
   if (opts.timePartitions) {
     await sql`SELECT ensure_time_partitions('activity_history', 'year', ${span.lo}::timestamptz, now())`.execute(trx);
     for (const t of ["outbox_events", "outbox_deliveries", "webhook_deliveries"]) {
       await sql`SELECT ensure_time_partitions(${t}, 'month', now() - interval '30 days', now())`.execute(trx);
     }
   }
+  return true;
+}
 
-  // History: the making row at created_at, the change at updated_at.
-  const deferred = opts.deferIndexes ? await deferIndexesAndForeignKeys(trx, "activity_history") : undefined;
+/**
+ * History: the making row at created_at, the change at updated_at. `part` (of `parts`) takes the
+ * activities whose ID hashes to it, so several connections can each write a share: an activity's
+ * rows are always written together, its change after its making.
+ */
+export async function insertHistory(trx: Kysely<Database>, accountId: string, slice = { part: 0, parts: 1 }): Promise<number> {
+  const inSlice = slice.parts > 1 ? sql`AND abs(hashtext(l.id)::bigint) % ${slice.parts} = ${slice.part}` : sql``;
   const history = await sql`
     INSERT INTO activity_history (account_id, activity_id, at, actor_type, actor_id, actor_name, action, from_status, from_detailed_status, to_status, to_detailed_status, reason, data)
     WITH story (detailed, made_action, made_detailed, made_status, made_actor, change_action, change_actor) AS (VALUES ${storyValues()}),
     steps AS (
       SELECT l.*, s.*, step FROM bulk_seed_loaded l JOIN story s ON s.detailed = l.detailed_status
       CROSS JOIN LATERAL (VALUES (1), (2)) AS v (step)
-      WHERE step = 1 OR s.change_action IS NOT NULL),
+      WHERE (step = 1 OR s.change_action IS NOT NULL) ${inSlice}),
     acted AS (
       SELECT st.*, CASE WHEN step = 1 THEN made_actor ELSE change_actor END AS actor_kind FROM steps st)
     SELECT ${accountId}::uuid, a.id, CASE WHEN a.step = 1 THEN a.created_at ELSE a.updated_at END,
@@ -142,16 +173,17 @@ export async function seedRecords(trx: Kysely<Database>, accountId: string, opts
     FROM acted a
     -- Ids in time order; an activity's change after its making even when both carry one instant.
     ORDER BY 3, a.step`.execute(trx);
-  await deferred?.restore();
+  return Number(history.numAffectedRows ?? 0);
+}
 
-  // Relations and payment records: their foreign keys to `activities` (two and three a row) are
-  // checked row by row during an insert, each a look-up in the activities' key; re-added after,
-  // each is validated by one join. Their unique keys stay (the relations' ON CONFLICT uses them).
-  const deferredRelations = opts.deferIndexes ? await deferIndexesAndForeignKeys(trx, "activity_relations") : undefined;
-  const deferredPayments = opts.deferIndexes ? await deferIndexesAndForeignKeys(trx, "payment_records") : undefined;
-  // Each transaction is for a booking of the load, drawn by its ID's hash.
+/**
+ * Each transaction is for a booking of the load, drawn by its ID's hash: its `payment` relation
+ * from that booking and its payment record. `table` makes the pairing table a temporary one (one
+ * transaction) or an unlogged one other connections can see (bulk-seed-parallel.ts drops it).
+ */
+export async function insertRelationsAndPayments(trx: Kysely<Database>, accountId: string, table: "temporary" | "unlogged" = "temporary"): Promise<{ relations: number; payments: number }> {
   await sql`
-    CREATE TEMP TABLE bulk_seed_paid_for ON COMMIT DROP AS
+    CREATE ${sql.raw(table === "temporary" ? "TEMP" : "UNLOGGED")} TABLE bulk_seed_paid_for ${sql.raw(table === "temporary" ? "ON COMMIT DROP" : "")} AS
     WITH bookings AS MATERIALIZED (
       SELECT id, (row_number() OVER (ORDER BY id))::int - 1 AS n FROM bulk_seed_loaded WHERE type = 'booking'),
     total AS (SELECT count(*)::int AS n FROM bookings)
@@ -176,10 +208,11 @@ export async function seedRecords(trx: Kysely<Database>, accountId: string, opts
       r.state, l.created_at, l.updated_at
     FROM bulk_seed_loaded l JOIN rec r ON r.detailed = l.detailed_status JOIN bulk_seed_paid_for p ON p.transaction_id = l.id
     WHERE l.amount_minor > 0`.execute(trx);
-  await deferredRelations?.restore();
-  await deferredPayments?.restore();
+  return { relations: Number(relations.numAffectedRows ?? 0), payments: Number(payments.numAffectedRows ?? 0) };
+}
 
-  // The outbox as retention leaves it: the last 30 days' changes, delivered.
+/** The outbox as retention leaves it: the last 30 days' changes, delivered. */
+export async function insertOutbox(trx: Kysely<Database>, accountId: string): Promise<number> {
   const events = await sql`
     WITH ev AS (
       INSERT INTO outbox_events (account_id, activity_id, type, payload, created_at)
@@ -195,11 +228,5 @@ export async function seedRecords(trx: Kysely<Database>, accountId: string, opts
       SELECT c.name, e.id, e.account_id, e.activity_id, 'delivered', 1, e.created_at, e.created_at, e.created_at, e.created_at
         FROM ev e CROSS JOIN outbox_consumers c)
     SELECT count(*)::int AS n FROM ev`.execute(trx);
-
-  return {
-    history: Number(history.numAffectedRows ?? 0),
-    relations: Number(relations.numAffectedRows ?? 0),
-    payments: Number(payments.numAffectedRows ?? 0),
-    outboxEvents: Number((events.rows[0] as { n: number }).n),
-  };
+  return Number((events.rows[0] as { n: number }).n);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { sql, type Kysely } from "kysely";
 import { findUserByEmail, firstAccount, insertAccount, insertUser } from "./accounts-repo.js";
 import type { DatabaseHandle } from "./database.js";
@@ -7,9 +8,12 @@ import type { Database } from "./schema.js";
 import { rebuildReportCounts } from "./report-counts-repo.js";
 import { createLoadedTable, LOADED_COLUMNS, seedRecords, type SeededRecords } from "./bulk-seed-records.js";
 import {
-  benchHosts, customersFor, EMAIL_DOMAINS, FIRST_NAMES, hostsFor, LAST_NAMES, mixBounds, mixValues, PAGES, TIME_ZONES, WEEKDAYS,
+  benchHosts, customersFor, EMAIL_DOMAINS, FIRST_NAMES, hostsFor, LAST_NAMES, PAGES, TIME_ZONES, WEEKDAYS,
 } from "./bulk-seed-data.js";
 import { deferIndexesAndForeignKeys } from "./bulk-seed-indexes.js";
+import { COLUMNS, generateBatch } from "./bulk-seed-generate.js";
+import { loadInParallel } from "./bulk-seed-parallel.js";
+import type { TaskTiming } from "./load-tasks.js";
 
 /**
  * Bulk-loads generated activities for benchmarks (`bookstream seed --activities N`, `npm run bench`).
@@ -47,6 +51,11 @@ export interface BulkSeedOptions {
   batch?: number;
   /** Drop and rebuild the indexes and foreign keys around the load (default: from 100,000 rows). */
   rebuildIndexes?: boolean;
+  /**
+   * Connections a large load on PostgreSQL works on at once (bulk-seed-parallel.ts; default: one
+   * per core, at least two, at most eight). The embedded database has one.
+   */
+  connections?: number;
   /** Called after each batch (progress). */
   onProgress?: (inserted: number, total: number) => void;
 }
@@ -59,6 +68,8 @@ export interface BulkSeedResult {
   records: SeededRecords;
   /** Seconds per phase: where a large load's time goes (issue 16's 15,000,000 in 10 minutes). */
   phases: SeedPhases;
+  /** A load over several connections: each task's start and end, in seconds from the first task. */
+  tasks?: TaskTiming[];
 }
 
 export interface SeedPhases {
@@ -113,7 +124,15 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
   // The batch statement joins generated rows to the account's customers, pages and users: with
   // statistics the planner hashes those joins instead of looping over them.
   await sql`ANALYZE customers, event_types, booking_pages, users`.execute(db);
-  await db.transaction().execute(async (trx) => {
+  let tasks: TaskTiming[] | undefined;
+  if (rebuild && handle.engine === "postgres") {
+    lap("setup");
+    const connections = opts.connections ?? Math.min(8, Math.max(2, availableParallelism()));
+    const loaded = await loadInParallel(db, { accountId, total, batch, connections, onProgress: opts.onProgress });
+    for (const [phase, s] of Object.entries(loaded.phases) as [keyof SeedPhases, number][]) phases[phase] += s;
+    lapStart = performance.now();
+    ({ inserted, records, tasks } = loaded);
+  } else await db.transaction().execute(async (trx) => {
     // Sorts and CTEs of a 50k-row batch in memory; index builds with room to sort.
     await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
     // A GIN build (the search index) gathers its entries in maintenance_work_mem and merges less
@@ -173,7 +192,7 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
   await sql`ANALYZE activity_history, activity_relations, payment_records, outbox_events, outbox_deliveries`.execute(db);
   lap("vacuum");
   const seconds = (performance.now() - t0) / 1000;
-  return { accountId, inserted, seconds, rowsPerSecond: seconds > 0 ? Math.round(inserted / seconds) : inserted, records, phases };
+  return { accountId, inserted, seconds, rowsPerSecond: seconds > 0 ? Math.round(inserted / seconds) : inserted, records, phases, tasks };
 }
 
 /** The "Bench" account, with its users and pages (ensureHostsAndPages). */
@@ -245,106 +264,4 @@ async function ensureCustomers(db: Kysely<Database>, accountId: string, customer
         (${textArray(TIME_ZONES)})[1 + floor(random() * ${TIME_ZONES.length})::int] AS z
       FROM generate_series(${have + 1}::bigint, ${customers}::bigint) AS g
     ) AS c`.execute(db);
-}
-
-/** The activity columns the load writes (the rest keep their defaults or are generated). */
-const COLUMNS = [
-  "id", "account_id", "type", "status", "detailed_status", "booking_page_id", "event_type_id", "owner_id", "customer_id",
-  "customer_name", "customer_email", "customer_phone", "customer_time_zone", "page_name", "event_type_name", "owner_name",
-  "start_at", "end_at", "proposed_times", "latest_proposed_at", "reason", "answers", "created_at", "updated_at",
-  "amount_minor", "currency", "refundable_minor", "created_by",
-];
-
-/**
- * Generates `n` activities into the staging table in one statement. Moving them into `activities`
- * (ON CONFLICT DO NOTHING) skips the rare row that hits a unique or exclusion constraint: an ID
- * collision, or a live booking overlapping its host's other live booking (migration 002's
- * no-double-booking rule); the caller tops up.
- *
- * Every random draw happens once per row in the MATERIALIZED `draw` CTE (a volatile expression
- * referenced twice would otherwise be evaluated twice). Meetings are 30 minutes on the half hour
- * between 07:00 and 21:00 UTC. Times are truncated to milliseconds, the stream cursor's precision.
- */
-async function generateBatch(trx: Kysely<Database>, accountId: string, n: number): Promise<void> {
-  await sql`
-    INSERT INTO bulk_seed_staging (${sql.raw(COLUMNS.join(", "))})
-    WITH
-    mix (bucket, type, status, detailed, time_kind) AS (VALUES ${mixValues()}),
-    cust AS MATERIALIZED (
-      SELECT (row_number() OVER (ORDER BY id))::int - 1 AS n, id, name, email, phone, time_zone
-      FROM customers WHERE account_id = ${accountId}),
-    et AS MATERIALIZED (
-      SELECT (row_number() OVER (ORDER BY e.id))::int - 1 AS n, e.id, e.name, p.id AS page_id, p.name AS page_name,
-        p.owner_id, u.name AS owner_name
-      FROM event_types e JOIN booking_pages p ON p.id = e.booking_page_id JOIN users u ON u.id = p.owner_id
-      WHERE e.account_id = ${accountId}),
-    host AS MATERIALIZED (
-      SELECT (row_number() OVER (ORDER BY id))::int - 1 AS n, id, name FROM users WHERE account_id = ${accountId}),
-    sizes AS MATERIALIZED (
-      SELECT (SELECT count(*) FROM cust)::int AS customers, (SELECT count(*) FROM et)::int AS event_types, (SELECT count(*) FROM host)::int AS hosts),
-    draw AS MATERIALIZED (
-      SELECT g,
-        width_bucket(random(), ${mixBounds()}) AS bucket, random() AS r_day, random() AS r_slot, random() AS r_created, random() AS r_updated, random() AS r_owner,
-        random() AS r_amount,
-        floor(random() * s.customers)::int AS cn, floor(random() * s.event_types)::int AS en, floor(random() * s.hosts)::int AS hn,
-        translate(upper(encode(decode(md5(random()::text || g::text), 'hex'), 'base64')), '+/=', 'XYZ') AS code,
-        date_trunc('milliseconds', now()) AS t_now
-      FROM generate_series(1, ${n}::int) AS g CROSS JOIN sizes s),
-    timed AS (
-      SELECT d.*, m.type, m.status, m.detailed, m.time_kind,
-        date_trunc('day', d.t_now, 'UTC') + interval '7 hours' + floor(d.r_slot * 28) * interval '30 minutes' + CASE m.time_kind
-          WHEN 'live' THEN 1 + floor(d.r_day * 364)
-          WHEN 'past' THEN -1 - floor(d.r_day * 364)
-          WHEN 'any' THEN floor((2 * d.r_day - 1) * 365)
-          WHEN 'request' THEN 2 + floor(d.r_day * 60)
-          WHEN 'expired' THEN -2 - floor(d.r_day * 363)
-          ELSE 0
-        END * interval '1 day' AS meeting
-      FROM draw d JOIN mix m ON m.bucket = d.bucket),
-    shaped AS (
-      SELECT t.*,
-        -- Booked ahead of the meeting (mostly shortly ahead); packages and payments any time in two years.
-        date_trunc('milliseconds', CASE WHEN t.time_kind = 'none' THEN t.t_now - t.r_created * interval '730 days'
-          ELSE least(t.t_now, t.meeting) - (t.r_created ^ 2) * interval '365 days' END) AS created,
-        -- A transaction's amount: 10.00 to 200.00 in steps of 5.00, in one of three currencies.
-        CASE WHEN t.type = 'transaction' THEN (1000 + floor(t.r_amount * 39) * 500)::bigint END AS amount
-      FROM timed t)
-    SELECT
-      CASE s.type WHEN 'booking' THEN 'BKNG-' || substr(s.code, 1, 12) WHEN 'package' THEN 'PKG-' || substr(s.code, 1, 10) ELSE 'TXN-' || substr(s.code, 1, 8) END,
-      ${accountId}::uuid, s.type, s.status, s.detailed,
-      et.page_id,
-      CASE WHEN s.type = 'booking' THEN et.id END,
-      -- Three in ten go to the page's owner, but not a live booking: the eight pages' few owners
-      -- could not hold a large account's live meetings without overlaps.
-      CASE WHEN s.type = 'transaction' THEN NULL WHEN s.r_owner < 0.3 AND s.time_kind <> 'live' THEN et.owner_id ELSE host.id END,
-      cust.id, cust.name, cust.email, cust.phone, cust.time_zone, et.page_name,
-      CASE WHEN s.type = 'booking' THEN et.name END,
-      CASE WHEN s.type = 'transaction' THEN NULL WHEN s.r_owner < 0.3 AND s.time_kind <> 'live' THEN et.owner_name ELSE host.name END,
-      CASE WHEN s.time_kind IN ('live', 'past', 'any') THEN s.meeting END,
-      CASE WHEN s.time_kind IN ('live', 'past', 'any') THEN s.meeting + interval '30 minutes' END,
-      CASE WHEN s.time_kind IN ('request', 'expired') THEN jsonb_build_array(
-        to_char(s.meeting AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.000"Z"'),
-        to_char((s.meeting + interval '1 day') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.000"Z"')) END,
-      CASE WHEN s.time_kind IN ('request', 'expired') THEN s.meeting + interval '1 day' END,
-      CASE WHEN s.status = 'Canceled' THEN (${textArray(["Something came up", "Host unavailable", "Feeling unwell", "Double-booked", "Travel plans changed"])})[1 + s.g % 5] END,
-      CASE WHEN s.type = 'booking' AND s.g % 4 = 0 THEN jsonb_build_object('What would you like to discuss?', 'Pricing and onboarding') END,
-      s.created,
-      -- Finished meetings change when they end (or a little later: no-show); expired requests
-      -- after their last proposed time; the rest at some point since they were made.
-      date_trunc('milliseconds', least(s.t_now, CASE s.time_kind
-        WHEN 'past' THEN s.meeting + interval '30 minutes' + (s.r_updated ^ 3) * interval '2 days'
-        WHEN 'expired' THEN s.meeting + interval '1 day' + s.r_updated * interval '1 hour'
-        ELSE s.created + (s.t_now - s.created) * (s.r_updated ^ 3)
-      END)),
-      s.amount,
-      CASE WHEN s.type = 'transaction' THEN (${textArray(["USD", "EUR", "GBP"])})[1 + s.g % 3] END,
-      -- A settled payment can still be refunded (in full, or what a partial refund left); others not.
-      CASE WHEN s.detailed IN ('PAYMENT (SCHEDULE)', 'PAYMENT (RESCHEDULE)') THEN CASE WHEN s.g % 5 = 0 THEN s.amount / 2 ELSE s.amount END
-        WHEN s.type = 'transaction' AND s.detailed LIKE 'PAYMENT%' THEN 0 END,
-      -- Who made it: a user for what users start, one booking in seven booked on a customer's behalf.
-      CASE WHEN s.detailed LIKE '%(Initiated by user)' OR (s.type = 'booking' AND s.g % 7 = 0) THEN 'user' ELSE 'customer' END
-    FROM shaped s
-      JOIN cust ON cust.n = s.cn
-      JOIN et ON et.n = s.en
-      JOIN host ON host.n = s.hn`.execute(trx);
 }
