@@ -69,11 +69,12 @@ dbFlags(program.command("migrate").description("apply pending database migration
 
 dbFlags(program.command("seed").description("bulk-load generated activities into the first account (for benchmarks)"))
   .requiredOption("--activities <n>", "how many activities")
+  .option("--connections <n>", "PostgreSQL: connections a large load works on at once (default: one per core, 2–8)")
   .action(async (opts) => {
     const { bulkSeed, describeSeedPhases } = await import("../store/bulk-seed.js");
     await withDb(opts, async (h) => {
       const t0 = Date.now();
-      const r = await bulkSeed(h, { activities: Number(opts.activities) });
+      const r = await bulkSeed(h, { activities: Number(opts.activities), connections: opts.connections === undefined ? undefined : Number(opts.connections) });
       const n = r.records;
       console.log(`Seeded ${r.inserted} activities into account ${r.accountId} in ${((Date.now() - t0) / 1000).toFixed(1)} s ` +
         `(with ${n.history} history rows, ${n.relations} relations, ${n.payments} payment records, ${n.outboxEvents} outbox events)`);

@@ -12,7 +12,8 @@ import type { Database } from "./schema.js";
 export type DeferrableTable = "activities" | "activity_history" | "activity_relations" | "payment_records";
 export const DEFERRABLE_TABLES: DeferrableTable[] = ["activities", "activity_history", "activity_relations", "payment_records"];
 
-export interface DeferredDefinition { table: DeferrableTable; kind: "index" | "foreign key"; name: string; def: string }
+/** `table`: where it was dropped from (a deferrable table), or a partition of one its key is checked on. */
+export interface DeferredDefinition { table: string; kind: "index" | "foreign key"; name: string; def: string }
 
 export async function dropIndexesAndForeignKeys(trx: Kysely<Database>, table: DeferrableTable): Promise<DeferredDefinition[]> {
   const indexes = (

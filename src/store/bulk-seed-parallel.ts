@@ -21,12 +21,13 @@ import { runTasks, type LoadTask, type TaskTiming } from "./load-tasks.js";
  * 2. Each connection generates its share into its own unlogged staging table, then moves it into
  *    `activities` in creation order in one transaction of its own. Each draws its hosts from its
  *    own slice of the account's (bulk-seed-generate.ts says why).
- * 3. Tasks on all connections at once, each as soon as what it reads is there: the activities'
- *    index builds (the search index's GIN build, serial in PostgreSQL 15, first), history in one
- *    share per connection, relations with payment records, the outbox, the report counts; then
- *    the indexes of the tables just filled. Then the foreign keys: added NOT VALID, validated a
- *    table per connection.
- * 4. The trigger back on, the helper tables dropped.
+ * 3. Tasks on all connections at once, each as soon as what it needs is there: history in one share
+ *    per connection, relations with payment records, the outbox, the report counts.
+ * 4. Every foreign key added NOT VALID (a partitioned table's on each partition), then the index
+ *    builds of all four tables (the search index's GIN build, serial in PostgreSQL 15, first) and
+ *    each table's (or partition's) key validation once its indexes are built; then a partitioned
+ *    table's keys, which take over its partitions' without reading them again.
+ * 5. The trigger back on, the helper tables dropped.
  *
  * Not one transaction: a load that fails leaves the rows written so far, and puts back what it
  * dropped (`finishInterruptedLoad`); a process killed midway leaves `bulk_seed_deferred`, and the
@@ -38,7 +39,7 @@ import { runTasks, type LoadTask, type TaskTiming } from "./load-tasks.js";
 export interface ParallelLoadResult {
   inserted: number;
   records: SeededRecords;
-  /** Wall-clock seconds: generating and moving, the tasks until the records are written, then until the keys are valid. */
+  /** Wall-clock seconds of each stage: generating, moving, the records (with the report counts), the indexes and keys. */
   phases: { setup: number; generate: number; move: number; records: number; indexes: number; counts: number };
   tasks: TaskTiming[];
 }
@@ -134,8 +135,6 @@ async function load(
 
   const records: SeededRecords = { history: 0, relations: 0, payments: 0, outboxEvents: 0 };
   const hasRows = await db.transaction().execute((trx) => prepareRecords(trx, { timePartitions: true }));
-  const indexes = deferred.filter((d) => d.kind === "index");
-  const indexTask = (d: DeferredDefinition, after: string[]): LoadTask => ({ name: `index ${d.name}`, after, run: async (trx) => { await createIndex(trx, d); } });
   const historyShares = Array.from({ length: k }, (_, part) => `history ${part + 1}/${k}`);
   const recordTasks: LoadTask[] = hasRows ? [
     ...historyShares.map((name, part) => ({ name, run: async (trx: Kysely<Database>) => {
@@ -146,41 +145,60 @@ async function load(
     { name: "relations and payments", run: async (trx) => { Object.assign(records, await insertRelationsAndPayments(trx, accountId, "unlogged")); } },
     { name: "outbox", run: async (trx) => { records.outboxEvents = await insertOutbox(trx, accountId); } },
   ] : [];
-  const tasks: LoadTask[] = [
-    // Longest first: a GIN build runs on one core from start to end.
-    ...indexes.filter((d) => d.table === "activities").sort((a, b) => Number(isGin(b)) - Number(isGin(a))).map((d) => indexTask(d, [])),
-    ...recordTasks,
-    { name: "report counts", run: (trx) => rebuildReportCounts(trx, accountId) },
-    ...indexes.filter((d) => d.table === "activity_history").map((d) => indexTask(d, hasRows ? historyShares : [])),
-    ...indexes.filter((d) => d.table === "activity_relations" || d.table === "payment_records").map((d) => indexTask(d, hasRows ? ["relations and payments"] : [])),
-  ];
-  const recordNames = new Set([...recordTasks.map((t) => t.name), "report counts"]);
-  const timings = await runTasks(db, tasks, k, tuneForLoad);
-  const recordsEnd = Math.max(0, ...timings.filter((t) => recordNames.has(t.name)).map((t) => t.end));
-  phases.records += recordsEnd;
-  phases.indexes += Math.max(...timings.map((t) => t.end)) - recordsEnd;
-  lapStart = performance.now();
+  // The records first: with the activities' indexes and every key still to come, nothing slows
+  // their inserts, and the indexes of the tables they fill can be built with the rest.
+  const recordTimings = await runTasks(db, [...recordTasks, { name: "report counts", run: (trx) => rebuildReportCounts(trx, accountId) }], k, tuneForLoad);
+  lap("records");
 
-  // Foreign keys: adding one locks both tables against the index builds, so all come after them.
-  // A partitioned table's keys cannot be added NOT VALID: each is added and checked in one step.
+  // Every foreign key added NOT VALID, a moment each (nothing read): adding one locks its tables
+  // against index builds; validating it locks only its own table. A partitioned table's keys
+  // cannot be added NOT VALID: they go on each partition, validated like a table's, and the
+  // parent's key, added last, takes them over without reading anything again.
   const foreignKeys = deferred.filter((d) => d.kind === "foreign key");
-  const partitioned = new Set((await sql<{ name: string }>`
-    SELECT relname AS name FROM pg_class WHERE relkind = 'p' AND relnamespace = current_schema()::regnamespace`.execute(db)).rows.map((r) => r.name));
+  const partitions = await partitionsOf(db, DEFERRABLE_TABLES);
+  const checked = foreignKeys.flatMap((d) => (partitions.get(d.table) ?? [d.table]).map((table) => ({ ...d, table })));
   await db.transaction().execute(async (trx) => {
-    for (const d of foreignKeys.filter((f) => !partitioned.has(f.table))) await addForeignKey(trx, d, false);
+    for (const d of checked) await addForeignKey(trx, d, false);
   });
-  const validations = await runTasks(db, DEFERRABLE_TABLES.map((table): LoadTask => ({
+  const indexes = deferred.filter((d) => d.kind === "index");
+  const indexTask = (d: DeferredDefinition): LoadTask => ({ name: `index ${d.name}`, run: async (trx) => { await createIndex(trx, d); } });
+  const indexesOf = (table: string) => indexes.filter((d) => d.table === table).map((d) => `index ${d.name}`);
+  // Validating a table's keys and building its indexes lock each other out: keys after indexes.
+  const keysTask = (table: string, parent = table): LoadTask => ({
     name: `keys of ${table}`,
+    after: indexesOf(parent),
     run: async (trx) => {
-      for (const d of foreignKeys.filter((f) => f.table === table)) await (partitioned.has(table) ? addForeignKey(trx, d) : validateForeignKey(trx, d));
+      for (const d of checked.filter((c) => c.table === table)) await validateForeignKey(trx, d);
     },
-  })), k, tuneForLoad);
+  });
+  const tasks: LoadTask[] = [
+    // Longest first: a GIN build runs on one core from start to end (PostgreSQL 15 builds it serially).
+    ...indexes.filter((d) => d.table === "activities").sort((a, b) => Number(isGin(b)) - Number(isGin(a))).map(indexTask),
+    ...indexes.filter((d) => d.table !== "activities").map(indexTask),
+    ...DEFERRABLE_TABLES.flatMap((table) => (partitions.get(table) ?? [table]).map((t) => keysTask(t, table))),
+  ];
+  const buildTimings = await runTasks(db, tasks, k, tuneForLoad);
+  await db.transaction().execute(async (trx) => {
+    for (const d of foreignKeys.filter((f) => partitions.has(f.table))) await addForeignKey(trx, d);
+  });
   lap("indexes");
 
   await finishInterruptedLoad(db);
   lap("counts");
-  const offset = timings.length ? Math.max(...timings.map((t) => t.end)) : 0;
-  return { inserted, records, phases, tasks: [...timings, ...validations.map((t) => ({ ...t, start: t.start + offset, end: t.end + offset }))] };
+  const offset = Math.max(0, ...recordTimings.map((t) => t.end));
+  return { inserted, records, phases, tasks: [...recordTimings, ...buildTimings.map((t) => ({ ...t, start: t.start + offset, end: t.end + offset }))] };
+}
+
+/** The partitions of those of `tables` that are partitioned (one level: history by year). */
+async function partitionsOf(db: Kysely<Database>, tables: string[]): Promise<Map<string, string[]>> {
+  const rows = (await sql<{ parent: string; leaf: string }>`
+    SELECT p.relname AS parent, c.relname AS leaf
+      FROM pg_class p JOIN pg_inherits i ON i.inhparent = p.oid JOIN pg_class c ON c.oid = i.inhrelid
+     WHERE p.relkind = 'p' AND p.relnamespace = current_schema()::regnamespace AND p.relname IN (${sql.join(tables)})
+     ORDER BY 1, 2`.execute(db)).rows;
+  const map = new Map<string, string[]>();
+  for (const r of rows) map.set(r.parent, [...(map.get(r.parent) ?? []), r.leaf]);
+  return map;
 }
 
 const isGin = (d: DeferredDefinition) => / USING gin /i.test(d.def);
@@ -206,15 +224,19 @@ export async function finishInterruptedLoad(db: Kysely<Database>): Promise<void>
     await tuneForLoad(trx);
     const rows = (await sql<{ table_name: string; kind: string; name: string; def: string }>`
       SELECT table_name, kind, name, def FROM bulk_seed_deferred ORDER BY kind DESC, name`.execute(trx)).rows;
+    // Keys added NOT VALID by a load that stopped before validating them, on a table or its
+    // partitions (validated first, so a partitioned table's key added below takes them over).
+    for (const r of rows.filter((x) => x.kind === "foreign key")) {
+      const unchecked = await sql<{ rel: string }>`
+        SELECT c.relname AS rel FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+         WHERE k.conname = ${r.name} AND NOT k.convalidated
+           AND (k.conrelid = to_regclass(${r.table_name}) OR k.conrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = to_regclass(${r.table_name})))`.execute(trx);
+      for (const u of unchecked.rows) await sql`ALTER TABLE ${sql.table(u.rel)} VALIDATE CONSTRAINT ${sql.id(r.name)}`.execute(trx);
+    }
     for (const r of rows) {
-      const d: DeferredDefinition = { table: r.table_name as DeferredDefinition["table"], kind: r.kind as DeferredDefinition["kind"], name: r.name, def: r.def };
+      const d: DeferredDefinition = { table: r.table_name, kind: r.kind as DeferredDefinition["kind"], name: r.name, def: r.def };
       if (!(await isMissing(trx, d))) continue;
       await (d.kind === "index" ? createIndex(trx, d) : addForeignKey(trx, d));
-    }
-    // Added NOT VALID by a load that stopped before validating them.
-    for (const r of rows.filter((x) => x.kind === "foreign key")) {
-      const valid = await sql<{ v: boolean }>`SELECT convalidated AS v FROM pg_constraint WHERE conrelid = to_regclass(${r.table_name}) AND conname = ${r.name}`.execute(trx);
-      if (valid.rows[0] && !valid.rows[0].v) await sql`ALTER TABLE ${sql.table(r.table_name)} VALIDATE CONSTRAINT ${sql.id(r.name)}`.execute(trx);
     }
     await sql`ALTER TABLE activities ENABLE TRIGGER activities_report_counts`.execute(trx);
     const helpers = await sql<{ name: string }>`

@@ -32,12 +32,14 @@ import type { TaskTiming } from "./load-tasks.js";
  * last 30 days' outbox events, delivered. Not written: manage tokens (no customer follows a link to
  * bench data). Transactions carry an amount and currency, and payments their refundable rest.
  *
- * A large load (≥ 100,000 rows, more than the table holds) runs in one transaction that drops the
- * secondary indexes and foreign keys of `activities` and, for its history's insert, of
- * `activity_history` (bulk-seed-indexes.ts), loads, and recreates each from its saved definition
- * (pg_indexes.indexdef, pg_get_constraintdef): index-for-index identical, and a failure leaves the
- * tables untouched. That holds an exclusive lock on both for the whole load (minutes for a million
- * rows): a benchmark tool, not something to run on a database in use.
+ * A large load (≥ 100,000 rows, more than the table holds) drops the secondary indexes and foreign
+ * keys of `activities` and, for their inserts, of history, relations and payment records
+ * (bulk-seed-indexes.ts), loads, and recreates each from its saved definition (pg_indexes.indexdef,
+ * pg_get_constraintdef): index-for-index identical. On PostgreSQL it works on several connections
+ * at once (bulk-seed-parallel.ts: not one transaction; a failure puts back what was dropped). On
+ * the embedded database (one connection) it runs in one transaction, so a failure leaves the
+ * tables untouched; that holds an exclusive lock on them for the whole load. Either way a
+ * benchmark tool, not something to run on a database in use.
  * Triggers stay on (migration 002's `blocked` column is computed by one).
  */
 
@@ -102,6 +104,9 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
   const total = Math.floor(opts.activities);
   if (!Number.isFinite(total) || total < 0) throw new Error("bulk seed: activities must be a non-negative number");
   const batch = Math.max(1, Math.floor(opts.batch ?? DEFAULT_BATCH));
+  if (opts.connections !== undefined && !(Number.isInteger(opts.connections) && opts.connections >= 1)) {
+    throw new Error("bulk seed: connections must be a whole number of at least 1");
+  }
   const db = handle.db;
   const t0 = performance.now();
   const phases: SeedPhases = { setup: 0, generate: 0, move: 0, indexes: 0, records: 0, counts: 0, vacuum: 0 };
