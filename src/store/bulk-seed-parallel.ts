@@ -59,7 +59,12 @@ export async function loadInParallel(
       try {
         return await load(db, p.accountId, p.total, p.batch, k, p.onProgress);
       } catch (err) {
-        await finishInterruptedLoad(db);
+        try {
+          await finishInterruptedLoad(db);
+        } catch (cleanup) {
+          // Both kept: the load's failure, and why what it dropped is not back yet (the next load puts it back).
+          throw new AggregateError([err, cleanup], `bulk seed failed (${(err as Error).message}); putting back what it dropped failed too (${(cleanup as Error).message}): the next load puts it back first`);
+        }
         throw err;
       }
     } finally {

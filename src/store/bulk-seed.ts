@@ -81,11 +81,11 @@ export interface SeedPhases {
   generate: number;
   /** Moved into `activities` in creation order, through the kept unique and exclusion indexes. */
   move: number;
-  /** The dropped indexes rebuilt and foreign keys validated. */
+  /** The dropped indexes rebuilt and foreign keys validated (over several connections: also history's, relations' and payments'). */
   indexes: number;
   /** History, relations, payment records, outbox (bulk-seed-records.ts). */
   records: number;
-  /** The report counts rebuilt. */
+  /** The report counts rebuilt (over several connections: beside the records, in `records`; here the helpers dropped). */
   counts: number;
   /** VACUUM (ANALYZE) and the other tables' statistics. */
   vacuum: number;
