@@ -4,6 +4,7 @@ import { bulkSeed } from "../src/store/bulk-seed.js";
 import { dropIndexesAndForeignKeys } from "../src/store/bulk-seed-indexes.js";
 import { runTasks } from "../src/store/load-tasks.js";
 import { ENGINES, newAccount, startTestServer, type TestServer } from "./support/harness.js";
+import { loadedTablesSchema } from "./support/load-schema.js";
 
 /**
  * A large load on PostgreSQL works on several connections at once (src/store/bulk-seed-parallel.ts):
@@ -17,24 +18,7 @@ const postgres = ENGINES.find((e) => e.name === "postgres");
 describe.skipIf(!postgres)("a bulk load over several connections (PostgreSQL)", () => {
   let server: TestServer;
   const rows = async <T,>(q: ReturnType<typeof sql<T>>) => (await q.execute(server.handle.db)).rows;
-  // Every index and constraint of the tables a load rebuilds, the trigger's state and leftovers.
-  const schemaState = () => rows(sql<{ def: string }>`
-    SELECT indexdef AS def FROM pg_indexes WHERE schemaname = current_schema()
-       AND tablename IN ('activities', 'activity_history', 'activity_relations', 'payment_records')
-    UNION ALL
-    SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated FROM pg_constraint
-     WHERE conrelid IN ('activities'::regclass, 'activity_history'::regclass, 'activity_relations'::regclass, 'payment_records'::regclass)
-       AND contype IN ('f', 'x', 'u', 'p') AND conparentid = 0
-    UNION ALL
-    SELECT 'trigger ' || tgname || ' ' || tgenabled::text FROM pg_trigger WHERE tgrelid = 'activities'::regclass AND NOT tgisinternal
-    UNION ALL
-    -- The keys' own triggers (a partitioned table's key taken over from its partitions must leave the same).
-    SELECT 'internal triggers ' || tgrelid::regclass::text || ' ' || count(*) FROM pg_trigger
-     WHERE tgisinternal AND tgrelid IN ('activities'::regclass, 'activity_history'::regclass, 'activity_relations'::regclass, 'payment_records'::regclass)
-     GROUP BY tgrelid
-    UNION ALL
-    SELECT 'helper ' || relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relname LIKE 'bulk\\_seed%'
-    ORDER BY 1`);
+  const schemaState = () => loadedTablesSchema(server.handle.db);
 
   beforeAll(async () => {
     server = await startTestServer(postgres!);
@@ -44,7 +28,7 @@ describe.skipIf(!postgres)("a bulk load over several connections (PostgreSQL)", 
 
   it("writes each activity once with its history, payment records, outbox events and report counts, and puts back every index, key and the trigger", async () => {
     const before = await schemaState();
-    expect(before.some((r) => r.def.startsWith("trigger activities_report_counts O"))).toBe(true);
+    expect(before).toContain("trigger activities_report_counts O");
     const { accountId } = await newAccount(server, "Parallel load");
     // Three connections: shares of unequal size, three host and customer slices.
     const r = await bulkSeed(server.handle, { activities: 3_001, accountId, rebuildIndexes: true, connections: 3 });

@@ -1,11 +1,62 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "./schema.js";
 import { mixBounds, mixValues } from "./bulk-seed-data.js";
+import { LOADED_COLUMNS } from "./bulk-seed-records.js";
 
 const textArray = (items: string[]) => sql`ARRAY[${sql.join(items.map((s) => sql.lit(s)))}]::text[]`;
 
+/**
+ * A load's session settings: sorts and CTEs of a batch in memory; index builds with room to sort (a
+ * GIN build gathers its entries in maintenance_work_mem and merges less with more; the embedded
+ * database's WebAssembly heap cannot spare a gigabyte); no JIT (a generated INSERT … SELECT gains
+ * nothing from it, seconds per statement). `serialBuilds`: each connection is one core's work
+ * already, so a B-tree build's parallel workers would take the other connections' cores.
+ */
+export async function tuneForLoad(trx: Kysely<Database>, opts: { embedded: boolean; serialBuilds: boolean }): Promise<void> {
+  await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
+  await sql.raw(`SET LOCAL maintenance_work_mem = '${opts.embedded ? "256MB" : "1GB"}'`).execute(trx);
+  if (opts.serialBuilds) await sql`SET LOCAL max_parallel_maintenance_workers = 0`.execute(trx);
+  await sql`SET LOCAL jit = off`.execute(trx);
+}
+
+/**
+ * Generate-and-move rounds until `total` rows are in. `round` is given what is missing and what is
+ * in, and answers how many rows it added. Collisions are rare; three rounds in a row that add
+ * nothing mean the hosts' calendars are full.
+ */
+export async function loadInRounds(total: number, round: (missing: number, inserted: number) => Promise<number>): Promise<number> {
+  let inserted = 0;
+  for (let emptyRounds = 0; inserted < total; ) {
+    const got = await round(total - inserted, inserted);
+    inserted += got;
+    emptyRounds = got === 0 ? emptyRounds + 1 : 0;
+    if (emptyRounds >= 3) throw new Error(`bulk seed: no room for more activities after ${inserted}`);
+  }
+  return inserted;
+}
+
+/**
+ * Moves a staging table's rows into `activities` in creation order, noting each in
+ * `bulk_seed_loaded`, and empties it; answers how many went in. In creation order, the heap grows
+ * the way a live table does (rows arrive as they are created), which is what the stream's index
+ * scans see in production: generating in key order or at random would scatter each page of the
+ * stream over the whole table. ON CONFLICT DO NOTHING skips the rare row that hits a unique or
+ * exclusion constraint (the next round tops up).
+ */
+export async function moveStaged(trx: Kysely<Database>, staging: string): Promise<number> {
+  const r = await sql`
+    WITH moved AS (
+      INSERT INTO activities (${sql.raw(COLUMNS.join(", "))})
+      SELECT ${sql.raw(COLUMNS.join(", "))} FROM ${sql.table(staging)} ORDER BY created_at, id
+      ON CONFLICT DO NOTHING
+      RETURNING ${sql.raw(LOADED_COLUMNS)})
+    INSERT INTO bulk_seed_loaded (${sql.raw(LOADED_COLUMNS)}) SELECT ${sql.raw(LOADED_COLUMNS)} FROM moved`.execute(trx);
+  await sql`TRUNCATE ${sql.table(staging)}`.execute(trx);
+  return Number(r.numAffectedRows ?? 0);
+}
+
 /** The activity columns the load writes (the rest keep their defaults or are generated). */
-export const COLUMNS = [
+const COLUMNS = [
   "id", "account_id", "type", "status", "detailed_status", "booking_page_id", "event_type_id", "owner_id", "customer_id",
   "customer_name", "customer_email", "customer_phone", "customer_time_zone", "page_name", "event_type_name", "owner_name",
   "start_at", "end_at", "proposed_times", "latest_proposed_at", "reason", "answers", "created_at", "updated_at",

@@ -2,9 +2,9 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "./schema.js";
 import { rebuildReportCounts } from "./report-counts-repo.js";
 import {
-  createLoadedTable, insertHistory, insertOutbox, insertRelationsAndPayments, LOADED_COLUMNS, prepareRecords, type SeededRecords,
+  createLoadedTable, insertHistory, insertOutbox, insertRelationsAndPayments, prepareRecords, type SeededRecords,
 } from "./bulk-seed-records.js";
-import { COLUMNS, generateBatch } from "./bulk-seed-generate.js";
+import { generateBatch, loadInRounds, moveStaged, tuneForLoad } from "./bulk-seed-generate.js";
 import {
   addForeignKey, createIndex, DEFERRABLE_TABLES, dropIndexesAndForeignKeys, isMissing, validateForeignKey, type DeferredDefinition,
 } from "./bulk-seed-indexes.js";
@@ -99,44 +99,29 @@ async function load(
   });
   lap("setup");
 
-  let inserted = 0;
-  for (let emptyRounds = 0; inserted < total; ) {
-    const missing = total - inserted;
+  const inserted = await loadInRounds(total, async (missing, done) => {
     const share = (w: number) => Math.floor(missing / k) + (w < missing % k ? 1 : 0);
     let generated = 0;
     await allOrFirstError(Array.from({ length: k }, async (_, w) => {
-      for (let done = 0; done < share(w); ) {
-        const n = Math.min(batch, share(w) - done);
+      for (let made = 0; made < share(w); ) {
+        const n = Math.min(batch, share(w) - made);
         await db.transaction().execute(async (trx) => {
-          await tuneForLoad(trx);
+          await tune(trx);
           await generateBatch(trx, accountId, n, stagingTable(w), { slice: w, slices: k });
         });
-        done += n;
+        made += n;
         generated += n;
-        onProgress?.(inserted + generated, total);
+        onProgress?.(done + generated, total);
       }
     }));
     lap("generate");
     const moved = await allOrFirstError(Array.from({ length: k }, (_, w) => db.transaction().execute(async (trx) => {
-      await tuneForLoad(trx);
-      // In creation order: the heap grows the way a live table's does (bulk-seed.ts).
-      const r = await sql`
-        WITH moved AS (
-          INSERT INTO activities (${sql.raw(COLUMNS.join(", "))})
-          SELECT ${sql.raw(COLUMNS.join(", "))} FROM ${sql.table(stagingTable(w))} ORDER BY created_at, id
-          ON CONFLICT DO NOTHING
-          RETURNING ${sql.raw(LOADED_COLUMNS)})
-        INSERT INTO bulk_seed_loaded (${sql.raw(LOADED_COLUMNS)}) SELECT ${sql.raw(LOADED_COLUMNS)} FROM moved`.execute(trx);
-      await sql`TRUNCATE ${sql.table(stagingTable(w))}`.execute(trx);
-      return Number(r.numAffectedRows ?? 0);
+      await tune(trx);
+      return moveStaged(trx, stagingTable(w));
     })));
     lap("move");
-    const got = moved.reduce((a, b) => a + b, 0);
-    inserted += got;
-    // Collisions are rare; a round that adds nothing means the hosts' calendars are full.
-    emptyRounds = got === 0 ? emptyRounds + 1 : 0;
-    if (emptyRounds >= 3) throw new Error(`bulk seed: no room for more activities after ${inserted}`);
-  }
+    return moved.reduce((a, b) => a + b, 0);
+  });
 
   const records: SeededRecords = { history: 0, relations: 0, payments: 0, outboxEvents: 0 };
   const hasRows = await db.transaction().execute((trx) => prepareRecords(trx, { timePartitions: true }));
@@ -152,7 +137,7 @@ async function load(
   ] : [];
   // The records first: with the activities' indexes and every key still to come, nothing slows
   // their inserts, and the indexes of the tables they fill can be built with the rest.
-  const recordTimings = await runTasks(db, [...recordTasks, { name: "report counts", run: (trx) => rebuildReportCounts(trx, accountId) }], k, tuneForLoad);
+  const recordTimings = await runTasks(db, [...recordTasks, { name: "report counts", run: (trx) => rebuildReportCounts(trx, accountId) }], k, tune);
   lap("records");
 
   // Every foreign key added NOT VALID, a moment each (nothing read): adding one locks its tables
@@ -182,7 +167,7 @@ async function load(
     ...indexes.filter((d) => d.table !== "activities").map(indexTask),
     ...DEFERRABLE_TABLES.flatMap((table) => (partitions.get(table) ?? [table]).map((t) => keysTask(t, table))),
   ];
-  const buildTimings = await runTasks(db, tasks, k, tuneForLoad);
+  const buildTimings = await runTasks(db, tasks, k, tune);
   await db.transaction().execute(async (trx) => {
     for (const d of foreignKeys.filter((f) => partitions.has(f.table))) await addForeignKey(trx, d);
   });
@@ -208,15 +193,7 @@ async function partitionsOf(db: Kysely<Database>, tables: string[]): Promise<Map
 
 const isGin = (d: DeferredDefinition) => / USING gin /i.test(d.def);
 
-/** Sorts and CTEs of a batch in memory, index builds with room to sort; no JIT (seconds per generated statement, nothing gained). */
-async function tuneForLoad(trx: Kysely<Database>): Promise<void> {
-  await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
-  // A GIN build gathers its entries in maintenance_work_mem and merges less with more.
-  await sql`SET LOCAL maintenance_work_mem = '1GB'`.execute(trx);
-  // Each connection is one core's work already: a B-tree build's parallel workers would take the others'.
-  await sql`SET LOCAL max_parallel_maintenance_workers = 0`.execute(trx);
-  await sql`SET LOCAL jit = off`.execute(trx);
-}
+const tune = (trx: Kysely<Database>) => tuneForLoad(trx, { embedded: false, serialBuilds: true });
 
 /**
  * Puts back what a load dropped and is not there (indexes, then keys, validated), turns the
@@ -226,7 +203,7 @@ export async function finishInterruptedLoad(db: Kysely<Database>): Promise<void>
   const saved = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_class WHERE oid = to_regclass('bulk_seed_deferred')`.execute(db);
   if (saved.rows[0].n === 0) return;
   await db.transaction().execute(async (trx) => {
-    await tuneForLoad(trx);
+    await tune(trx);
     const rows = (await sql<{ table_name: string; kind: string; name: string; def: string }>`
       SELECT table_name, kind, name, def FROM bulk_seed_deferred ORDER BY kind DESC, name`.execute(trx)).rows;
     // Keys added NOT VALID by a load that stopped before validating them, on a table or its

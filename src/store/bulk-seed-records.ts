@@ -85,16 +85,24 @@ function recordValues() {
 }
 
 /**
+ * A helper table the load makes: temporary, dropped at commit, for a load in one transaction; or
+ * unlogged, which other connections see (bulk-seed-parallel.ts drops it).
+ */
+export type HelperTable = "temporary" | "unlogged";
+const create = (kind: HelperTable) => sql.raw(kind === "temporary" ? "CREATE TEMP TABLE" : "CREATE UNLOGGED TABLE");
+const onCommit = (kind: HelperTable) => sql.raw(kind === "temporary" ? "ON COMMIT DROP" : "");
+
+/**
  * The table the activities' load fills with what the records need: temporary (ON COMMIT DROP) for a
  * load in one transaction, unlogged for one over several connections (bulk-seed-parallel.ts drops it).
  */
-export async function createLoadedTable(trx: Kysely<Database>, table: "temporary" | "unlogged" = "temporary"): Promise<void> {
+export async function createLoadedTable(trx: Kysely<Database>, table: HelperTable = "temporary"): Promise<void> {
   await sql`
-    CREATE ${sql.raw(table === "temporary" ? "TEMP" : "UNLOGGED")} TABLE bulk_seed_loaded (
+    ${create(table)} bulk_seed_loaded (
       id text, type text, status text, detailed_status text, booking_page_id uuid, owner_id uuid, owner_name text,
       customer_name text, created_at timestamptz, updated_at timestamptz, created_by text, reason text,
       amount_minor bigint, currency text, refundable_minor bigint
-    ) ${sql.raw(table === "temporary" ? "ON COMMIT DROP" : "")}`.execute(trx);
+    ) ${onCommit(table)}`.execute(trx);
 }
 
 /** Columns of `bulk_seed_loaded`, in order, as the activities' INSERT … RETURNING names them. */
@@ -181,9 +189,9 @@ export async function insertHistory(trx: Kysely<Database>, accountId: string, sl
  * from that booking and its payment record. `table` makes the pairing table a temporary one (one
  * transaction) or an unlogged one other connections can see (bulk-seed-parallel.ts drops it).
  */
-export async function insertRelationsAndPayments(trx: Kysely<Database>, accountId: string, table: "temporary" | "unlogged" = "temporary"): Promise<{ relations: number; payments: number }> {
+export async function insertRelationsAndPayments(trx: Kysely<Database>, accountId: string, table: HelperTable = "temporary"): Promise<{ relations: number; payments: number }> {
   await sql`
-    CREATE ${sql.raw(table === "temporary" ? "TEMP" : "UNLOGGED")} TABLE bulk_seed_paid_for ${sql.raw(table === "temporary" ? "ON COMMIT DROP" : "")} AS
+    ${create(table)} bulk_seed_paid_for ${onCommit(table)} AS
     WITH bookings AS MATERIALIZED (
       SELECT id, (row_number() OVER (ORDER BY id))::int - 1 AS n FROM bulk_seed_loaded WHERE type = 'booking'),
     total AS (SELECT count(*)::int AS n FROM bookings)

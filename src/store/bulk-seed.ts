@@ -6,12 +6,12 @@ import type { DatabaseHandle } from "./database.js";
 import { insertBookingPage, insertEventType, insertPageMember } from "./pages-repo.js";
 import type { Database } from "./schema.js";
 import { rebuildReportCounts } from "./report-counts-repo.js";
-import { createLoadedTable, LOADED_COLUMNS, seedRecords, type SeededRecords } from "./bulk-seed-records.js";
+import { createLoadedTable, seedRecords, type SeededRecords } from "./bulk-seed-records.js";
 import {
   benchHosts, customersFor, EMAIL_DOMAINS, FIRST_NAMES, hostsFor, LAST_NAMES, PAGES, TIME_ZONES, WEEKDAYS,
 } from "./bulk-seed-data.js";
 import { deferIndexesAndForeignKeys } from "./bulk-seed-indexes.js";
-import { COLUMNS, generateBatch } from "./bulk-seed-generate.js";
+import { generateBatch, loadInRounds, moveStaged, tuneForLoad } from "./bulk-seed-generate.js";
 import { loadInParallel } from "./bulk-seed-parallel.js";
 import type { TaskTiming } from "./load-tasks.js";
 
@@ -138,49 +138,25 @@ export async function bulkSeed(handle: DatabaseHandle, opts: BulkSeedOptions): P
     lapStart = performance.now();
     ({ inserted, records, tasks } = loaded);
   } else await db.transaction().execute(async (trx) => {
-    // Sorts and CTEs of a 50k-row batch in memory; index builds with room to sort.
-    await sql`SET LOCAL work_mem = '256MB'`.execute(trx);
-    // A GIN build (the search index) gathers its entries in maintenance_work_mem and merges less
-    // with more (PostgreSQL's advice): at 15,000,000 rows and 256 MB it took 10 of the index
-    // phase's 23 minutes (one core: PostgreSQL 15 builds GIN serially). Not yet measured like for
-    // like, at either size. The embedded database's WebAssembly heap cannot spare a gigabyte.
-    await sql.raw(`SET LOCAL maintenance_work_mem = '${handle.engine === "postgres" ? "1GB" : "256MB"}'`).execute(trx);
-    // A generated INSERT … SELECT gains nothing from JIT compilation (seconds per statement).
-    await sql`SET LOCAL jit = off`.execute(trx);
+    await tuneForLoad(trx, { embedded: handle.engine === "pglite", serialBuilds: false });
     const deferred = rebuild ? await deferIndexesAndForeignKeys(trx, "activities") : undefined;
     // A large load skips the report counts' trigger (two delta rows per booking) and counts once after.
     if (rebuild) await sql`ALTER TABLE activities DISABLE TRIGGER activities_report_counts`.execute(trx);
     await sql`CREATE TEMP TABLE bulk_seed_staging (LIKE activities INCLUDING DEFAULTS) ON COMMIT DROP`.execute(trx);
     await createLoadedTable(trx);
     lap("setup");
-    for (let emptyRounds = 0; inserted < total; ) {
-      // Generate what is missing into the staging table, then move it in creation order: the heap
-      // then grows the way a live table does (rows arrive as they are created), which is what the
-      // stream's index scans see in production. Generating in key order or at random would scatter
-      // each page of the stream over the whole table.
-      const missing = total - inserted;
+    inserted = await loadInRounds(total, async (missing, done) => {
       for (let generated = 0; generated < missing; ) {
         const n = Math.min(batch, missing - generated);
         await generateBatch(trx, accountId, n);
         generated += n;
-        opts.onProgress?.(inserted + generated, total);
+        opts.onProgress?.(done + generated, total);
       }
       lap("generate");
-      const r = await sql`
-        WITH moved AS (
-          INSERT INTO activities (${sql.raw(COLUMNS.join(", "))})
-          SELECT ${sql.raw(COLUMNS.join(", "))} FROM bulk_seed_staging ORDER BY created_at, id
-          ON CONFLICT DO NOTHING
-          RETURNING ${sql.raw(LOADED_COLUMNS)})
-        INSERT INTO bulk_seed_loaded (${sql.raw(LOADED_COLUMNS)}) SELECT ${sql.raw(LOADED_COLUMNS)} FROM moved`.execute(trx);
-      await sql`TRUNCATE bulk_seed_staging`.execute(trx);
+      const moved = await moveStaged(trx, "bulk_seed_staging");
       lap("move");
-      const got = Number(r.numAffectedRows ?? 0);
-      inserted += got;
-      // Collisions are rare; a round that adds nothing means the hosts' calendars are full.
-      emptyRounds = got === 0 ? emptyRounds + 1 : 0;
-      if (emptyRounds >= 3) throw new Error(`bulk seed: no room for more activities after ${inserted}`);
-    }
+      return moved;
+    });
     await deferred?.restore();
     lap("indexes");
     records = await seedRecords(trx, accountId, { timePartitions: handle.engine === "postgres", deferIndexes: rebuild });
