@@ -92,10 +92,7 @@ export type HelperTable = "temporary" | "unlogged";
 const create = (kind: HelperTable) => sql.raw(kind === "temporary" ? "CREATE TEMP TABLE" : "CREATE UNLOGGED TABLE");
 const onCommit = (kind: HelperTable) => sql.raw(kind === "temporary" ? "ON COMMIT DROP" : "");
 
-/**
- * The table the activities' load fills with what the records need: temporary (ON COMMIT DROP) for a
- * load in one transaction, unlogged for one over several connections (bulk-seed-parallel.ts drops it).
- */
+/** The table the activities' load fills with what the records need (a `HelperTable` of either kind). */
 export async function createLoadedTable(trx: Kysely<Database>, table: HelperTable = "temporary"): Promise<void> {
   await sql`
     ${create(table)} bulk_seed_loaded (
@@ -186,8 +183,7 @@ export async function insertHistory(trx: Kysely<Database>, accountId: string, sl
 
 /**
  * Each transaction is for a booking of the load, drawn by its ID's hash: its `payment` relation
- * from that booking and its payment record. `table` makes the pairing table a temporary one (one
- * transaction) or an unlogged one other connections can see (bulk-seed-parallel.ts drops it).
+ * from that booking and its payment record. `table`: the kind of its pairing table (`HelperTable`).
  */
 export async function insertRelationsAndPayments(trx: Kysely<Database>, accountId: string, table: HelperTable = "temporary"): Promise<{ relations: number; payments: number }> {
   await sql`
